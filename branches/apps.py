@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BranchesConfig(AppConfig):
+    name = "branches"
+    verbose_name = _("Branches")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from .models import Branch
+
+        auditlog.register(Branch)

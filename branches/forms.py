@@ -1,0 +1,51 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import DateInput
+from members.models import Member
+from units.models import Unit
+
+from .models import Branch
+
+
+class BranchForm(forms.ModelForm):
+    """A branch, or a party group when a parent is chosen (it then takes the parent's kind)."""
+
+    class Meta:
+        model = Branch
+        fields = ["parent", "kind", "name", "secretary", "unit", "founded"]
+        widgets = {"founded": DateInput()}
+
+    def __init__(self, *args, user, committee, **kwargs):
+        super().__init__(*args, **kwargs)
+        parents = Branch.objects.for_user(user, write=True).filter(
+            committee=committee, parent__isnull=True
+        )
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents.order_by("kind", "name")
+        self.fields["parent"].empty_label = _("None: this is a branch, not a party group")
+        self.fields["parent"].help_text = _("Choose a branch to make this a party group under it.")
+        self.fields["kind"].required = False
+        self.fields["kind"].help_text = _("A party group takes its parent branch's kind.")
+        self.fields["secretary"].queryset = (
+            Member.objects.for_user(user).filter(committee=committee).order_by("name")
+        )
+        self.fields["unit"].queryset = Unit.objects.for_user(user).order_by("name")
+        self.fields["unit"].help_text = _("For a resident unit's party organisation.")
+        if self.instance.pk and self.instance.groups.exists():
+            # A branch with party groups under it cannot itself become a group.
+            del self.fields["parent"]
+
+    def clean(self):
+        data = super().clean()
+        parent = data.get("parent")
+        if parent is None and not data.get("kind"):
+            self.add_error("kind", _("Choose the kind of organisation."))
+        if parent is not None:
+            data["kind"] = parent.kind
+        if data.get("unit") and (parent.kind if parent else data.get("kind")) != "unit":
+            self.add_error(
+                "unit", _("Only a resident unit's party organisation is linked to a unit.")
+            )
+        return data

@@ -1,0 +1,119 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from committees.models import Committee
+from core.pages import delete_page, form_page
+from core.scope import can_write, get_for_user
+
+from . import services
+from .forms import BranchForm
+from .models import Branch
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def branch_create(request, committee_pk):
+    committee = get_for_user(request.user, Committee, write=True, pk=committee_pk)
+    initial = {"kind": request.GET.get("kind")} if request.method == "GET" else None
+    form = BranchForm(
+        request.POST or None, initial=initial, instance=Branch(committee=committee),
+        user=request.user, committee=committee,
+    )
+    return form_page(
+        request, form,
+        save=lambda f: services.branch_save(branch=f.instance),
+        title=_("New branch or party group in %(name)s") % {"name": committee.name},
+        cancel_url=committee.get_absolute_url(),
+        success_message=_("Branch created."),
+        next_url=committee.get_absolute_url(),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_create(request, pk):
+    """A party group under a branch: open to the branch's own secretary too."""
+    parent = get_for_user(
+        request.user, Branch, write=True, pk=pk, queryset=Branch.objects.select_related("committee")
+    )
+    if parent.is_group:
+        raise Http404("Party groups sit under branches, not under other groups.")
+    committee = parent.committee
+    form = BranchForm(
+        request.POST or None,
+        instance=Branch(committee=committee, parent=parent, kind=parent.kind),
+        user=request.user, committee=committee,
+    )
+    form.fields["parent"].disabled = True
+    form.fields["kind"].disabled = True
+    return form_page(
+        request, form,
+        save=lambda f: services.branch_save(branch=f.instance),
+        title=_("New party group under %(name)s") % {"name": parent.name},
+        cancel_url=parent.get_absolute_url(),
+        success_message=_("Party group created."),
+        next_url=parent.get_absolute_url(),
+    )
+
+
+@login_required
+def branch_detail(request, pk):
+    branch = get_for_user(
+        request.user, Branch, pk=pk,
+        queryset=Branch.objects.select_related("committee", "parent", "secretary", "unit"),
+    )
+    groups = list(branch.groups.select_related("secretary").order_by("name"))
+    can_edit = can_write(request.user, branch)
+    return render(
+        request,
+        "branches/branch_detail.html",
+        {
+            "branch": branch,
+            "committee": branch.committee,
+            "groups": groups,
+            "member_count": branch.members.count(),
+            "can_edit": can_edit,
+            "can_add_group": can_edit and not branch.is_group,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def branch_update(request, pk):
+    branch = get_for_user(
+        request.user, Branch, write=True, pk=pk,
+        queryset=Branch.objects.select_related("committee"),
+    )
+    form = BranchForm(
+        request.POST or None, instance=branch, user=request.user, committee=branch.committee
+    )
+    return form_page(
+        request, form,
+        save=lambda f: services.branch_save(branch=f.instance),
+        title=_("Edit %(name)s") % {"name": branch.name},
+        cancel_url=branch.get_absolute_url(),
+        success_message=_("Branch saved."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def branch_delete(request, pk):
+    branch = get_for_user(
+        request.user, Branch, write=True, pk=pk,
+        queryset=Branch.objects.select_related("committee", "parent"),
+    )
+    next_url = (branch.parent or branch.committee).get_absolute_url()
+    return delete_page(
+        request, branch,
+        delete=lambda: services.branch_delete(branch=branch),
+        blockers=services.branch_delete_blockers(branch=branch),
+        title=_("Delete %(name)s") % {"name": branch.name},
+        cancel_url=branch.get_absolute_url(),
+        next_url=next_url,
+        done_message=_("%(name)s deleted.") % {"name": branch.name},
+    )

@@ -1,0 +1,62 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import DateInput
+from members.models import Member
+from units.models import Unit
+
+from .models import Committee, Seat, Venue
+
+
+class CommitteeForm(forms.ModelForm):
+    class Meta:
+        model = Committee
+        fields = ["name", "street", "address", "established"]
+        widgets = {"established": DateInput()}
+
+
+class SeatForm(forms.ModelForm):
+    class Meta:
+        model = Seat
+        fields = [
+            "role", "member", "holder_name", "unit", "title",
+            "term_start", "term_end", "commitment",
+        ]
+        widgets = {
+            "term_start": DateInput(),
+            "term_end": DateInput(),
+            "commitment": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, committee, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = (
+            Member.objects.for_user(user).filter(committee=committee).order_by("name")
+        )
+        self.fields["member"].help_text = _("A member on this committee's roster.")
+        self.fields["unit"].queryset = Unit.objects.for_user(user).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        member, holder_name = data.get("member"), data.get("holder_name")
+        if member and holder_name:
+            self.add_error(
+                "holder_name",
+                _("Leave the name empty when the seat is held by a member on the roster."),
+            )
+        elif not member and not holder_name:
+            self.add_error("member", _("Choose a member, or enter the name of a unit's person."))
+        elif holder_name and not data.get("unit"):
+            self.add_error("unit", _("Name the resident unit this person comes from."))
+        return data
+
+
+class VenueForm(forms.ModelForm):
+    class Meta:
+        model = Venue
+        fields = ["name", "address", "area", "unit"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.for_user(user).order_by("name")
+        self.fields["unit"].empty_label = _("The community")

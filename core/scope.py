@@ -1,0 +1,204 @@
+"""Who may see and change what: the one place that knows the rule.
+
+A user's roles give them a *scope*: the district (district officer), one committee (its
+secretary or staff), one branch (its secretary, with the party groups under it), one unit
+(its liaison), or themselves (a member, through ``Member.user``). Every scoped model uses
+``ScopedQuerySet``; ``Model.objects.for_user(user)`` returns what the user may read and
+``for_user(user, write=True)`` what they may change. Views fetch single objects through
+``get_for_user``: out of scope is 404 (existence does not leak), read-only is 403.
+
+The rules below are keyed by model label. A new scoped model adds its rule here, and the
+URL-walk test in ``tests/test_url_scope_matrix.py`` makes sure each page has an expectation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+NOTHING = Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user's role assignments reach. Built once per request (see ``scope_of``)."""
+
+    user_id: int | None = None
+    superuser: bool = False
+    district_ids: frozenset[int] = field(default_factory=frozenset)
+    committee_ids: frozenset[int] = field(default_factory=frozenset)
+    branch_ids: frozenset[int] = field(default_factory=frozenset)
+    unit_ids: frozenset[int] = field(default_factory=frozenset)
+    member_id: int | None = None
+    # Committees readable (not writable) because a branch, a unit or the member is there.
+    read_committee_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_district_officer(self) -> bool:
+        return self.superuser or bool(self.district_ids)
+
+
+def scope_of(user) -> Scope:
+    """The user's scope, cached on the user object for the rest of the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Scope()
+    cached = getattr(user, "_portal_scope", None)
+    if cached is not None:
+        return cached
+    if user.is_superuser:
+        scope = Scope(user_id=user.pk, superuser=True)
+    else:
+        scope = _build_scope(user)
+    user._portal_scope = scope
+    return scope
+
+
+def _build_scope(user) -> Scope:
+    RoleAssignment = apps.get_model("core", "RoleAssignment")
+    Member = apps.get_model("members", "Member")
+    Branch = apps.get_model("branches", "Branch")
+
+    districts, committees, branches, units, read_committees = set(), set(), set(), set(), set()
+    rows = RoleAssignment.objects.filter(user=user).values_list(
+        "role", "district_id", "committee_id", "branch_id", "branch__committee_id", "unit_id"
+    )
+    for role, district_id, committee_id, branch_id, branch_committee_id, unit_id in rows:
+        if role == "district_officer":
+            districts.add(district_id)
+        elif role in ("committee_secretary", "committee_staff"):
+            committees.add(committee_id)
+        elif role == "branch_secretary":
+            branches.add(branch_id)
+            read_committees.add(branch_committee_id)
+        elif role == "unit_liaison":
+            units.add(unit_id)
+
+    member = Member.objects.filter(user=user).values_list("pk", "committee_id").first()
+    member_id = None
+    if member:
+        member_id, member_committee_id = member
+        read_committees.add(member_committee_id)
+    if units:
+        read_committees.update(
+            Branch.objects.filter(unit_id__in=units).values_list("committee_id", flat=True)
+        )
+    return Scope(
+        user_id=user.pk,
+        district_ids=frozenset(districts),
+        committee_ids=frozenset(committees),
+        branch_ids=frozenset(branches),
+        unit_ids=frozenset(units),
+        member_id=member_id,
+        read_committee_ids=frozenset(read_committees),
+    )
+
+
+def _committee_rule(s: Scope, write: bool, via: str = "") -> Q:
+    """Rows whose committee (reached through ``via``, e.g. ``"committee__"``) is in scope."""
+    pk = f"{via}pk" if via else "pk"
+    q = Q(**{f"{via}district_id__in": s.district_ids}) | Q(**{f"{pk}__in": s.committee_ids})
+    if not write:
+        q |= Q(**{f"{pk}__in": s.read_committee_ids})
+    return q
+
+
+def _district_rule(s: Scope, write: bool) -> Q:
+    return Q(pk__in=s.district_ids)
+
+
+def _committee_children_rule(s: Scope, write: bool) -> Q:
+    # Seats and venues: readable with the committee, changed by its secretary and the district.
+    return _committee_rule(s, write, via="committee__")
+
+
+def _branch_rule(s: Scope, write: bool) -> Q:
+    # A branch secretary changes their branch and the party groups under it; reading the
+    # committee's structure comes with reading the committee.
+    own = Q(pk__in=s.branch_ids) | Q(parent_id__in=s.branch_ids)
+    return _committee_rule(s, write, via="committee__") | own
+
+
+def _unit_rule(s: Scope, write: bool) -> Q:
+    # Units are public organisations of the district: anyone working in the district may read
+    # the list (to pick a unit in a form); only the district and the unit's liaison change one.
+    q = Q(district_id__in=s.district_ids) | Q(pk__in=s.unit_ids)
+    if not write:
+        Committee = apps.get_model("committees", "Committee")
+        reachable = s.committee_ids | s.read_committee_ids
+        if reachable:
+            q |= Q(
+                district_id__in=Committee.objects.filter(pk__in=reachable).values("district_id")
+            )
+    return q
+
+
+def _member_rule(s: Scope, write: bool) -> Q:
+    # Personal records: the district, the member's committee, their branch's secretary, and
+    # (to read) the member themselves. Reading a committee does not open its roster.
+    q = (
+        Q(committee__district_id__in=s.district_ids)
+        | Q(committee_id__in=s.committee_ids)
+        | Q(branch_id__in=s.branch_ids)
+        | Q(branch__parent_id__in=s.branch_ids)
+    )
+    if not write and s.member_id:
+        q |= Q(pk=s.member_id)
+    return q
+
+
+def _role_assignment_rule(s: Scope, write: bool) -> Q:
+    # Assignments are managed in the admin; a user reads only their own.
+    return NOTHING if write else Q(user_id=s.user_id)
+
+
+RULES = {
+    "committees.district": _district_rule,
+    "committees.committee": _committee_rule,
+    "committees.seat": _committee_children_rule,
+    "committees.venue": _committee_children_rule,
+    "branches.branch": _branch_rule,
+    "units.unit": _unit_rule,
+    "members.member": _member_rule,
+    "core.roleassignment": _role_assignment_rule,
+}
+
+
+class ScopedQuerySet(models.QuerySet):
+    def for_user(self, user, *, write: bool = False):
+        scope = scope_of(user)
+        if scope.superuser:
+            return self.all()
+        if scope.user_id is None:
+            return self.none()
+        rule = RULES[self.model._meta.label_lower]
+        return self.filter(rule(scope, write))
+
+
+def get_for_user(user, model, *, write: bool = False, queryset=None, **lookup):
+    """One object the user may read (else 404) and, with ``write``, change (else 403)."""
+    base = queryset if queryset is not None else model.objects.all()
+    try:
+        obj = base.for_user(user).get(**lookup)
+    except model.DoesNotExist:
+        raise Http404(f"No {model._meta.object_name} matches the given query.") from None
+    if write and not can_write(user, obj):
+        raise PermissionDenied
+    return obj
+
+
+def can_write(user, obj) -> bool:
+    """Whether the user may change this object (one query; superusers none)."""
+    if scope_of(user).superuser:
+        return True
+    return type(obj).objects.for_user(user, write=True).filter(pk=obj.pk).exists()
+
+
+def writable_ids(user, queryset) -> set[int]:
+    """The pks in ``queryset`` the user may change, in one query (for per-row edit links)."""
+    return set(queryset.model.objects.for_user(user, write=True)
+               .filter(pk__in=queryset.values("pk")).values_list("pk", flat=True))
