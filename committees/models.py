@@ -63,7 +63,7 @@ class SeatRole(models.TextChoices):
 
 
 class Seat(models.Model):
-    """A seat on the committee (大党委委员), held by a member or by a person from a resident unit."""
+    """A committee seat (大党委委员), held by a member or by a person from a resident unit."""
 
     committee = models.ForeignKey(
         Committee, on_delete=models.CASCADE, related_name="seats", verbose_name=_("committee")

@@ -1,0 +1,238 @@
+"""Build the demo district, 盐湖区, from the 2019 report. Running it twice changes nothing.
+
+The demo accounts' passwords are printed, not secret: the command refuses to run with DEBUG
+off unless given --force.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from branches.models import Branch, BranchKind
+from committees.models import Committee, District, Seat, SeatRole, Venue
+from core.models import RoleAssignment
+from members.models import Category, Member
+from units.models import Unit, UnitKind
+
+DEMO_PASSWORD = "dangjian2026"
+
+# (community, street, venue areas in m²: the community's own room first, then units' rooms)
+COMMITTEES = [
+    ("学苑社区", "东城街道", [320, 260]),
+    ("御沁园社区", "东城街道", [420, 180]),
+    ("潞村社区", "北城街道", [260, 150, 120]),
+    ("广场社区", "中城街道", [380, 200]),
+    ("解放路社区", "解放路街道", [300, 260]),
+    ("红旗东社区", "中城街道", [450, 120]),
+    ("槐东社区", "西城街道", [350, 200]),
+    ("禹西社区", "西城街道", [280, 240]),
+    ("凤凰谷社区", "南城街道", [500, 90]),
+    ("河东社区", "东城街道", [310, 230]),
+    ("舜帝社区", "北城街道", [420, 150]),
+    ("康杰社区", "安邑街道", [330, 210]),
+    ("条山社区", "大渠街道", [360, 180]),
+    ("盐化社区", "南城街道", [260, 120]),
+    ("银湖社区", "安邑街道", [200, 150]),
+    ("工农社区", "中城街道", [180, 160]),
+    ("圣惠社区", "大渠街道", [240, 100]),
+    ("魏风社区", "北城街道", [150, 120]),
+]
+
+UNIT_NAMES = [
+    ("运城市第一医院", UnitKind.HOSPITAL), ("盐湖区实验中学", UnitKind.SCHOOL),
+    ("国网运城供电公司", UnitKind.STATE_ENTERPRISE), ("运城银行盐湖支行", UnitKind.STATE_ENTERPRISE),
+    ("盐湖区税务局", UnitKind.GOVERNMENT), ("盐湖区人民法院", UnitKind.GOVERNMENT),
+    ("运城学院", UnitKind.PUBLIC_INSTITUTION), ("新象城商业广场", UnitKind.PRIVATE_ENTERPRISE),
+    ("盐湖区妇幼保健院", UnitKind.HOSPITAL), ("运城市中心小学", UnitKind.SCHOOL),
+    ("山西移动运城分公司", UnitKind.STATE_ENTERPRISE), ("盐湖区公安分局", UnitKind.GOVERNMENT),
+    ("运城日报社", UnitKind.PUBLIC_INSTITUTION), ("盐湖区司法局", UnitKind.GOVERNMENT),
+    ("中石化运城分公司", UnitKind.STATE_ENTERPRISE), ("盐湖区社会工作协会", UnitKind.SOCIAL_ORGANISATION),
+    ("运城汽车客运站", UnitKind.STATE_ENTERPRISE), ("盐湖区城市管理局", UnitKind.GOVERNMENT),
+    ("盐湖区中医医院", UnitKind.HOSPITAL), ("运城职业技术学院", UnitKind.SCHOOL),
+]
+
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
+GIVEN = [
+    "建国", "秀英", "玉兰", "志强", "海燕", "丽娟", "晓明", "俊杰", "桂芳", "红梅", "国庆", "文华",
+    "淑珍", "德胜", "春燕", "立新", "亚军", "彩霞", "卫东", "雪梅", "振华", "凤英", "永刚", "丽萍",
+    "宏伟", "晓燕", "明亮", "婷婷", "思远", "佳怡",
+]
+MEMBERS_PER_COMMITTEE = 30
+
+DEMO_LOGINS = [
+    ("district", "District officer of 盐湖区: every committee, every page, creates and deletes committees"),
+    ("xueyuan", "Secretary of 学苑社区: runs that committee's branches, seats and venues; sees no other"),
+    ("branch", "Secretary of 学苑社区居民党支部: edits that branch and its party groups"),
+    ("member", "A member in 学苑社区: reads the committee's structure"),
+    ("admin", "Superuser: Django admin at /admin/"),
+]
+
+
+def member_name(committee_index: int, i: int) -> str:
+    surname = SURNAMES[(committee_index * 7 + i) % len(SURNAMES)]
+    given = GIVEN[(committee_index * 11 + i * 3) % len(GIVEN)]
+    return surname + given
+
+
+class Command(BaseCommand):
+    help = "Load the demo district 盐湖区 (idempotent) and print the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true",
+            help="Run even with DEBUG off (the demo passwords are public).",
+        )
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo creates accounts whose passwords are printed. DEBUG is off, so this "
+                "looks like a real deployment: refusing. Use --force if you really mean it."
+            )
+        with transaction.atomic():
+            created = self.seed()
+        verb = "Loaded" if created else "Already loaded:"
+        self.stdout.write(self.style.SUCCESS(f"{verb} demo district 盐湖区 ({Committee.objects.count()} committees, {Member.objects.count()} members)."))
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, what in DEMO_LOGINS:
+            self.stdout.write(f"  {username:<9} {what}")
+
+    def seed(self) -> bool:
+        district, created = District.objects.get_or_create(name="盐湖区")
+        units = [
+            Unit.objects.get_or_create(
+                district=district, name=name,
+                defaults={"kind": kind, "contact_name": "联络员", "address": "运城市盐湖区"},
+            )[0]
+            for name, kind in UNIT_NAMES
+        ]
+        first = {}
+        for index, (name, street, areas) in enumerate(COMMITTEES):
+            first[name] = self.seed_committee(district, units, index, name, street, areas)
+        self.seed_users(district, first["学苑社区"])
+        return created
+
+    def seed_committee(self, district, units, index, name, street, areas):
+        committee, _ = Committee.objects.get_or_create(
+            district=district, name=name,
+            defaults={
+                "street": street,
+                "address": f"运城市盐湖区{street}{name}",
+                "established": date(2018, 5 + index % 6, 1 + index),
+            },
+        )
+        short = name.removesuffix("社区")
+        unit_a, unit_b = units[index % len(units)], units[(index + 7) % len(units)]
+
+        def branch(kind, branch_name, parent=None, unit=None):
+            return Branch.objects.get_or_create(
+                committee=committee, name=branch_name,
+                defaults={"kind": kind, "parent": parent, "unit": unit, "founded": date(2018, 5, 20)},
+            )[0]
+
+        residents = branch(BranchKind.RESIDENTS, f"{short}社区居民党支部")
+        groups = [
+            branch(BranchKind.RESIDENTS, f"{short}居民第{n}党小组", parent=residents)
+            for n in ("一", "二")
+        ]
+        retirees = branch(BranchKind.RETIREES, f"{short}社区离退休干部党支部")
+        unit_orgs = [
+            branch(BranchKind.UNIT, f"{u.name}党支部（{short}）", unit=u) for u in (unit_a, unit_b)
+        ]
+        in_service = branch(BranchKind.IN_SERVICE, f"{short}社区在职党员小组")
+
+        members = []
+        for i in range(MEMBERS_PER_COMMITTEE):
+            category, home, outside = self.member_place(i, residents, groups, retirees, unit_orgs)
+            member, _ = Member.objects.get_or_create(
+                committee=committee, name=member_name(index, i),
+                defaults={"category": category, "branch": home, "outside_organisation": outside},
+            )
+            members.append(member)
+        for b, leader in ((residents, members[0]), (retirees, members[3]), (groups[0], members[6]),
+                          (groups[1], members[9])):
+            if b.secretary_id is None:
+                b.secretary = leader
+                b.save(update_fields=["secretary"])
+        if in_service.secretary_id is None:
+            in_service.secretary = members[2]
+            in_service.save(update_fields=["secretary"])
+
+        term = date(2021, 5, 1)
+        seats = [
+            {"role": SeatRole.SECRETARY, "member": members[0]},
+            {"role": SeatRole.DEPUTY, "member": members[3]},
+            {"role": SeatRole.MEMBER, "member": members[6]},
+            {"role": SeatRole.MEMBER, "member": members[9]},
+            {"role": SeatRole.PART_TIME, "member": members[1],
+             "commitment": "带头调解商户纠纷，每月参加一次志愿服务"},
+            {"role": SeatRole.PART_TIME, "holder_name": f"{SURNAMES[index]}书记", "unit": unit_a,
+             "title": "党委书记", "commitment": "协调本单位场地与志愿者支持社区活动"},
+            {"role": SeatRole.PART_TIME, "holder_name": f"{SURNAMES[index + 1]}主任", "unit": unit_b,
+             "title": "党支部书记", "commitment": "每季度组织一次进社区服务"},
+        ]
+        for seat in seats:
+            lookup = {"committee": committee, "role": seat["role"]}
+            if "member" in seat:
+                lookup["member"] = seat["member"]
+            else:
+                lookup["holder_name"] = seat["holder_name"]
+            extra = {k: v for k, v in seat.items() if k not in lookup}
+            Seat.objects.get_or_create(**lookup, defaults={"term_start": term, **extra})
+
+        venue_names = ["党群服务中心", "党员活动室", "共建活动室"]
+        providers = [None, unit_a, unit_b]
+        for n, area in enumerate(areas):
+            Venue.objects.get_or_create(
+                committee=committee, name=f"{short}{venue_names[n]}",
+                defaults={
+                    "area": Decimal(area), "unit": providers[n],
+                    "address": f"{street}{short}{'一二三'[n]}号楼",
+                },
+            )
+        return {"committee": committee, "residents": residents, "members": members}
+
+    @staticmethod
+    def member_place(i, residents, groups, retirees, unit_orgs):
+        """Spread categories and membership over the committee's organisations."""
+        slot = i % 10
+        if slot in (0, 1, 6):
+            return Category.SMALL_BUSINESS, (residents if slot == 0 else groups[slot % 2]), ""
+        if slot in (3, 4):
+            return Category.RETIRED_CADRE, retirees, ""
+        if slot in (2, 5):
+            return Category.IN_SERVICE, None, "运城市直机关工委"
+        if slot == 7:
+            return Category.IN_SERVICE, unit_orgs[i % 2], ""
+        return Category.RESIDENT, groups[i % 2] if slot == 8 else residents, ""
+
+    def seed_users(self, district, xueyuan):
+        User = get_user_model()
+
+        def user(username, **extra):
+            account, created = User.objects.get_or_create(username=username, defaults=extra)
+            if created:
+                account.set_password(DEMO_PASSWORD)
+                account.save(update_fields=["password"])
+            return account
+
+        officer = user("district", first_name="区委组织部")
+        RoleAssignment.objects.get_or_create(user=officer, role="district_officer", district=district)
+        secretary = user("xueyuan", first_name="学苑社区书记")
+        RoleAssignment.objects.get_or_create(
+            user=secretary, role="committee_secretary", committee=xueyuan["committee"]
+        )
+        branch_secretary = user("branch", first_name="居民党支部书记")
+        RoleAssignment.objects.get_or_create(
+            user=branch_secretary, role="branch_secretary", branch=xueyuan["residents"]
+        )
+        member_account = user("member", first_name="学苑党员")
+        member = xueyuan["members"][8]
+        if member.user_id is None:
+            member.user = member_account
+            member.save(update_fields=["user"])
+        user("admin", is_staff=True, is_superuser=True)

@@ -1,0 +1,103 @@
+"""factory_boy factories with Faker zh_CN: realistic names, addresses and phones."""
+
+from datetime import date
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+
+from branches.models import Branch, BranchKind
+from committees.models import Committee, District, Seat, SeatRole, Venue
+from core.models import RoleAssignment
+from members.models import Category, Member
+from units.models import Unit, UnitKind
+
+factory.Faker._DEFAULT_LOCALE = "zh_CN"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("pw-for-tests-only")
+
+
+class DistrictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = District
+
+    name = factory.Sequence(lambda n: f"测试{n}区")
+
+
+class CommitteeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Committee
+
+    district = factory.SubFactory(DistrictFactory)
+    name = factory.Sequence(lambda n: f"第{n}社区")
+    street = "东城街道"
+    address = factory.Faker("street_address")
+    established = date(2018, 5, 1)
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    district = factory.SubFactory(DistrictFactory)
+    name = factory.Sequence(lambda n: f"共建单位{n}")
+    kind = UnitKind.STATE_ENTERPRISE
+    contact_name = factory.Faker("name")
+    contact_phone = factory.Faker("phone_number")
+
+
+class BranchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Branch
+
+    committee = factory.SubFactory(CommitteeFactory)
+    kind = BranchKind.RESIDENTS
+    name = factory.Sequence(lambda n: f"第{n}党支部")
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Member
+
+    name = factory.Faker("name")
+    committee = factory.SubFactory(CommitteeFactory)
+    branch = factory.SubFactory(BranchFactory, committee=factory.SelfAttribute("..committee"))
+    category = Category.RESIDENT
+
+
+class SeatFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Seat
+
+    committee = factory.SubFactory(CommitteeFactory)
+    role = SeatRole.MEMBER
+    member = factory.SubFactory(MemberFactory, committee=factory.SelfAttribute("..committee"))
+    term_start = date(2021, 5, 1)
+
+
+class VenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Venue
+
+    committee = factory.SubFactory(CommitteeFactory)
+    name = factory.Sequence(lambda n: f"党员活动室{n}")
+    area = Decimal("120.0")
+
+
+def grant(user, role, target):
+    field = {
+        "district_officer": "district",
+        "committee_secretary": "committee",
+        "committee_staff": "committee",
+        "branch_secretary": "branch",
+        "unit_liaison": "unit",
+    }[role]
+    return RoleAssignment.objects.create(user=user, role=role, **{field: target})

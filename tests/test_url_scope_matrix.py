@@ -1,0 +1,93 @@
+"""Every URL pattern × every persona: the scope rule, checked from the resolver.
+
+A new URL pattern without an entry in EXPECTED fails ``test_every_url_has_an_expectation``,
+so no page can be added without saying who may open it.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import PERSONAS, persona_client
+
+LOGIN = 302  # anonymous: redirected to sign-in
+
+# name -> (how to build the URL's kwargs from the world, {persona: status for GET})
+# Objects are committee A's (or the district's). Statuses: 200 shown, 302 redirect,
+# 403 read-only, 404 out of scope (existence hidden), 405 wrong method.
+ALL = dict.fromkeys(PERSONAS)
+
+
+def expect(anonymous, officer, secretary_a, secretary_b, branch_secretary, member):
+    return dict(zip(PERSONAS, [anonymous, officer, secretary_a, secretary_b,
+                               branch_secretary, member], strict=True))
+
+
+PUBLIC = expect(200, 200, 200, 200, 200, 200)
+READ_A = expect(LOGIN, 200, 200, 404, 200, 200)
+WRITE_A = expect(LOGIN, 200, 200, 404, 403, 403)
+WRITE_A_BRANCH = expect(LOGIN, 200, 200, 404, 200, 403)
+DISTRICT_ONLY = expect(LOGIN, 200, 404, 404, 404, 404)
+
+EXPECTED = {
+    "healthz": (lambda w: {}, PUBLIC),
+    "readyz": (lambda w: {}, PUBLIC),
+    "login": (lambda w: {}, PUBLIC),
+    "logout": (lambda w: {}, expect(405, 405, 405, 405, 405, 405)),
+    "set_language": (lambda w: {}, expect(302, 302, 302, 302, 302, 302)),
+    # home sends each user to where they work; the branch secretary has two places to pick.
+    "core:home": (lambda w: {}, expect(LOGIN, 302, 302, 302, 200, 302)),
+    "committees:district-detail": (lambda w: {"pk": w.district.pk}, DISTRICT_ONLY),
+    "committees:committee-create": (lambda w: {"district_pk": w.district.pk}, DISTRICT_ONLY),
+    "committees:committee-detail": (lambda w: {"pk": w.a.pk}, READ_A),
+    "committees:committee-update": (lambda w: {"pk": w.a.pk}, WRITE_A),
+    "committees:committee-delete": (lambda w: {"pk": w.a.pk},
+                                    expect(LOGIN, 200, 403, 404, 403, 403)),
+    "committees:seat-create": (lambda w: {"committee_pk": w.a.pk}, WRITE_A),
+    "committees:seat-update": (lambda w: {"pk": w.a_seat.pk}, WRITE_A),
+    "committees:seat-delete": (lambda w: {"pk": w.a_seat.pk}, WRITE_A),
+    "committees:venue-create": (lambda w: {"committee_pk": w.a.pk}, WRITE_A),
+    "committees:venue-update": (lambda w: {"pk": w.a_venue.pk}, WRITE_A),
+    "committees:venue-delete": (lambda w: {"pk": w.a_venue.pk}, WRITE_A),
+    "branches:branch-create": (lambda w: {"committee_pk": w.a.pk}, WRITE_A),
+    "branches:branch-detail": (lambda w: {"pk": w.a_branch.pk}, READ_A),
+    "branches:group-create": (lambda w: {"pk": w.a_branch.pk}, WRITE_A_BRANCH),
+    "branches:branch-update": (lambda w: {"pk": w.a_branch.pk}, WRITE_A_BRANCH),
+    "branches:branch-delete": (lambda w: {"pk": w.a_branch.pk}, WRITE_A_BRANCH),
+    # The Django admin is for superusers only; its index stands for its pages.
+    "admin:index": (lambda w: {}, expect(302, 302, 302, 302, 302, 302)),
+}
+# Redirects that are not "please sign in".
+OWN_REDIRECTS = {"set_language", "admin:index"}
+# Namespaces checked through one representative entry above.
+DELEGATED_NAMESPACES = {"admin"}
+
+
+def _names(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
+            yield from _names(p.url_patterns, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            yield prefix + p.name
+
+
+def test_every_url_has_an_expectation():
+    names = set(_names(get_resolver().url_patterns))
+    unchecked = {
+        n for n in names
+        if n not in EXPECTED and n.split(":")[0] not in DELEGATED_NAMESPACES
+    }
+    assert not unchecked, f"URL patterns with no scope expectation: {sorted(unchecked)}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_url_answers_each_persona_as_expected(client, world, name, persona):
+    kwargs, statuses = EXPECTED[name]
+    client = persona_client(client, world, persona)
+    response = client.get(reverse(name, kwargs=kwargs(world)))
+    assert response.status_code == statuses[persona], (
+        f"{name} as {persona}: got {response.status_code}, expected {statuses[persona]}"
+    )
+    if persona == "anonymous" and statuses[persona] == LOGIN and name not in OWN_REDIRECTS:
+        assert response.url.startswith(reverse("login"))
