@@ -13,7 +13,7 @@ class BranchForm(forms.ModelForm):
 
     class Meta:
         model = Branch
-        fields = ["parent", "kind", "name", "secretary", "unit", "founded"]
+        fields = ["kind", "name", "parent", "secretary", "unit", "founded"]
         widgets = {"founded": DateInput()}
 
     def __init__(self, *args, user, committee, **kwargs):

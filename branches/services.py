@@ -40,6 +40,6 @@ def branch_delete(*, branch: Branch) -> None:
     if blockers:
         raise ValidationError(
             _("%(name)s cannot be deleted: %(reasons)s. Move or delete them first.")
-            % {"name": branch.name, "reasons": "; ".join(blockers)}
+            % {"name": branch.name, "reasons": _("; ").join(blockers)}
         )
     branch.delete()

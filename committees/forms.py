@@ -47,7 +47,7 @@ class SeatForm(forms.ModelForm):
         elif not member and not holder_name:
             self.add_error("member", _("Choose a member, or enter the name of a unit's person."))
         elif holder_name and not data.get("unit"):
-            self.add_error("unit", _("Name the resident unit this person comes from."))
+            self.add_error("unit", _("Choose the resident unit this person comes from."))
         return data
 
 

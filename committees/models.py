@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -31,7 +33,7 @@ class Committee(models.Model):
         District, on_delete=models.PROTECT, related_name="committees", verbose_name=_("district")
     )
     name = models.CharField(_("community"), max_length=50, help_text=_("e.g. 学苑社区"))
-    street = models.CharField(_("street"), max_length=50, blank=True, help_text=_("街道"))
+    street = models.CharField(_("sub-district (街道)"), max_length=50, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     established = models.DateField(_("established"), null=True, blank=True)
 
@@ -68,7 +70,7 @@ class Seat(models.Model):
     committee = models.ForeignKey(
         Committee, on_delete=models.CASCADE, related_name="seats", verbose_name=_("committee")
     )
-    role = models.CharField(_("seat"), max_length=16, choices=SeatRole.choices)
+    role = models.CharField(_("role on the committee"), max_length=16, choices=SeatRole.choices)
     member = models.ForeignKey(
         "members.Member", on_delete=models.PROTECT, null=True, blank=True,
         related_name="seats", verbose_name=_("held by member"),
@@ -82,7 +84,8 @@ class Seat(models.Model):
         related_name="seats", verbose_name=_("resident unit"),
     )
     title = models.CharField(
-        _("position"), max_length=100, blank=True, help_text=_("e.g. 党委书记 of the unit")
+        _("position at the unit"), max_length=100, blank=True,
+        help_text=_("For a unit's person, e.g. the unit's party secretary."),
     )
     term_start = models.DateField(_("term start"))
     term_end = models.DateField(_("term end"), null=True, blank=True)
@@ -133,7 +136,7 @@ class Venue(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     area = models.DecimalField(
         _("area (m²)"), max_digits=8, decimal_places=1,
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(Decimal("0.1"))],
     )
     unit = models.ForeignKey(
         "units.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="venues",

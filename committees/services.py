@@ -34,7 +34,7 @@ def committee_delete(*, committee: Committee) -> None:
     if blockers:
         raise ValidationError(
             _("%(name)s cannot be deleted: %(reasons)s. Move or delete them first.")
-            % {"name": committee.name, "reasons": "; ".join(blockers)}
+            % {"name": committee.name, "reasons": _("; ").join(blockers)}
         )
     committee.delete()  # its seats and venues go with it
 

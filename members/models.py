@@ -23,7 +23,7 @@ class Member(models.Model):
     member whose membership stays with the employer, by an organisation outside it (text).
     """
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     committee = models.ForeignKey(
         "committees.Committee", on_delete=models.PROTECT, related_name="members",
         verbose_name=_("committee"),
