@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput
+from core.scope import can_write
 from members.models import Member
 from units.models import Unit
 
@@ -33,7 +34,17 @@ class BranchForm(forms.ModelForm):
         )
         self.fields["unit"].queryset = Unit.objects.for_user(user).order_by("name")
         self.fields["unit"].help_text = _("For a resident unit's party organisation.")
-        if self.instance.pk and self.instance.groups.exists():
+        if not can_write(user, committee):
+            # A branch secretary works inside their branch: they neither create nor re-kind
+            # top-level branches, so a party group of theirs stays under one of their branches
+            # and their own branch stays where it is.
+            self.fields["kind"].disabled = True
+            if self.instance.parent_id:
+                self.fields["parent"].required = True
+                self.fields["parent"].empty_label = None
+            else:
+                del self.fields["parent"]
+        elif self.instance.pk and self.instance.groups.exists():
             # A branch with party groups under it cannot itself become a group.
             del self.fields["parent"]
 

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import Branch
 
@@ -28,9 +29,18 @@ def branch_delete_blockers(*, branch: Branch) -> list[str]:
     groups = branch.groups.count()
     members = branch.members.count()
     if groups:
-        blockers.append(_("it still has %(n)d party groups") % {"n": groups})
+        blockers.append(
+            ngettext("it still has %(n)d party group", "it still has %(n)d party groups", groups)
+            % {"n": groups}
+        )
     if members:
-        blockers.append(_("%(n)d members hold their membership there") % {"n": members})
+        blockers.append(
+            ngettext(
+                "%(n)d member holds their membership there",
+                "%(n)d members hold their membership there",
+                members,
+            ) % {"n": members}
+        )
     return blockers
 
 

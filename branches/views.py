@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -107,6 +108,8 @@ def branch_delete(request, pk):
         request.user, Branch, write=True, pk=pk,
         queryset=Branch.objects.select_related("committee", "parent"),
     )
+    if not branch.is_group and not can_write(request.user, branch.committee):
+        raise PermissionDenied  # top-level branches are the committee's to remove
     next_url = (branch.parent or branch.committee).get_absolute_url()
     return delete_page(
         request, branch,

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import Committee, Seat, Venue
 
@@ -22,9 +23,18 @@ def committee_delete_blockers(*, committee: Committee) -> list[str]:
     branches = committee.branches.count()
     members = committee.members.count()
     if branches:
-        blockers.append(_("it still has %(n)d branches and party groups") % {"n": branches})
+        blockers.append(
+            ngettext(
+                "it still has %(n)d branch or party group",
+                "it still has %(n)d branches and party groups",
+                branches,
+            ) % {"n": branches}
+        )
     if members:
-        blockers.append(_("it still manages %(n)d members") % {"n": members})
+        blockers.append(
+            ngettext("it still manages %(n)d member", "it still manages %(n)d members", members)
+            % {"n": members}
+        )
     return blockers
 
 

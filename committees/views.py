@@ -4,9 +4,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from branches.models import Branch
 from core.pages import delete_page, form_page, paginate
-from core.scope import can_write, get_for_user, writable_ids
+from core.scope import can_write, get_for_user
 
 from . import selectors, services
 from .forms import CommitteeForm, SeatForm, VenueForm
@@ -64,9 +63,6 @@ def committee_detail(request, pk):
             "venue_area": venue_area,
             "can_edit": can_edit,
             "can_delete": can_write(request.user, committee.district),
-            "editable_branch_ids": writable_ids(
-                request.user, Branch.objects.filter(committee=committee)
-            ),
         },
     )
 

@@ -197,8 +197,3 @@ def can_write(user, obj) -> bool:
         return True
     return type(obj).objects.for_user(user, write=True).filter(pk=obj.pk).exists()
 
-
-def writable_ids(user, queryset) -> set[int]:
-    """The pks in ``queryset`` the user may change, in one query (for per-row edit links)."""
-    return set(queryset.model.objects.for_user(user, write=True)
-               .filter(pk__in=queryset.values("pk")).values_list("pk", flat=True))

@@ -27,11 +27,13 @@ READ_A = expect(LOGIN, 200, 200, 404, 200, 200)
 WRITE_A = expect(LOGIN, 200, 200, 404, 403, 403)
 WRITE_A_BRANCH = expect(LOGIN, 200, 200, 404, 200, 403)
 DISTRICT_ONLY = expect(LOGIN, 200, 404, 404, 404, 404)
+B_ONLY = expect(LOGIN, 200, 404, 200, 404, 404)
 
 EXPECTED = {
     "healthz": (lambda w: {}, PUBLIC),
     "readyz": (lambda w: {}, PUBLIC),
-    "login": (lambda w: {}, PUBLIC),
+    # signed-in users are sent on to where they work
+    "login": (lambda w: {}, expect(200, 302, 302, 302, 302, 302)),
     "logout": (lambda w: {}, expect(405, 405, 405, 405, 405, 405)),
     "set_language": (lambda w: {}, expect(302, 302, 302, 302, 302, 302)),
     # home sends each user to where they work; the branch secretary has two places to pick.
@@ -52,10 +54,21 @@ EXPECTED = {
     "branches:branch-detail": (lambda w: {"pk": w.a_branch.pk}, READ_A),
     "branches:group-create": (lambda w: {"pk": w.a_branch.pk}, WRITE_A_BRANCH),
     "branches:branch-update": (lambda w: {"pk": w.a_branch.pk}, WRITE_A_BRANCH),
-    "branches:branch-delete": (lambda w: {"pk": w.a_branch.pk}, WRITE_A_BRANCH),
-    # The Django admin is for superusers only; its index stands for its pages.
-    "admin:index": (lambda w: {}, expect(302, 302, 302, 302, 302, 302)),
+    "branches:branch-delete": (lambda w: {"pk": w.a_branch.pk}, WRITE_A),
 }
+# A second object for the same page, where the answer differs by object.
+MORE = [
+    # A branch secretary removes party groups of their branch, not the branch itself.
+    ("branches:branch-delete", lambda w: {"pk": w.a_group.pk}, WRITE_A_BRANCH),
+    # Another branch of the same committee is read-only to the branch secretary.
+    ("branches:branch-update", lambda w: {"pk": w.a_retirees.pk}, WRITE_A),
+    # Committee B's objects are out of every committee-A persona's sight.
+    ("committees:committee-detail", lambda w: {"pk": w.b.pk}, B_ONLY),
+    ("committees:seat-update", lambda w: {"pk": w.b_seat.pk}, B_ONLY),
+    ("committees:venue-delete", lambda w: {"pk": w.b_venue.pk}, B_ONLY),
+    ("branches:branch-detail", lambda w: {"pk": w.b_branch.pk}, B_ONLY),
+]
+CASES = [(name, kwargs, statuses) for name, (kwargs, statuses) in EXPECTED.items()] + MORE
 # Redirects that are not "please sign in".
 OWN_REDIRECTS = {"set_language", "admin:index"}
 # Namespaces checked through one representative entry above.
@@ -81,9 +94,10 @@ def test_every_url_has_an_expectation():
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_url_answers_each_persona_as_expected(client, world, name, persona):
-    kwargs, statuses = EXPECTED[name]
+@pytest.mark.parametrize(
+    ("name", "kwargs", "statuses"), CASES, ids=[f"{c[0]}#{i}" for i, c in enumerate(CASES)]
+)
+def test_url_answers_each_persona_as_expected(client, world, name, kwargs, statuses, persona):
     client = persona_client(client, world, persona)
     response = client.get(reverse(name, kwargs=kwargs(world)))
     assert response.status_code == statuses[persona], (

@@ -1,0 +1,225 @@
+"""A committee's page: its organisation tree, seats and venues, and who gets which links."""
+
+import html
+from decimal import Decimal
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from branches.models import BranchKind
+from committees.models import SeatRole
+from tests.committees.data import fill_committee
+from tests.factories import BranchFactory, MemberFactory, SeatFactory, VenueFactory
+
+# Session, user, the scope (2), the committee, venues, can_write(committee), the branches,
+# the seats, can_write(district), the writable branch ids: the same at any size.
+COMMITTEE_PAGE_QUERIES = 10
+
+
+def url(committee):
+    return reverse("committees:committee-detail", kwargs={"pk": committee.pk})
+
+
+def text(response):
+    return html.unescape(response.content.decode())
+
+
+class _Collect(HTMLParser):
+    """The text inside every element that matches ``wanted(tag, attrs)``, nested ones included."""
+
+    def __init__(self, wanted):
+        super().__init__()
+        self.wanted, self.open, self.found = wanted, [], []
+
+    def handle_starttag(self, tag, attrs):
+        for item in self.open:
+            item[1] += 1 if tag == item[0] else 0
+        if self.wanted(tag, dict(attrs)):
+            self.found.append("")
+            self.open.append([tag, 1, len(self.found) - 1])
+
+    def handle_endtag(self, tag):
+        for item in self.open:
+            item[1] -= 1 if tag == item[0] else 0
+        self.open = [item for item in self.open if item[1] > 0]
+
+    def handle_data(self, data):
+        for item in self.open:
+            self.found[item[2]] += data
+
+
+def collect(response, wanted):
+    parser = _Collect(wanted)
+    parser.feed(response.content.decode())
+    return [" ".join(t.split()) for t in parser.found]
+
+
+def kind_sections(response):
+    """The organisation tree's top-level items, one per kind, as text."""
+    tree = collect(response, lambda tag, a: tag == "ul" and a.get("class") == "tree")[0]
+    labels = kind_labels()
+    positions = [tree.index(label) for label in labels]
+    return {
+        label: tree[start:end]
+        for label, start, end in zip(labels, positions, positions[1:] + [None], strict=True)
+    }
+
+
+def kind_labels():
+    with translation.override("en"):
+        return [str(label) for label in BranchKind.labels]
+
+
+def branch_items(response):
+    """{branch name: the text of its item in the tree, its party groups included}."""
+    items = collect(response, lambda tag, a: tag == "li" and a.get("data-testid") == "branch")
+    return {item.split(" ")[0]: item for item in items}
+
+
+# --- what it shows ---------------------------------------------------------------------------
+
+def test_the_tree_shows_the_four_kinds_each_with_its_branches(client, world):
+    BranchFactory(
+        committee=world.a, kind=BranchKind.UNIT, name="运城市第一医院党委", unit=world.unit
+    )
+    client.force_login(world.secretary_a)
+
+    sections = kind_sections(client.get(url(world.a)))
+
+    residents, retirees, unit, in_service = sections.values()
+    assert world.a_branch.name in residents and world.a_retirees.name not in residents
+    assert world.a_retirees.name in retirees
+    assert "运城市第一医院党委" in unit and world.unit.name in unit
+    assert "None yet." in in_service
+
+
+def test_the_tree_puts_each_party_group_under_its_own_branch(client, world):
+    MemberFactory(committee=world.a, branch=world.a_group, name="李卫红")
+    client.force_login(world.secretary_a)
+
+    items = branch_items(client.get(url(world.a)))
+
+    assert set(items) == {world.a_branch.name, world.a_retirees.name}  # groups are not top level
+    assert world.a_group.name in items[world.a_branch.name]
+    assert world.a_group.name not in items[world.a_retirees.name]
+    assert f"{world.a_group.name} · 2 members" in items[world.a_branch.name]
+    assert "0 members" in items[world.a_retirees.name]
+
+
+def test_it_hides_other_committees_branches(client, world):
+    client.force_login(world.officer)
+
+    page = text(client.get(url(world.a)))
+
+    assert world.b_branch.name not in page
+    assert world.a_branch.name in page
+
+
+def test_it_lists_the_seats_with_their_holders(client, world):
+    SeatFactory(
+        committee=world.a, role=SeatRole.PART_TIME, member=None, holder_name="王建国",
+        unit=world.unit, title="党委书记",
+    )
+    client.force_login(world.member_user)
+
+    seats = collect(client.get(url(world.a)), lambda tag, a: a.get("id") == "seats")[0]
+
+    assert world.a_member.name in seats  # a member on the roster
+    assert "王建国" in seats and f"{world.unit.name} 党委书记" in seats  # a unit's person
+    assert "Part-time member" in seats and "Committee member" in seats
+    assert seats.index("Committee member") < seats.index("Part-time member")
+
+
+def test_it_lists_the_venues_with_their_total_area(client, world):
+    VenueFactory(committee=world.a, name="医院共建活动中心", area=Decimal("150.0"), unit=world.unit)
+    client.force_login(world.member_user)
+
+    venues = collect(client.get(url(world.a)), lambda tag, a: a.get("id") == "venues")[0]
+
+    assert "450 m² in all" in venues  # 300 + 150
+    assert "医院共建活动中心 150 m²" in venues and f"provided by {world.unit.name}" in venues
+    assert "学苑党员活动室 300 m² provided by the community" in venues
+
+
+def test_it_says_so_when_nothing_is_recorded_yet(client, world):
+    world.a_seat.delete()
+    world.a_venue.delete()
+    client.force_login(world.secretary_a)
+
+    page = text(client.get(url(world.a)))
+
+    assert "No seats recorded." in page
+    assert "No venues recorded." in page
+    assert "0 m² in all" in page
+
+
+# --- who gets which links --------------------------------------------------------------------
+
+def edit_links(world):
+    return {
+        "edit": reverse("committees:committee-update", kwargs={"pk": world.a.pk}),
+        "new branch": reverse("branches:branch-create", kwargs={"committee_pk": world.a.pk}),
+        "add seat": reverse("committees:seat-create", kwargs={"committee_pk": world.a.pk}),
+        "edit seat": reverse("committees:seat-update", kwargs={"pk": world.a_seat.pk}),
+        "remove seat": reverse("committees:seat-delete", kwargs={"pk": world.a_seat.pk}),
+        "add venue": reverse("committees:venue-create", kwargs={"committee_pk": world.a.pk}),
+        "edit venue": reverse("committees:venue-update", kwargs={"pk": world.a_venue.pk}),
+        "delete venue": reverse("committees:venue-delete", kwargs={"pk": world.a_venue.pk}),
+    }
+
+
+def delete_link(world):
+    return reverse("committees:committee-delete", kwargs={"pk": world.a.pk})
+
+
+def test_the_secretary_gets_the_edit_links_but_not_the_delete_link(client, world):
+    client.force_login(world.secretary_a)
+
+    page = client.get(url(world.a)).content.decode()
+
+    missing = [name for name, link in edit_links(world).items() if f'href="{link}"' not in page]
+    assert missing == []
+    assert delete_link(world) not in page
+
+
+def test_the_district_officer_also_gets_the_delete_link(client, world):
+    client.force_login(world.officer)
+
+    page = client.get(url(world.a)).content.decode()
+
+    assert f'href="{delete_link(world)}"' in page
+    assert f'href="{edit_links(world)["edit"]}"' in page
+
+
+@pytest.mark.parametrize("persona", ["member_user", "branch_secretary"])
+def test_read_only_users_get_no_edit_or_delete_links(client, world, persona):
+    client.force_login(getattr(world, persona))
+
+    response = client.get(url(world.a))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    shown = [name for name, link in edit_links(world).items() if link in page]
+    assert shown == []
+    assert delete_link(world) not in page
+    assert world.a_branch.name in text(response)  # the structure itself is readable
+
+
+# --- queries ---------------------------------------------------------------------------------
+
+def test_the_number_of_queries_does_not_grow_with_the_committee(
+    client, world, django_assert_num_queries
+):
+    client.force_login(world.officer)
+    with django_assert_num_queries(COMMITTEE_PAGE_QUERIES):
+        small = client.get(url(world.b))
+
+    fill_committee(world.b, unit=world.unit, groups=8, members=30)
+    with django_assert_num_queries(COMMITTEE_PAGE_QUERIES):
+        large = client.get(url(world.b))
+
+    assert len(branch_items(small)) == 2
+    assert len(branch_items(large)) == 6  # the world's two + one of each kind
+    assert text(large).count("Committee member") == 31

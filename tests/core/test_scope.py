@@ -1,0 +1,302 @@
+"""The scope rule, model by model and persona by persona (core/scope.py).
+
+Each test compares what ``for_user`` returns, model by model, with the rows a plain filter
+says the persona should reach: the rule and its expectation are written two different ways,
+and a failure shows which model differs.
+"""
+
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from branches.models import Branch, BranchKind
+from committees.models import Committee, District, Seat, Venue
+from core.scope import can_write, get_for_user
+from members.models import Member
+from tests.factories import (
+    BranchFactory,
+    CommitteeFactory,
+    DistrictFactory,
+    MemberFactory,
+    SeatFactory,
+    UnitFactory,
+    UserFactory,
+    VenueFactory,
+    grant,
+)
+from units.models import Unit
+
+STRUCTURE = [Committee, Branch, Seat, Venue]  # what reading a committee opens
+SCOPED = [District, *STRUCTURE, Member, Unit]
+
+
+def reach(user, models=SCOPED, *, write=False):
+    """{model name: the pks ``for_user`` lets the user read (or, with ``write``, change)}."""
+    return {
+        m.__name__: set(m.objects.for_user(user, write=write).values_list("pk", flat=True))
+        for m in models
+    }
+
+
+def expect(models=SCOPED, **sets):
+    """{model name: pks}, empty for every model not given."""
+    return {m.__name__: set(sets.get(m.__name__, ())) for m in models}
+
+
+def rows(model, **lookup):
+    return set(model.objects.filter(**lookup).values_list("pk", flat=True))
+
+
+def of_committees(*committees, models=STRUCTURE):
+    """{model name: the rows belonging to these committees}."""
+    return {
+        m.__name__: {c.pk for c in committees} if m is Committee
+        else rows(m, committee__in=committees)
+        for m in models
+    }
+
+
+def of_district(district):
+    return {
+        "District": {district.pk},
+        "Committee": rows(Committee, district=district),
+        "Branch": rows(Branch, committee__district=district),
+        "Seat": rows(Seat, committee__district=district),
+        "Venue": rows(Venue, committee__district=district),
+        "Member": rows(Member, committee__district=district),
+        "Unit": rows(Unit, district=district),
+    }
+
+
+@pytest.fixture
+def more(world):
+    """The world plus district E (with a full committee), another member and unit, a liaison."""
+    e = DistrictFactory(name="永济市")
+    e_committee = CommitteeFactory(district=e, name="永济社区")
+    SeatFactory(committee=e_committee)  # brings a branch and a member of E
+    VenueFactory(committee=e_committee)
+    UnitFactory(district=e, name="永济单位")
+    a_other = MemberFactory(committee=world.a, branch=world.a_retirees, name="周国庆")
+    school = UnitFactory(district=world.district, name="盐湖区第二中学")
+    BranchFactory(
+        committee=world.a, kind=BranchKind.UNIT, unit=world.unit, name="运城市第一医院党委"
+    )
+    liaison = UserFactory(username="liaison")
+    grant(liaison, "unit_liaison", world.unit)
+    return SimpleNamespace(
+        e=e, e_committee=e_committee, a_other=a_other, school=school, liaison=liaison
+    )
+
+
+# --- nobody and everybody --------------------------------------------------------------------
+
+def test_an_anonymous_visitor_reaches_nothing(world, more):
+    assert reach(AnonymousUser()) == expect()
+    assert reach(None) == expect()
+
+
+def test_a_deactivated_officer_reaches_nothing(world):
+    world.officer.is_active = False
+
+    assert reach(world.officer) == expect()
+
+
+def test_a_superuser_reads_and_writes_everything(world, more):
+    admin = UserFactory(username="admin", is_superuser=True)
+    everything = {m.__name__: rows(m) for m in SCOPED}
+
+    assert reach(admin) == everything
+    assert reach(admin, write=True) == everything
+    assert len(everything["District"]) == 2
+
+
+# --- the district officer --------------------------------------------------------------------
+
+def test_the_district_officer_reads_and_writes_all_of_their_district_and_nothing_else(
+    world, more
+):
+    d = of_district(world.district)
+
+    assert all(d.values())  # the world has rows of every model in D
+    assert reach(world.officer) == d
+    assert reach(world.officer, write=True) == d
+
+
+def test_a_district_officer_reaches_nothing_of_another_district(world, more):
+    e = of_district(more.e)
+
+    assert all(e.values())
+    assert all(reach(world.officer)[name].isdisjoint(pks) for name, pks in e.items())
+
+
+# --- committee secretaries -------------------------------------------------------------------
+
+def test_a_committee_secretary_reads_and_writes_their_committee_only(world, more):
+    models = [*STRUCTURE, Member]
+    a = of_committees(world.a, models=models)
+
+    assert reach(world.secretary_a, models) == a
+    assert reach(world.secretary_a, models, write=True) == a
+
+
+def test_the_secretary_of_b_sees_nothing_of_a(world, more):
+    models = [*STRUCTURE, Member]
+    seen = reach(world.secretary_b, models)
+
+    assert seen == of_committees(world.b, models=models)
+    assert all(seen[n].isdisjoint(pks) for n, pks in of_committees(world.a, models=models).items())
+
+
+def test_committee_secretaries_read_the_district_s_units_but_change_none(world, more):
+    units = rows(Unit, district=world.district)
+
+    assert reach(world.secretary_a, [District, Unit]) == expect([District, Unit], Unit=units)
+    assert reach(world.secretary_a, [District, Unit], write=True) == expect([District, Unit])
+
+
+# --- the branch secretary --------------------------------------------------------------------
+
+def test_the_branch_secretary_writes_only_their_branch_its_groups_and_their_members(world, more):
+    in_branch = MemberFactory(committee=world.a, branch=world.a_branch, name="李卫红")
+
+    assert reach(world.branch_secretary, write=True) == expect(
+        Branch={world.a_branch.pk, world.a_group.pk},
+        Member={world.a_member.pk, in_branch.pk},  # in the group, in the branch
+    )
+
+
+def test_the_branch_secretary_reads_the_structure_but_only_their_branch_s_members(world, more):
+    in_branch = MemberFactory(committee=world.a, branch=world.a_branch, name="李卫红")
+    seen = reach(world.branch_secretary)
+
+    assert {n: seen[n] for n in ("Committee", "Branch", "Seat", "Venue")} == of_committees(world.a)
+    assert seen["Member"] == {world.a_member.pk, in_branch.pk}
+    assert more.a_other.pk not in seen["Member"]  # a member of A's retirees' branch
+    assert seen["District"] == set()
+
+
+# --- the member ------------------------------------------------------------------------------
+
+def test_a_member_reads_their_committee_s_structure_and_their_own_record(world, more):
+    seen = reach(world.member_user)
+
+    assert {n: seen[n] for n in ("Committee", "Branch", "Seat", "Venue")} == of_committees(world.a)
+    assert seen["Member"] == {world.a_member.pk}  # not a fellow member's
+    assert seen["District"] == set()
+
+
+def test_a_member_writes_nothing(world, more):
+    assert reach(world.member_user, write=True) == expect()
+
+
+# --- the unit liaison ------------------------------------------------------------------------
+
+def test_a_unit_liaison_changes_their_unit_only(world, more):
+    assert reach(more.liaison, write=True) == expect(Unit={world.unit.pk})
+
+
+def test_a_unit_liaison_reads_the_committees_where_a_branch_is_linked_to_their_unit(
+    world, more
+):
+    seen = reach(more.liaison)
+
+    assert {n: seen[n] for n in ("Committee", "Branch", "Seat", "Venue")} == of_committees(world.a)
+    assert seen["Unit"] == rows(Unit, district=world.district)
+    assert seen["Member"] == set()
+    assert seen["District"] == set()
+
+
+def test_a_liaison_of_an_unlinked_unit_reaches_only_that_unit(world, more):
+    loner = UserFactory(username="loner")
+    grant(loner, "unit_liaison", more.school)
+
+    assert reach(loner) == expect(Unit={more.school.pk})
+    assert reach(loner, write=True) == expect(Unit={more.school.pk})
+
+
+# --- several roles ---------------------------------------------------------------------------
+
+def test_a_user_with_two_roles_gets_the_union_of_both(world, more):
+    both = UserFactory(username="both")
+    grant(both, "committee_secretary", world.b)
+    grant(both, "branch_secretary", world.a_retirees)
+    b = of_committees(world.b, models=[*STRUCTURE, Member])
+
+    seen, changed = reach(both), reach(both, write=True)
+
+    assert seen["Committee"] == {world.a.pk, world.b.pk}
+    assert seen["Branch"] == b["Branch"] | rows(Branch, committee=world.a)
+    assert seen["Member"] == b["Member"] | {more.a_other.pk}
+    assert changed["Committee"] == {world.b.pk}
+    assert changed["Branch"] == b["Branch"] | {world.a_retirees.pk}
+    assert changed["Venue"] == b["Venue"]
+
+
+def test_a_secretary_who_is_also_a_member_elsewhere_reads_both_committees(world, more):
+    MemberFactory(committee=world.a, branch=world.a_retirees, user=world.secretary_b)
+
+    seen = reach(world.secretary_b)
+
+    assert seen["Committee"] == {world.a.pk, world.b.pk}
+    assert reach(world.secretary_b, write=True)["Committee"] == {world.b.pk}
+    assert seen["Member"].isdisjoint({world.a_member.pk, more.a_other.pk})
+
+
+# --- get_for_user, can_write ---------------------------------------------------------------
+
+def test_get_for_user_hides_what_is_out_of_scope(world, more):
+    cases = [
+        (world.secretary_b, world.a), (world.secretary_b, world.a_seat),
+        (world.secretary_b, world.a_member), (world.branch_secretary, world.b_branch),
+        (world.member_user, world.b), (world.member_user, more.a_other),
+        (world.officer, more.e_committee), (AnonymousUser(), world.a),
+    ]
+    for user, obj in cases:
+        for write in (False, True):
+            with pytest.raises(Http404):
+                get_for_user(user, type(obj), write=write, pk=obj.pk)
+
+
+@pytest.mark.parametrize(
+    ("persona", "target"),
+    [
+        ("member_user", "a"),
+        ("member_user", "a_branch"),
+        ("member_user", "a_venue"),
+        ("member_user", "a_member"),  # their own record
+        ("branch_secretary", "a"),
+        ("branch_secretary", "a_retirees"),
+        ("branch_secretary", "a_seat"),
+        ("secretary_a", "unit"),  # the district's units are read by all who work there
+    ],
+)
+def test_get_for_user_refuses_writes_to_what_is_only_readable(world, persona, target):
+    user, obj = getattr(world, persona), getattr(world, target)
+
+    assert get_for_user(user, type(obj), pk=obj.pk) == obj
+    with pytest.raises(PermissionDenied):
+        get_for_user(user, type(obj), write=True, pk=obj.pk)
+
+
+def test_get_for_user_hands_over_what_may_be_changed(world, more):
+    admin = UserFactory(username="admin", is_superuser=True)
+
+    assert get_for_user(world.branch_secretary, Branch, write=True, pk=world.a_group.pk) == (
+        world.a_group
+    )
+    assert get_for_user(world.secretary_a, Seat, write=True, pk=world.a_seat.pk) == world.a_seat
+    assert get_for_user(more.liaison, Unit, write=True, pk=world.unit.pk) == world.unit
+    assert get_for_user(admin, Committee, write=True, pk=more.e_committee.pk) == more.e_committee
+
+
+def test_can_write_agrees_with_the_rule(world, more):
+    assert can_write(world.branch_secretary, world.a_branch)
+    assert can_write(world.branch_secretary, world.a_group)
+    assert not can_write(world.branch_secretary, world.a_retirees)
+    assert not can_write(world.member_user, world.a_branch)
+    assert can_write(world.secretary_a, world.a)
+    assert not can_write(world.secretary_a, world.b)
+    assert not can_write(world.branch_secretary, world.a)
