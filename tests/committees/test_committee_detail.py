@@ -11,11 +11,13 @@ from django.utils import translation
 from branches.models import BranchKind
 from committees.models import SeatRole
 from tests.committees.data import fill_committee
+from tests.conftest import session_queries
 from tests.factories import BranchFactory, MemberFactory, SeatFactory, VenueFactory
 
-# Session, user, the scope (2), the committee, venues, can_write(committee), the branches,
-# the seats, can_write(district), the writable branch ids: the same at any size.
-COMMITTEE_PAGE_QUERIES = 10
+# The session (from the database unless Redis caches it), user, the scope (2), the committee,
+# venues, can_write(committee), the branches, the seats, can_write(district): the same at
+# any size.
+COMMITTEE_PAGE_QUERIES = 9 + session_queries()
 
 
 def url(committee):

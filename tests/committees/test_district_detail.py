@@ -8,11 +8,13 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 
 from tests.committees.data import add_committees, fill_committee
+from tests.conftest import session_queries
 from tests.factories import CommitteeFactory, DistrictFactory, VenueFactory, grant
 
-# Session, user, the officer's scope (2), the district, the paginator's count, the page of
-# committees with their counts, six totals and can_write(district): the same at any size.
-DISTRICT_PAGE_QUERIES = 14
+# The session (unless Redis caches it), user, the officer's scope (2), the district, the
+# paginator's count, the page of committees with their counts, six totals and
+# can_write(district): the same at any size.
+DISTRICT_PAGE_QUERIES = 13 + session_queries()
 
 
 def url(district):
