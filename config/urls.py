@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("committees.urls")),
     path("", include("branches.urls")),
+    path("", include("members.urls")),
 ]

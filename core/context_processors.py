@@ -7,4 +7,7 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     scope = scope_of(user)
-    return {"nav_is_district_officer": scope.is_district_officer}
+    return {
+        "nav_is_district_officer": scope.is_district_officer,
+        "nav_is_member": scope.member_id is not None,
+    }

@@ -146,9 +146,34 @@ def _member_rule(s: Scope, write: bool) -> Q:
         | Q(branch_id__in=s.branch_ids)
         | Q(branch__parent_id__in=s.branch_ids)
     )
+    if s.committee_ids:
+        # A committee also holds the members whose membership is in its branches, and the
+        # in-service members who checked in (or ask to check in) there.
+        CheckIn = apps.get_model("members", "CheckIn")
+        q |= Q(branch__committee_id__in=s.committee_ids) | Q(
+            pk__in=CheckIn.objects.filter(
+                committee_id__in=s.committee_ids, status__in=["pending", "confirmed"]
+            ).values("member_id")
+        )
     if not write and s.member_id:
         q |= Q(pk=s.member_id)
     return q
+
+
+def _via_member(rule_for_member):
+    """Records that hang off a member (check-ins, transfers, commitments, appraisals) follow
+    the member's rule."""
+
+    def rule(s: Scope, write: bool) -> Q:
+        q = rule_for_member(s, write)
+        return Q(member__in=apps.get_model("members", "Member").objects.filter(q).values("pk"))
+
+    return rule
+
+
+def _checkin_rule(s: Scope, write: bool) -> Q:
+    # The committee checked into decides on it, besides whoever holds the member's record.
+    return _via_member(_member_rule)(s, write) | _committee_rule(s, write=True, via="committee__")
 
 
 def _role_assignment_rule(s: Scope, write: bool) -> Q:
@@ -164,6 +189,10 @@ RULES = {
     "branches.branch": _branch_rule,
     "units.unit": _unit_rule,
     "members.member": _member_rule,
+    "members.checkin": _checkin_rule,
+    "members.transfer": _via_member(_member_rule),
+    "members.commitment": _via_member(_member_rule),
+    "members.appraisal": _via_member(_member_rule),
     "core.roleassignment": _role_assignment_rule,
 }
 
@@ -197,3 +226,34 @@ def can_write(user, obj) -> bool:
         return True
     return type(obj).objects.for_user(user, write=True).filter(pk=obj.pk).exists()
 
+
+
+def can_see_full_id_number(user, member) -> bool:
+    """Full ID numbers: the district's officers and the member themselves; everyone else
+    sees them masked. (Views still log each full view: ``members.services``.)"""
+    scope = scope_of(user)
+    if scope.superuser:
+        return True
+    if scope.member_id is not None and scope.member_id == member.pk:
+        return True
+    return member.committee.district_id in scope.district_ids
+
+
+def can_see_contact_details(user, member) -> bool:
+    """Mobile and address in full: whoever may change the record, and the member."""
+    scope = scope_of(user)
+    if scope.member_id is not None and scope.member_id == member.pk:
+        return True
+    return can_write(user, member)
+
+
+def checkin_targets(user):
+    """Committees a member may check in to: every committee of their district (public names)."""
+    scope = scope_of(user)
+    Committee = apps.get_model("committees", "Committee")
+    if scope.member_id is None:
+        return Committee.objects.none()
+    Member = apps.get_model("members", "Member")
+    return Committee.objects.filter(
+        district_id__in=Member.objects.filter(pk=scope.member_id).values("committee__district_id")
+    )

@@ -26,6 +26,9 @@ def home(request):
         + [c.get_absolute_url() for c in committees]
         + [b.get_absolute_url() for b in branches]
     )
+    if scope.member_id and not (scope.district_ids or scope.committee_ids or scope.branch_ids
+                                or scope.unit_ids):
+        return redirect("members:me")  # a member's home is their own page
     if len(places) == 1:
         return redirect(places[0])
     if districts:

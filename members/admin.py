@@ -1,13 +1,45 @@
 from django.contrib import admin
 
-from .models import Member
+from .models import Appraisal, CheckIn, Commitment, Member, Transfer
 
 
 @admin.register(Member)
 class MemberAdmin(admin.ModelAdmin):
-    list_display = ["name", "committee", "branch", "category"]
-    list_filter = ["category", "committee__district"]
+    list_display = ["name", "committee", "branch", "category", "status"]
+    list_filter = ["category", "status", "committee__district"]
     list_select_related = ["committee", "branch"]
-    search_fields = ["name"]
-    autocomplete_fields = ["committee", "branch", "user"]
+    # Prefix searches that an index serves (see Member.Meta.indexes); never the ID number.
+    search_fields = ["name_initials__startswith", "name_pinyin__startswith", "=mobile_tail"]
+    autocomplete_fields = ["committee", "branch", "user", "employer_unit"]
+    exclude = ["id_number"]  # shown masked on the portal's member page, revealed with a log
+    readonly_fields = ["name_pinyin", "name_initials", "mobile_tail"]
     show_full_result_count = False
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(admin.ModelAdmin):
+    list_display = ["member", "committee", "status", "requested_at", "started_on", "ended_on"]
+    list_filter = ["status"]
+    list_select_related = ["member", "committee"]
+    raw_id_fields = ["member", "committee", "decided_by"]
+    show_full_result_count = False
+
+
+@admin.register(Transfer)
+class TransferAdmin(admin.ModelAdmin):
+    list_display = ["member", "from_branch", "to_branch", "transferred_on"]
+    list_select_related = ["member", "from_branch", "to_branch"]
+    raw_id_fields = ["member", "from_branch", "to_branch", "recorded_by"]
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(admin.ModelAdmin):
+    list_display = ["member", "year", "public"]
+    raw_id_fields = ["member"]
+
+
+@admin.register(Appraisal)
+class AppraisalAdmin(admin.ModelAdmin):
+    list_display = ["member", "branch", "year", "rating"]
+    list_filter = ["year", "rating"]
+    raw_id_fields = ["member", "branch"]

@@ -9,6 +9,9 @@ class MembersConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import Member
+        from .models import Appraisal, CheckIn, Commitment, Member, Transfer
 
-        auditlog.register(Member)
+        # The ID number and mobile never reach the audit log in clear.
+        auditlog.register(Member, mask_fields=["id_number", "mobile"])
+        for model in (CheckIn, Transfer, Commitment, Appraisal):
+            auditlog.register(model)

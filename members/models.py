@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.scope import ScopedQuerySet
+
+from .validators import mask_id_number, mask_mobile
 
 
 class Category(models.TextChoices):
@@ -14,19 +17,47 @@ class Category(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Member(models.Model):
-    """A party member under a committee's management.
+class Gender(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
 
-    The first cut (foundation): enough for seats, the demo logins and the counts. The members
-    issue adds the ID number, contact details, check-ins, transfers and the rest.
-    A member's membership is held either by a branch of the district or, for an in-service
-    member whose membership stays with the employer, by an organisation outside it (text).
+
+class Status(models.TextChoices):
+    FULL = "full", _("Full member")
+    PROBATIONARY = "probationary", _("Probationary member")
+
+
+class Member(models.Model):
+    """A party member of the district: one record per person, whatever their branch.
+
+    ``committee`` is the committee that manages the member (where they live). Membership is
+    held either by a branch of the district or, for an in-service member whose membership stays
+    with the employer, by an organisation outside it (text). The ID number is stored once,
+    normalised; pages show ``masked_id_number`` unless the viewer is entitled to the full one
+    (see ``members.services.member_id_number_reveal``), and the audit log masks it.
     """
 
     name = models.CharField(_("full name"), max_length=50)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
+    ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族", blank=True)
+    id_number = models.CharField(_("ID number"), max_length=18, unique=True, null=True, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=11, blank=True)
+    address = models.CharField(_("home address"), max_length=200, blank=True)
+    joined_on = models.DateField(_("joined the Party"), null=True, blank=True)
+    full_member_on = models.DateField(_("full membership"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.FULL
+    )
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    employer_unit = models.ForeignKey(
+        "units.Unit", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="employees", verbose_name=_("employer (resident unit)"),
+    )
+    employer_name = models.CharField(_("employer"), max_length=100, blank=True)
     committee = models.ForeignKey(
         "committees.Committee", on_delete=models.PROTECT, related_name="members",
-        verbose_name=_("committee"),
+        verbose_name=_("residence committee"),
     )
     branch = models.ForeignKey(
         "branches.Branch", on_delete=models.PROTECT, null=True, blank=True,
@@ -35,11 +66,16 @@ class Member(models.Model):
     outside_organisation = models.CharField(
         _("membership held outside the district"), max_length=100, blank=True
     )
-    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="member", verbose_name=_("user account"),
     )
+    # Search keys, written by the service from the name and mobile (never typed in).
+    name_pinyin = models.CharField(max_length=120, blank=True, editable=False)
+    name_initials = models.CharField(max_length=30, blank=True, editable=False)
+    mobile_tail = models.CharField(max_length=4, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -50,17 +86,222 @@ class Member(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="member_one_membership",
-                violation_error_message=_(
-                    "Membership is held either by a branch of the district or by one "
-                    "organisation outside it."
-                ),
                 condition=(
                     Q(branch__isnull=False, outside_organisation="")
                     | (Q(branch__isnull=True) & ~Q(outside_organisation=""))
                 ),
+                violation_error_message=_(
+                    "Membership is held either by a branch of the district or by one "
+                    "organisation outside it."
+                ),
+            ),
+            models.CheckConstraint(
+                name="member_full_after_joining",
+                condition=(
+                    Q(full_member_on__isnull=True) | Q(joined_on__isnull=True)
+                    | Q(full_member_on__gte=models.F("joined_on"))
+                ),
+                violation_error_message=_("Full membership cannot come before joining."),
             ),
         ]
-        indexes = [models.Index(fields=["committee", "name"], name="member_committee_name")]
+        indexes = [
+            models.Index(fields=["committee", "name"], name="member_committee_name"),
+            models.Index(fields=["branch", "name"], name="member_branch_name"),
+            # Prefix searches (LIKE 'x%') on PostgreSQL need pattern opclasses whatever the
+            # database collation; other backends ignore opclasses.
+            models.Index(fields=["name_initials"], name="member_initials_prefix",
+                         opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["name_pinyin"], name="member_pinyin_prefix",
+                         opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["mobile_tail"], name="member_mobile_tail"),
+        ]
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("members:member-detail", args=[self.pk])
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number or "")
+
+    @property
+    def masked_mobile(self) -> str:
+        return mask_mobile(self.mobile)
+
+    @property
+    def membership(self) -> str:
+        return self.branch.name if self.branch_id else self.outside_organisation
+
+    @property
+    def employer(self) -> str:
+        return self.employer_unit.name if self.employer_unit_id else self.employer_name
+
+
+class CheckInStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for confirmation")
+    CONFIRMED = "confirmed", _("Checked in")
+    RETURNED = "returned", _("Returned")
+    ENDED = "ended", _("Ended")
+
+
+ACTIVE_CHECKIN = [CheckInStatus.PENDING, CheckInStatus.CONFIRMED]
+
+
+class CheckIn(models.Model):
+    """An in-service member's check-in (报到) to the community where they live.
+
+    One active (pending or confirmed) check-in per member, enforced by the database; moving
+    house ends the old one, and the history stays with its dates.
+    """
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="checkins", verbose_name=_("member")
+    )
+    committee = models.ForeignKey(
+        "committees.Committee", on_delete=models.PROTECT, related_name="checkins",
+        verbose_name=_("residence committee"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=CheckInStatus.choices, default=CheckInStatus.PENDING
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("decided by"),
+    )
+    return_reason = models.CharField(_("reason for returning"), max_length=200, blank=True)
+    started_on = models.DateField(_("checked in on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(status__in=["pending", "confirmed"]),
+                name="checkin_one_active_per_member",
+                violation_error_message=_("This member already has an active check-in."),
+            ),
+            models.CheckConstraint(
+                name="checkin_returned_has_reason",
+                condition=~Q(status="returned") | ~Q(return_reason=""),
+                violation_error_message=_("Say why the check-in is returned."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} → {self.committee}"
+
+
+class Transfer(models.Model):
+    """A transfer of membership (组织关系转接) between branches, kept as history."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="transfers", verbose_name=_("member")
+    )
+    from_branch = models.ForeignKey(
+        "branches.Branch", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("from branch"),
+    )
+    from_outside = models.CharField(_("from outside the district"), max_length=100, blank=True)
+    to_branch = models.ForeignKey(
+        "branches.Branch", on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("to branch"),
+    )
+    transferred_on = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=200)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        ordering = ["-transferred_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="transfer_changes_branch",
+                condition=Q(from_branch__isnull=True) | ~Q(from_branch=models.F("to_branch")),
+                violation_error_message=_("The member is already in that branch."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} → {self.to_branch} ({self.transferred_on})"
+
+
+class Commitment(models.Model):
+    """A member's commitment (承诺) for a year, with progress; may be posted on the board."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="commitments", verbose_name=_("member")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    text = models.TextField(_("commitment"), max_length=500)
+    progress = models.TextField(_("progress"), max_length=500, blank=True)
+    public = models.BooleanField(
+        _("post on the public board"), default=False,
+        help_text=_("Shown with the name only: no contact details, no ID number."),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "year"], name="commitment_one_per_member_year",
+                violation_error_message=_("This member already has a commitment for that year."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} {self.year}"
+
+
+class Rating(models.TextChoices):
+    EXCELLENT = "excellent", _("Excellent")
+    QUALIFIED = "qualified", _("Qualified")
+    BASIC = "basic", _("Basically qualified")
+    UNQUALIFIED = "unqualified", _("Unqualified")
+
+
+class Appraisal(models.Model):
+    """Democratic appraisal (民主评议党员): one rating per member per year, by their branch."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="appraisals", verbose_name=_("member")
+    )
+    branch = models.ForeignKey(
+        "branches.Branch", on_delete=models.PROTECT, related_name="appraisals",
+        verbose_name=_("branch"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    rating = models.CharField(_("rating"), max_length=16, choices=Rating.choices)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("appraisal")
+        verbose_name_plural = _("appraisals")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "year"], name="appraisal_one_per_member_year",
+                violation_error_message=_("This member is already rated for that year."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} {self.year}: {self.get_rating_display()}"

@@ -7,6 +7,8 @@ so no page can be added without saying who may open it.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from members.checkins import poster_token
+from members.models import CheckIn
 from tests.conftest import PERSONAS, persona_client
 
 LOGIN = 302  # anonymous: redirected to sign-in
@@ -28,6 +30,13 @@ WRITE_A = expect(LOGIN, 200, 200, 404, 403, 403)
 WRITE_A_BRANCH = expect(LOGIN, 200, 200, 404, 200, 403)
 DISTRICT_ONLY = expect(LOGIN, 200, 404, 404, 404, 404)
 B_ONLY = expect(LOGIN, 200, 404, 200, 404, 404)
+POST_ONLY = expect(LOGIN, 405, 405, 405, 405, 405)
+MEMBER_ONLY = expect(LOGIN, 404, 404, 404, 404, 200)  # pages of one's own member record
+
+
+def a_checkin(w):
+    return CheckIn.objects.get_or_create(member=w.a_member, committee=w.a)[0]
+
 
 EXPECTED = {
     "healthz": (lambda w: {}, PUBLIC),
@@ -55,6 +64,19 @@ EXPECTED = {
     "branches:group-create": (lambda w: {"pk": w.a_branch.pk}, WRITE_A_BRANCH),
     "branches:branch-update": (lambda w: {"pk": w.a_branch.pk}, WRITE_A_BRANCH),
     "branches:branch-delete": (lambda w: {"pk": w.a_branch.pk}, WRITE_A),
+    "members:committee-roster": (lambda w: {"pk": w.a.pk}, READ_A),
+    "members:member-create": (lambda w: {"committee_pk": w.a.pk}, WRITE_A),
+    "members:branch-roster": (lambda w: {"pk": w.a_branch.pk}, READ_A),
+    "members:member-detail": (lambda w: {"pk": w.a_member.pk}, READ_A),
+    "members:member-update": (lambda w: {"pk": w.a_member.pk}, WRITE_A_BRANCH),
+    "members:member-id-number": (lambda w: {"pk": w.a_member.pk}, POST_ONLY),
+    "members:me": (lambda w: {}, MEMBER_ONLY),
+    "members:my-checkin": (lambda w: {}, POST_ONLY),
+    "members:checkin-scan": (lambda w: {"token": poster_token(w.a)}, MEMBER_ONLY),
+    "members:checkin-poster": (lambda w: {"pk": w.a.pk}, WRITE_A),
+    "members:checkin-queue": (lambda w: {"pk": w.a.pk}, WRITE_A),
+    "members:checkin-confirm": (lambda w: {"pk": a_checkin(w).pk}, POST_ONLY),
+    "members:checkin-return": (lambda w: {"pk": a_checkin(w).pk}, POST_ONLY),
 }
 # A second object for the same page, where the answer differs by object.
 MORE = [

@@ -4,18 +4,21 @@ The demo accounts' passwords are printed, not secret: the command refuses to run
 off unless given --force.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from stdnum.cn import ric
 
 from branches.models import Branch, BranchKind
 from committees.models import Committee, District, Seat, SeatRole, Venue
 from core.models import RoleAssignment
-from members.models import Category, Member
+from members.models import Category, Member, Status
+from members.names import name_pinyin
+from members.validators import id_number_birth_date, id_number_gender
 from units.models import Unit, UnitKind
 
 DEMO_PASSWORD = "dangjian2026"
@@ -61,7 +64,8 @@ GIVEN = [
     "淑珍", "德胜", "春燕", "立新", "亚军", "彩霞", "卫东", "雪梅", "振华", "凤英", "永刚", "丽萍",
     "宏伟", "晓燕", "明亮", "婷婷", "思远", "佳怡",
 ]
-MEMBERS_PER_COMMITTEE = 30
+MEMBERS_PER_COMMITTEE = 610  # 18 × 610 = 10,980: the report's "1.1万余名党员"
+REGION = "140802"  # 山西省运城市盐湖区
 
 DEMO_LOGINS = [
     ("district", "District officer of 盐湖区: every committee, every page, creates and deletes committees"),
@@ -70,6 +74,14 @@ DEMO_LOGINS = [
     ("member", "A member in 学苑社区: reads the committee's structure"),
     ("admin", "Superuser: Django admin at /admin/"),
 ]
+
+
+def demo_id_number(g: int) -> str:
+    """A valid, unique ID number for the g-th demo member (birth date and sequence from g)."""
+    seq = g % 1000
+    born = date(1945, 1, 1) + timedelta(days=g // 1000 + (seq * 19) % 20000)
+    body = f"{REGION}{born:%Y%m%d}{seq:03d}"
+    return body + ric.calc_check_digit(body + "0")
 
 
 def member_name(committee_index: int, i: int) -> str:
@@ -145,14 +157,36 @@ class Command(BaseCommand):
         ]
         in_service = branch(BranchKind.IN_SERVICE, f"{short}社区在职党员小组")
 
-        members = []
-        for i in range(MEMBERS_PER_COMMITTEE):
+        numbers = [demo_id_number(index * MEMBERS_PER_COMMITTEE + i)
+                   for i in range(MEMBERS_PER_COMMITTEE)]
+        existing = set(
+            Member.objects.filter(id_number__in=numbers).values_list("id_number", flat=True)
+        )
+        new = []
+        for i, number in enumerate(numbers):
+            if number in existing:
+                continue
             category, home, outside = self.member_place(i, residents, groups, retirees, unit_orgs)
-            member, _ = Member.objects.get_or_create(
-                committee=committee, name=member_name(index, i),
-                defaults={"category": category, "branch": home, "outside_organisation": outside},
-            )
-            members.append(member)
+            name = member_name(index, i)
+            pinyin, initials = name_pinyin(name)
+            g = index * MEMBERS_PER_COMMITTEE + i
+            mobile = f"13{g:09d}"
+            joined = date(1970 + g % 50, 1 + g % 12, 1 + g % 28)
+            probationary = i % 50 == 49
+            new.append(Member(
+                committee=committee, name=name, category=category, branch=home,
+                outside_organisation=outside, id_number=number,
+                birth_date=id_number_birth_date(number), gender=id_number_gender(number),
+                mobile=mobile, mobile_tail=mobile[-4:], name_pinyin=pinyin,
+                name_initials=initials, address=f"{street}{short}{1 + i % 12}号楼{1 + i % 6}单元",
+                joined_on=joined,
+                full_member_on=None if probationary else joined + timedelta(days=365),
+                status=Status.PROBATIONARY if probationary else Status.FULL,
+                employer_unit=units[g % len(units)] if category == Category.IN_SERVICE else None,
+            ))
+        Member.objects.bulk_create(new, batch_size=1000)
+        by_number = {m.id_number: m for m in Member.objects.filter(id_number__in=numbers[:12])}
+        members = [by_number[n] for n in numbers[:12]]
         for b, leader in ((residents, members[0]), (retirees, members[3]), (groups[0], members[6]),
                           (groups[1], members[9])):
             if b.secretary_id is None:

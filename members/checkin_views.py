@@ -1,0 +1,163 @@
+"""Pages of the check-in (报到): the member's own page, the QR poster, the secretary's queue."""
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from committees.models import Committee
+from core.scope import checkin_targets, get_for_user, scope_of
+
+from . import checkins
+from .models import CheckIn, CheckInStatus, Member
+
+
+def _own_member(request):
+    """The signed-in user's member record, or 404 (staff accounts have none)."""
+    member_id = scope_of(request.user).member_id
+    if member_id is None:
+        raise Http404("This account is not linked to a member.")
+    return Member.objects.select_related("committee", "branch").get(pk=member_id)
+
+
+@login_required
+def my_page(request):
+    member = _own_member(request)
+    history = list(member.checkins.select_related("committee"))
+    active = next((c for c in history if c.status in (CheckInStatus.PENDING,
+                                                        CheckInStatus.CONFIRMED)), None)
+    return render(
+        request,
+        "members/me.html",
+        {
+            "member": member,
+            "history": history,
+            "active": active,
+            "targets": checkin_targets(request.user).order_by("name"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def my_checkin(request):
+    member = _own_member(request)
+    committee = checkin_targets(request.user).filter(pk=request.POST.get("committee")).first()
+    if committee is None:
+        messages.error(request, _("Choose the community where you live."))
+        return redirect("members:me")
+    _request(request, member, committee)
+    return redirect("members:me")
+
+
+def _request(request, member, committee):
+    try:
+        checkins.checkin_request(member=member, committee=committee)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Check-in to %(name)s sent. The community's secretary will confirm it.")
+            % {"name": committee.name},
+        )
+
+
+@login_required
+def checkin_scan(request, token):
+    """Where the poster's QR code leads: sign in if needed, then check in with one tap."""
+    committee_id = checkins.committee_from_token(token)
+    if committee_id is None:
+        raise Http404("This check-in code is not valid.")
+    committee = Committee.objects.filter(pk=committee_id).first()
+    if committee is None:
+        raise Http404("This community no longer exists.")
+    member = _own_member(request)
+    if request.method == "POST":
+        _request(request, member, committee)
+        return redirect("members:me")
+    return render(request, "members/checkin_scan.html", {"committee": committee})
+
+
+@login_required
+def checkin_poster(request, pk):
+    committee = get_for_user(request.user, Committee, write=True, pk=pk)
+    url = request.build_absolute_uri(
+        reverse("members:checkin-scan", args=[checkins.poster_token(committee)])
+    )
+    qr = segno.make(url, error="m")
+    return render(
+        request,
+        "members/checkin_poster.html",
+        {
+            "committee": committee,
+            "qr_svg": qr.svg_inline(scale=8, border=2, omitsize=True),
+            "url": url,
+        },
+    )
+
+
+@login_required
+def checkin_queue(request, pk):
+    committee = get_for_user(request.user, Committee, write=True, pk=pk)
+    scoped = CheckIn.objects.for_user(request.user).filter(committee=committee)
+    pending = list(
+        scoped.filter(status=CheckInStatus.PENDING)
+        .select_related("member", "member__branch")
+        .order_by("requested_at")[:200]
+    )
+    decided = list(
+        scoped.exclude(status=CheckInStatus.PENDING)
+        .select_related("member")
+        .order_by("-decided_at", "-pk")[:20]
+    )
+    return render(
+        request,
+        "members/checkin_queue.html",
+        {"committee": committee, "pending": pending, "decided": decided},
+    )
+
+
+def _decide(request, pk, decide):
+    checkin = get_for_user(
+        request.user, CheckIn, write=True, pk=pk,
+        queryset=CheckIn.objects.select_related("member", "committee"),
+    )
+    # Deciding is the checked-in committee's: the member's own record holders only read it.
+    get_for_user(request.user, Committee, write=True, pk=checkin.committee_id)
+    try:
+        decide(checkin)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("members:checkin-queue", checkin.committee_id)
+
+
+@login_required
+@require_POST
+def checkin_confirm(request, pk):
+    def decide(checkin):
+        checkins.checkin_confirm(checkin=checkin, user=request.user)
+        messages.success(request, _("%(name)s is checked in.") % {"name": checkin.member.name})
+
+    return _decide(request, pk, decide)
+
+
+@login_required
+@require_POST
+def checkin_return(request, pk):
+    def decide(checkin):
+        checkins.checkin_return(
+            checkin=checkin, user=request.user, reason=request.POST.get("reason", "")
+        )
+        messages.success(
+            request, _("The check-in of %(name)s was returned.") % {"name": checkin.member.name}
+        )
+
+    return _decide(request, pk, decide)

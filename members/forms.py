@@ -1,0 +1,81 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import Branch
+from core.forms import DateInput
+from units.models import Unit
+
+from .models import Member
+from .names import validate_name
+from .validators import validate_id_number, validate_mobile
+
+
+class MemberForm(forms.ModelForm):
+    """A secretary's registration and edit form. Validation of ID number, mobile and name is
+    in the service (so imports and sign-ups share it); here only the shape of the choice."""
+
+    # Wider than the stored value: people type spaces, hyphens, +86 and full-width digits,
+    # which the service normalises before it validates.
+    id_number = forms.CharField(
+        label=_("ID number"), max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    mobile = forms.CharField(
+        label=_("mobile"), max_length=40, required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = Member
+        fields = [
+            "name", "id_number", "ethnicity", "mobile", "address",
+            "joined_on", "full_member_on", "status", "category",
+            "branch", "outside_organisation", "employer_unit", "employer_name",
+        ]
+        widgets = {
+            "joined_on": DateInput(),
+            "full_member_on": DateInput(),
+        }
+
+    def __init__(self, *args, user, committee, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["id_number"].required = True
+        self.fields["id_number"].help_text = _(
+            "18 characters; birth date and gender are taken from it."
+        )
+        self.fields["branch"].queryset = (
+            Branch.objects.for_user(user).filter(committee__district=committee.district_id)
+            .select_related("committee").order_by("committee__name", "kind", "name")
+        )
+        self.fields["branch"].help_text = _(
+            "Leave empty when the membership is held outside the district, and name that "
+            "organisation below."
+        )
+        self.fields["employer_unit"].queryset = Unit.objects.for_user(user).order_by("name")
+        self.fields["employer_name"].help_text = _("When the employer is not a resident unit.")
+
+    # The service validates again (imports and sign-ups go through it too); validating here
+    # first gives the model's length checks the normalised value.
+    def clean_name(self):
+        return validate_name(self.cleaned_data["name"])
+
+    def clean_id_number(self):
+        return validate_id_number(self.cleaned_data["id_number"])
+
+    def clean_mobile(self):
+        mobile = self.cleaned_data["mobile"]
+        return validate_mobile(mobile) if mobile else ""
+
+    def validate_unique(self):
+        # Uniqueness of the ID number is checked by the service after normalising it
+        # (full-width digits, a lower-case x), with a message that says where the person is.
+        pass
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("branch") and not data.get("outside_organisation"):
+            self.add_error(
+                "outside_organisation",
+                _("Choose a branch of the district, or name the organisation outside it."),
+            )
+        return data

@@ -1,0 +1,99 @@
+"""Writes for members: registration and edits by a secretary, and logged views of ID numbers."""
+
+from auditlog.signals import accessed
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from core.scope import can_see_full_id_number
+
+from .models import Member
+from .names import name_pinyin, validate_name
+from .validators import (
+    id_number_birth_date,
+    id_number_gender,
+    validate_id_number,
+    validate_mobile,
+)
+
+
+def _derive(member: Member) -> None:
+    """Validate and normalise what was typed, and derive what follows from it.
+
+    Raises one ValidationError naming every bad field, so the form shows them all at once.
+    """
+    errors = {}
+    try:
+        member.name = validate_name(member.name)
+    except ValidationError as exc:
+        errors["name"] = exc.messages
+    member.name_pinyin, member.name_initials = name_pinyin(member.name)
+    if member.id_number:
+        try:
+            member.id_number = validate_id_number(member.id_number)
+        except ValidationError as exc:
+            errors["id_number"] = exc.messages
+        else:
+            member.birth_date = id_number_birth_date(member.id_number)
+            member.gender = id_number_gender(member.id_number)
+    else:
+        member.id_number = None
+    if member.mobile:
+        try:
+            member.mobile = validate_mobile(member.mobile)
+        except ValidationError as exc:
+            errors["mobile"] = exc.messages
+    member.mobile_tail = member.mobile[-4:] if not errors.get("mobile") else ""
+    if member.branch_id:
+        member.outside_organisation = ""
+    if member.employer_unit_id:
+        member.employer_name = ""
+    if errors:
+        raise ValidationError(errors)
+
+
+def _refuse_duplicate(member: Member, user) -> None:
+    if not member.id_number:
+        return
+    other = (
+        Member.objects.filter(id_number=member.id_number)
+        .exclude(pk=member.pk)
+        .select_related("committee")
+        .first()
+    )
+    if other is None:
+        return
+    if Member.objects.for_user(user).filter(pk=other.pk).exists():
+        message = _(
+            "This person is already on the roster of %(committee)s (%(name)s). "
+            "A member is registered once in the district: transfer them instead."
+        ) % {"committee": other.committee.name, "name": other.name}
+    else:
+        message = _(
+            "This person is already on a roster in the district. A member is registered "
+            "once: ask the district's organisation department to transfer them."
+        )
+    raise ValidationError({"id_number": message})
+
+
+def member_save(*, member: Member, user) -> Member:
+    """Register or update a member. Bad or duplicate data raises ValidationError, writes nothing."""
+    _derive(member)
+    _refuse_duplicate(member, user)
+    member.full_clean()
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError:
+        # Two secretaries registering the same person at the same moment.
+        _refuse_duplicate(member, user)
+        raise
+    return member
+
+
+def member_id_number_reveal(*, member: Member, user) -> str:
+    """The full ID number, for those entitled; every call is written to the audit log."""
+    if not can_see_full_id_number(user, member):
+        raise PermissionDenied
+    accessed.send(sender=Member, instance=member)
+    return member.id_number or ""

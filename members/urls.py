@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import checkin_views, views
+
+app_name = "members"
+
+urlpatterns = [
+    path("committees/<int:pk>/members/", views.committee_roster, name="committee-roster"),
+    path("committees/<int:committee_pk>/members/new/", views.member_create, name="member-create"),
+    path("branches/<int:pk>/members/", views.branch_roster, name="branch-roster"),
+    path("members/<int:pk>/", views.member_detail, name="member-detail"),
+    path("members/<int:pk>/id-number/", views.member_id_number, name="member-id-number"),
+    path("members/<int:pk>/edit/", views.member_update, name="member-update"),
+    path("me/", checkin_views.my_page, name="me"),
+    path("me/checkin/", checkin_views.my_checkin, name="my-checkin"),
+    path("checkin/<str:token>/", checkin_views.checkin_scan, name="checkin-scan"),
+    path("committees/<int:pk>/checkin-poster/", checkin_views.checkin_poster,
+         name="checkin-poster"),
+    path("committees/<int:pk>/checkins/", checkin_views.checkin_queue, name="checkin-queue"),
+    path("checkins/<int:pk>/confirm/", checkin_views.checkin_confirm, name="checkin-confirm"),
+    path("checkins/<int:pk>/return/", checkin_views.checkin_return, name="checkin-return"),
+]

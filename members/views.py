@@ -1,0 +1,138 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from branches.models import Branch
+from committees.models import Committee
+from core.pages import form_page, paginate
+from core.scope import can_see_contact_details, can_see_full_id_number, can_write, get_for_user
+
+from . import selectors, services
+from .forms import MemberForm
+from .models import Member
+
+ROSTER_PAGE_SIZE = 50
+
+
+def _roster_page(request, *, members, branches, title, context):
+    roster_filter = selectors.RosterFilter(request.GET or None, queryset=members, branches=branches)
+    rows = selectors.roster(roster_filter.qs)
+    return render(
+        request,
+        "members/member_list.html",
+        {
+            **context,
+            "title": title,
+            "filter": roster_filter,
+            "page": paginate(request, rows, per_page=ROSTER_PAGE_SIZE),
+            "filtered": bool(request.GET.get("q") or request.GET.get("branch")
+                             or request.GET.get("category") or request.GET.get("status")),
+        },
+    )
+
+
+@login_required
+def committee_roster(request, pk):
+    committee = get_for_user(request.user, Committee, pk=pk)
+    members = Member.objects.for_user(request.user).filter(committee=committee)
+    branches = Branch.objects.for_user(request.user).filter(committee=committee).order_by(
+        "kind", "name"
+    )
+    return _roster_page(
+        request, members=members, branches=branches,
+        title=_("Members of %(name)s") % {"name": committee.name},
+        context={"committee": committee, "can_add": can_write(request.user, committee)},
+    )
+
+
+@login_required
+def branch_roster(request, pk):
+    branch = get_for_user(
+        request.user, Branch, pk=pk, queryset=Branch.objects.select_related("committee")
+    )
+    members = Member.objects.for_user(request.user).filter(
+        Q(branch=branch) | Q(branch__parent=branch)
+    )
+    branches = Branch.objects.for_user(request.user).filter(Q(pk=branch.pk) | Q(parent=branch))
+    return _roster_page(
+        request, members=members, branches=branches,
+        title=_("Members of %(name)s") % {"name": branch.name},
+        context={"committee": branch.committee, "branch": branch, "can_add": False},
+    )
+
+
+def _detail(request, member, *, full_id_number=None):
+    return render(
+        request,
+        "members/member_detail.html",
+        {
+            "member": member,
+            "committee": member.committee,
+            "can_edit": can_write(request.user, member),
+            "can_reveal": can_see_full_id_number(request.user, member),
+            "show_contact": can_see_contact_details(request.user, member),
+            "full_id_number": full_id_number,
+        },
+    )
+
+
+def _member_queryset():
+    return Member.objects.select_related(
+        "committee", "committee__district", "branch", "employer_unit"
+    )
+
+
+@login_required
+def member_detail(request, pk):
+    member = get_for_user(request.user, Member, pk=pk, queryset=_member_queryset())
+    return _detail(request, member)
+
+
+@login_required
+@require_POST
+def member_id_number(request, pk):
+    """Show the full ID number once, to those entitled; the view is written to the audit log.
+    A POST, so that neither the number nor the act of looking sits in a URL or a cache."""
+    member = get_for_user(request.user, Member, pk=pk, queryset=_member_queryset())
+    full = services.member_id_number_reveal(member=member, user=request.user)
+    response = _detail(request, member, full_id_number=full)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_create(request, committee_pk):
+    committee = get_for_user(request.user, Committee, write=True, pk=committee_pk)
+    form = MemberForm(
+        request.POST or None, instance=Member(committee=committee),
+        user=request.user, committee=committee,
+    )
+    return form_page(
+        request, form,
+        save=lambda f: services.member_save(member=f.instance, user=request.user),
+        title=_("Register a member in %(name)s") % {"name": committee.name},
+        cancel_url=committee.get_absolute_url(),
+        success_message=_("Member registered."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_update(request, pk):
+    member = get_for_user(request.user, Member, write=True, pk=pk, queryset=_member_queryset())
+    form = MemberForm(
+        request.POST or None, instance=member, user=request.user, committee=member.committee,
+    )
+    if not can_see_full_id_number(request.user, member):
+        # The form would otherwise print the full number into the page.
+        del form.fields["id_number"]
+    return form_page(
+        request, form,
+        save=lambda f: services.member_save(member=f.instance, user=request.user),
+        title=_("Edit %(name)s") % {"name": member.name},
+        cancel_url=member.get_absolute_url(),
+        success_message=_("Member saved."),
+    )
