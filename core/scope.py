@@ -176,6 +176,14 @@ def _checkin_rule(s: Scope, write: bool) -> Q:
     return _via_member(_member_rule)(s, write) | _committee_rule(s, write=True, via="committee__")
 
 
+def _signup_rule(s: Scope, write: bool) -> Q:
+    # The committee signed up to decides; the applicant reads their own.
+    q = _committee_rule(s, write=True, via="committee__")
+    if not write:
+        q |= Q(user_id=s.user_id)
+    return q
+
+
 def _role_assignment_rule(s: Scope, write: bool) -> Q:
     # Assignments are managed in the admin; a user reads only their own.
     return NOTHING if write else Q(user_id=s.user_id)
@@ -193,6 +201,7 @@ RULES = {
     "members.transfer": _via_member(_member_rule),
     "members.commitment": _via_member(_member_rule),
     "members.appraisal": _via_member(_member_rule),
+    "members.signup": _signup_rule,
     "core.roleassignment": _role_assignment_rule,
 }
 
@@ -257,3 +266,8 @@ def checkin_targets(user):
     return Committee.objects.filter(
         district_id__in=Member.objects.filter(pk=scope.member_id).values("committee__district_id")
     )
+
+
+def signup_targets():
+    """Committees open to self-registration: every committee (their names are public)."""
+    return apps.get_model("committees", "Committee").objects.all()

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from branches.models import Branch
 from committees.models import Committee, District
+from members.models import SignUp
 
 from .scope import scope_of
 
@@ -33,6 +34,8 @@ def home(request):
         return redirect(places[0])
     if districts:
         return redirect(districts[0].get_absolute_url())
+    if not places and SignUp.objects.filter(user=request.user).exists():
+        return redirect("members:me")  # the state of their sign-up
     return render(
         request,
         "core/home.html",

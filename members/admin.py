@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Appraisal, CheckIn, Commitment, Member, Transfer
+from .models import Appraisal, CheckIn, Commitment, Member, SignUp, Transfer
 
 
 @admin.register(Member)
@@ -43,3 +43,11 @@ class AppraisalAdmin(admin.ModelAdmin):
     list_display = ["member", "branch", "year", "rating"]
     list_filter = ["year", "rating"]
     raw_id_fields = ["member", "branch"]
+
+
+@admin.register(SignUp)
+class SignUpAdmin(admin.ModelAdmin):
+    list_display = ["name", "committee", "status", "created_at"]
+    list_filter = ["status"]
+    exclude = ["id_number"]
+    raw_id_fields = ["user", "committee", "member", "decided_by"]

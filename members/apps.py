@@ -9,9 +9,10 @@ class MembersConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import Appraisal, CheckIn, Commitment, Member, Transfer
+        from .models import Appraisal, CheckIn, Commitment, Member, SignUp, Transfer
 
         # The ID number and mobile never reach the audit log in clear.
         auditlog.register(Member, mask_fields=["id_number", "mobile"])
+        auditlog.register(SignUp, mask_fields=["id_number", "mobile"])
         for model in (CheckIn, Transfer, Commitment, Appraisal):
             auditlog.register(model)

@@ -14,7 +14,7 @@ from committees.models import Committee
 from core.scope import checkin_targets, get_for_user, scope_of
 
 from . import checkins
-from .models import CheckIn, CheckInStatus, Member
+from .models import CheckIn, CheckInStatus, Member, SignUp, SignUpStatus
 
 
 def _own_member(request):
@@ -27,6 +27,11 @@ def _own_member(request):
 
 @login_required
 def my_page(request):
+    if scope_of(request.user).member_id is None:
+        signup = SignUp.objects.filter(user=request.user).select_related("committee").first()
+        if signup is None:
+            raise Http404("This account is not linked to a member.")
+        return render(request, "members/signup_state.html", {"signup": signup})
     member = _own_member(request)
     history = list(member.checkins.select_related("committee"))
     active = next((c for c in history if c.status in (CheckInStatus.PENDING,
@@ -117,10 +122,15 @@ def checkin_queue(request, pk):
         .select_related("member")
         .order_by("-decided_at", "-pk")[:20]
     )
+    signups = list(
+        SignUp.objects.for_user(request.user, write=True)
+        .filter(committee=committee, status=SignUpStatus.PENDING)
+        .order_by("created_at")[:200]
+    )
     return render(
         request,
         "members/checkin_queue.html",
-        {"committee": committee, "pending": pending, "decided": decided},
+        {"committee": committee, "pending": pending, "decided": decided, "signups": signups},
     )
 
 

@@ -305,3 +305,66 @@ class Appraisal(models.Model):
 
     def __str__(self):
         return f"{self.member} {self.year}: {self.get_rating_display()}"
+
+
+class SignUpStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
+
+
+class SignUp(models.Model):
+    """A member's own registration (自助注册): pending until the committee's secretary approves
+    it (a Member is created and linked to the account) or returns it with a reason.
+
+    The ID number is kept here only while the sign-up waits; approval moves it to the Member
+    and returning it clears it.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signup",
+        verbose_name=_("user account"),
+    )
+    committee = models.ForeignKey(
+        "committees.Committee", on_delete=models.CASCADE, related_name="signups",
+        verbose_name=_("residence committee"),
+    )
+    name = models.CharField(_("full name"), max_length=50)
+    id_number = models.CharField(_("ID number"), max_length=18, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=11)
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    organisation = models.CharField(_("membership held by"), max_length=100)
+    status = models.CharField(
+        _("status"), max_length=16, choices=SignUpStatus.choices, default=SignUpStatus.PENDING
+    )
+    return_reason = models.CharField(_("reason for returning"), max_length=200, blank=True)
+    member = models.OneToOneField(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="signup"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sign-up")
+        verbose_name_plural = _("sign-ups")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"], condition=Q(status="pending"),
+                name="signup_one_pending_per_id_number",
+                violation_error_message=_("A sign-up with this ID number is already waiting."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} → {self.committee}"
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)

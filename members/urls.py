@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import checkin_views, views
+from . import checkin_views, signup_views, views
 
 app_name = "members"
 
@@ -19,4 +19,7 @@ urlpatterns = [
     path("committees/<int:pk>/checkins/", checkin_views.checkin_queue, name="checkin-queue"),
     path("checkins/<int:pk>/confirm/", checkin_views.checkin_confirm, name="checkin-confirm"),
     path("checkins/<int:pk>/return/", checkin_views.checkin_return, name="checkin-return"),
+    path("signup/", signup_views.signup, name="signup"),
+    path("signups/<int:pk>/approve/", signup_views.signup_approve, name="signup-approve"),
+    path("signups/<int:pk>/return/", signup_views.signup_return, name="signup-return"),
 ]

@@ -77,6 +77,9 @@ EXPECTED = {
     "members:checkin-queue": (lambda w: {"pk": w.a.pk}, WRITE_A),
     "members:checkin-confirm": (lambda w: {"pk": a_checkin(w).pk}, POST_ONLY),
     "members:checkin-return": (lambda w: {"pk": a_checkin(w).pk}, POST_ONLY),
+    "members:signup": (lambda w: {}, expect(200, 302, 302, 302, 302, 302)),
+    "members:signup-approve": (lambda w: {"pk": 1}, POST_ONLY),
+    "members:signup-return": (lambda w: {"pk": 1}, POST_ONLY),
 }
 # A second object for the same page, where the answer differs by object.
 MORE = [
