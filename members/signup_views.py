@@ -144,6 +144,8 @@ def signup_return(request, pk):
     def decide(signup):
         signups.signup_return(signup=signup, user=request.user,
                               reason=request.POST.get("reason", ""))
-        messages.success(request, _("The sign-up of %(name)s was returned.") % {"name": signup.name})
+        messages.success(
+            request, _("The sign-up of %(name)s was returned.") % {"name": signup.name}
+        )
 
     return _decide(request, pk, decide)

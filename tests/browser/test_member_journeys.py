@@ -1,0 +1,72 @@
+"""A member on a phone: signs up, is approved, checks in by the QR link; the secretary confirms."""
+
+import os
+
+import pytest
+from playwright.sync_api import Page, expect
+from stdnum.cn import ric
+
+from members.checkins import poster_token
+from members.models import CheckIn, CheckInStatus, Member
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 375, "height": 740}
+BODY = "14080219880808121"
+ID_NUMBER = BODY + ric.calc_check_digit(BODY + "0")
+
+
+def test_a_member_signs_up_on_a_phone_checks_in_and_the_secretary_confirms(
+    browser, live_server, world
+):
+    member = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    member.set_default_timeout(10_000)
+    member.goto(f"{live_server.url}/accounts/login/")
+    member.get_by_role("link", name="立即注册").click()
+    member.get_by_label("姓名").fill("陈春燕")
+    member.get_by_label("身份证号").fill(ID_NUMBER.lower())
+    member.get_by_label("手机号").fill("+86 139-0000-2222")
+    member.locator("#id_password1").fill("盐湖区-2026-党员")
+    member.locator("#id_password2").fill("盐湖区-2026-党员")
+    member.get_by_label("您居住的社区").select_option(label=world.a.name)
+    member.get_by_label("党员类别").select_option(value="in_service")
+    member.get_by_label("组织关系所在").fill("运城市直机关工委")
+    member.get_by_role("button", name="提交").click()
+    expect(member.get_by_test_id("signup-state")).to_contain_text("等待")
+    assert member.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    secretary = browser.new_context().new_page()
+    secretary.set_default_timeout(10_000)
+    _sign_in(secretary, live_server.url, "secretary_a")
+    secretary.goto(f"{live_server.url}/committees/{world.a.pk}/checkins/")
+    row = secretary.get_by_test_id("pending-signup").filter(has_text="陈春燕")
+    expect(row).not_to_contain_text(ID_NUMBER)  # masked
+    row.get_by_role("button", name="通过").click()
+    expect(secretary.get_by_role("status").or_(secretary.get_by_role("alert"))).to_contain_text(
+        "陈春燕"
+    )
+
+    # The member scans the committee's poster: the QR code holds this link.
+    member.goto(f"{live_server.url}/checkin/{poster_token(world.a)}/")
+    member.get_by_role("button", name="报到").click()
+    expect(member.get_by_test_id("checkin-state")).to_contain_text("等待")
+
+    secretary.reload()
+    secretary.get_by_test_id("pending-checkin").filter(has_text="陈春燕").get_by_role(
+        "button", name="确认"
+    ).click()
+    member.reload()
+    expect(member.get_by_test_id("checkin-state")).to_contain_text("已在")
+
+    person = Member.objects.get(id_number=ID_NUMBER)
+    assert person.mobile == "13900002222"
+    assert CheckIn.objects.get(member=person).status == CheckInStatus.CONFIRMED
+
+
+def _sign_in(page: Page, base_url: str, username: str):
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill("pw-for-tests-only")
+    page.get_by_role("button", name="登录").click()
