@@ -140,6 +140,20 @@ def committee_structure(committee) -> list[KindNode]:
     return list(nodes.values())
 
 
+def committee_member_figures(committee) -> dict:
+    """Members managed here, members whose membership is held in its branches, and in-service
+    members checked in here: three different counts (a person may be in more than one)."""
+    from members.models import CheckIn, CheckInStatus
+
+    return {
+        "managed": Member.objects.filter(committee=committee).count(),
+        "membership": Member.objects.filter(branch__committee=committee).count(),
+        "checked_in": CheckIn.objects.filter(
+            committee=committee, status=CheckInStatus.CONFIRMED
+        ).count(),
+    }
+
+
 def committee_seats(committee):
     order = {SeatRole.SECRETARY: 0, SeatRole.DEPUTY: 1, SeatRole.MEMBER: 2, SeatRole.PART_TIME: 3}
     seats = list(committee.seats.select_related("member", "unit"))

@@ -59,6 +59,7 @@ def committee_detail(request, pk):
             "committee": committee,
             "kinds": selectors.committee_structure(committee),
             "seats": selectors.committee_seats(committee),
+            "figures": selectors.committee_member_figures(committee),
             "venues": venues,
             "venue_area": venue_area,
             "can_edit": can_edit,

@@ -3,12 +3,12 @@
 import re
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch
 
-from .models import Category, Member, Status
+from .models import Category, CheckIn, CheckInStatus, Member, Status
 
 _LETTERS = re.compile(r"^[a-z]+$")
 
@@ -47,18 +47,32 @@ class RosterFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Status.choices, empty_label=_("Full and probationary")
     )
+    checked_in = django_filters.ChoiceFilter(
+        label=_("Check-in"), method="filter_checked_in",
+        choices=[("yes", _("Checked in here")), ("no", _("Not checked in"))],
+        empty_label=_("Checked in or not"),
+    )
 
     class Meta:
         model = Member
-        fields = ["q", "branch", "category", "status"]
+        fields = ["q", "branch", "category", "status", "checked_in"]
 
-    def __init__(self, data=None, *, queryset, branches, **kwargs):
+    def __init__(self, data=None, *, queryset, branches, committee=None, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)
+        self.committee = committee
         self.filters["branch"].queryset = branches
         self.form.fields["branch"].queryset = branches
 
     def filter_q(self, queryset, name, value):
         return member_search(queryset, value)
+
+    def filter_checked_in(self, queryset, name, value):
+        confirmed = CheckIn.objects.filter(member=OuterRef("pk"), status=CheckInStatus.CONFIRMED)
+        if self.committee is not None:
+            confirmed = confirmed.filter(committee=self.committee)
+        return queryset.filter(Exists(confirmed)) if value == "yes" else queryset.exclude(
+            Exists(confirmed)
+        )
 
     def filter_branch(self, queryset, name, value):
         return queryset.filter(Q(branch=value) | Q(branch__parent=value))

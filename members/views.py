@@ -17,7 +17,10 @@ ROSTER_PAGE_SIZE = 50
 
 
 def _roster_page(request, *, members, branches, title, context):
-    roster_filter = selectors.RosterFilter(request.GET or None, queryset=members, branches=branches)
+    roster_filter = selectors.RosterFilter(
+        request.GET or None, queryset=members, branches=branches,
+        committee=context.get("committee") if "branch" not in context else None,
+    )
     rows = selectors.roster(roster_filter.qs)
     return render(
         request,
@@ -27,8 +30,7 @@ def _roster_page(request, *, members, branches, title, context):
             "title": title,
             "filter": roster_filter,
             "page": paginate(request, rows, per_page=ROSTER_PAGE_SIZE),
-            "filtered": bool(request.GET.get("q") or request.GET.get("branch")
-                             or request.GET.get("category") or request.GET.get("status")),
+            "filtered": any(request.GET.get(k) for k in roster_filter.filters),
         },
     )
 

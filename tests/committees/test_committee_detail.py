@@ -17,7 +17,7 @@ from tests.factories import BranchFactory, MemberFactory, SeatFactory, VenueFact
 # The session (from the database unless Redis caches it), user, the scope (2), the committee,
 # venues, can_write(committee), the branches, the seats, can_write(district): the same at
 # any size.
-COMMITTEE_PAGE_QUERIES = 9 + session_queries()
+COMMITTEE_PAGE_QUERIES = 12 + session_queries()  # + the three member figures
 
 
 def url(committee):

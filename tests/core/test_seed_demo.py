@@ -7,7 +7,7 @@ from django.db.models import Sum
 from branches.models import Branch, BranchKind
 from committees.models import Committee, Seat, SeatRole, Venue
 from core.models import RoleAssignment
-from members.models import Member
+from members.models import CheckIn, Member
 
 REPORT_COMMUNITIES = {"学苑社区", "御沁园社区", "潞村社区", "广场社区", "解放路社区"}
 
@@ -15,8 +15,11 @@ REPORT_COMMUNITIES = {"学苑社区", "御沁园社区", "潞村社区", "广场
 def counts():
     return {
         model.__name__: model.objects.count()
-        for model in (Committee, Branch, Seat, Venue, Member, RoleAssignment)
+        for model in (Committee, Branch, Seat, Venue, Member, RoleAssignment, CheckIn)
     }
+
+
+SMALL = 20  # members per committee where the full 610 are not the point
 
 
 @pytest.fixture
@@ -25,7 +28,13 @@ def seeded(db, settings):
     call_command("seed_demo", verbosity=0)
 
 
-def test_it_builds_the_report_district(seeded):
+@pytest.fixture
+def seeded_small(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", members_per_committee=SMALL, verbosity=0)
+
+
+def test_it_builds_the_report_district(seeded_small):
     names = set(Committee.objects.values_list("name", flat=True))
     assert len(names) == 18
     assert REPORT_COMMUNITIES <= names
@@ -41,21 +50,21 @@ def test_it_builds_the_report_district(seeded):
         assert part_time.filter(member__category="small_business").exists()
 
 
-def test_more_than_70_percent_of_communities_have_500_square_metres(seeded):
+def test_more_than_70_percent_of_communities_have_500_square_metres(seeded_small):
     areas = Venue.objects.values("committee").annotate(total=Sum("area"))
     large = sum(1 for row in areas if row["total"] >= Decimal(500))
     assert large / Committee.objects.count() > 0.70
 
 
-def test_running_it_twice_changes_nothing(seeded):
+def test_running_it_twice_changes_nothing(seeded_small):
     before = counts()
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", members_per_committee=SMALL, verbosity=0)
     assert counts() == before
 
 
 def test_it_prints_the_four_demo_logins(db, settings, capsys):
     settings.DEBUG = True
-    call_command("seed_demo")
+    call_command("seed_demo", members_per_committee=SMALL)
     out = capsys.readouterr().out
     for username in ("district", "xueyuan", "branch", "member"):
         assert f"  {username} " in out
@@ -66,5 +75,17 @@ def test_it_refuses_to_run_with_debug_off_unless_forced(db, settings):
     with pytest.raises(CommandError, match="--force"):
         call_command("seed_demo", verbosity=0)
     assert Committee.objects.count() == 0
-    call_command("seed_demo", "--force", verbosity=0)
+    call_command("seed_demo", "--force", members_per_committee=SMALL, verbosity=0)
     assert Committee.objects.count() == 18
+
+
+def test_it_registers_about_11000_members_and_3000_check_ins(seeded):
+    from members.models import CheckInStatus
+    from members.validators import validate_id_number
+
+    assert 10_500 <= Member.objects.count() <= 11_500
+    confirmed = CheckIn.objects.filter(status=CheckInStatus.CONFIRMED)
+    assert 2_800 <= confirmed.count() <= 3_300
+    assert not confirmed.exclude(member__category="in_service").exists()
+    for number in Member.objects.values_list("id_number", flat=True)[:200]:
+        assert validate_id_number(number) == number

@@ -130,3 +130,19 @@ def test_scanning_signed_out_leads_to_sign_in_and_back(client, world):
     response = client.get(url)
     assert response.status_code == 302
     assert response.url.startswith(reverse("login")) and "next=" in response.url
+
+
+def test_the_roster_filters_members_checked_in_here(client, world):
+    from tests.factories import MemberFactory
+
+    other = MemberFactory(committee=world.a, branch=world.a_branch, name="钱学明")
+    CheckIn.objects.create(
+        member=world.a_member, committee=world.a, status=CheckInStatus.CONFIRMED,
+        started_on="2024-03-01",
+    )
+    client.force_login(world.secretary_a)
+    url = reverse("members:committee-roster", kwargs={"pk": world.a.pk})
+    yes = client.get(url, {"checked_in": "yes"}).content.decode()
+    no = client.get(url, {"checked_in": "no"}).content.decode()
+    assert world.a_member.name in yes and other.name not in yes
+    assert other.name in no and world.a_member.name not in no

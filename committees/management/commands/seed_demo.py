@@ -16,7 +16,7 @@ from stdnum.cn import ric
 from branches.models import Branch, BranchKind
 from committees.models import Committee, District, Seat, SeatRole, Venue
 from core.models import RoleAssignment
-from members.models import Category, Member, Status
+from members.models import Category, CheckIn, CheckInStatus, Member, Status
 from members.names import name_pinyin
 from members.validators import id_number_birth_date, id_number_gender
 from units.models import Unit, UnitKind
@@ -98,8 +98,16 @@ class Command(BaseCommand):
             "--force", action="store_true",
             help="Run even with DEBUG off (the demo passwords are public).",
         )
+        parser.add_argument(
+            "--members-per-committee", type=int, default=MEMBERS_PER_COMMITTEE,
+            help=f"Roster size of each committee (default {MEMBERS_PER_COMMITTEE}; "
+                 "at least 12, for the seats and logins).",
+        )
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, members_per_committee=MEMBERS_PER_COMMITTEE, **options):
+        if members_per_committee < 12:
+            raise CommandError("--members-per-committee must be at least 12.")
+        self.per_committee = members_per_committee
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_demo creates accounts whose passwords are printed. DEBUG is off, so this "
@@ -108,7 +116,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             created = self.seed()
         verb = "Loaded" if created else "Already loaded:"
-        self.stdout.write(self.style.SUCCESS(f"{verb} demo district 盐湖区 ({Committee.objects.count()} committees, {Member.objects.count()} members)."))
+        checked_in = CheckIn.objects.filter(status=CheckInStatus.CONFIRMED).count()
+        self.stdout.write(self.style.SUCCESS(
+            f"{verb} demo district 盐湖区 ({Committee.objects.count()} committees, "
+            f"{Member.objects.count()} members, {checked_in} in-service members checked in)."
+        ))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, what in DEMO_LOGINS:
             self.stdout.write(f"  {username:<9} {what}")
@@ -158,7 +170,7 @@ class Command(BaseCommand):
         in_service = branch(BranchKind.IN_SERVICE, f"{short}社区在职党员小组")
 
         numbers = [demo_id_number(index * MEMBERS_PER_COMMITTEE + i)
-                   for i in range(MEMBERS_PER_COMMITTEE)]
+                   for i in range(self.per_committee)]
         existing = set(
             Member.objects.filter(id_number__in=numbers).values_list("id_number", flat=True)
         )
@@ -185,6 +197,7 @@ class Command(BaseCommand):
                 employer_unit=units[g % len(units)] if category == Category.IN_SERVICE else None,
             ))
         Member.objects.bulk_create(new, batch_size=1000)
+        self.seed_checkins(committee, numbers)
         by_number = {m.id_number: m for m in Member.objects.filter(id_number__in=numbers[:12])}
         members = [by_number[n] for n in numbers[:12]]
         for b, leader in ((residents, members[0]), (retirees, members[3]), (groups[0], members[6]),
@@ -229,6 +242,24 @@ class Command(BaseCommand):
                 },
             )
         return {"committee": committee, "residents": residents, "members": members}
+
+    @staticmethod
+    def seed_checkins(committee, numbers):
+        """About 3,000 in-service members checked in to where they live (confirmed)."""
+        wanted = [n for i, n in enumerate(numbers) if i % 10 in (2, 5, 7) and i % 11]
+        members = Member.objects.filter(id_number__in=wanted).exclude(
+            checkins__isnull=False
+        ).values_list("pk", "joined_on")
+        CheckIn.objects.bulk_create(
+            [
+                CheckIn(
+                    member_id=pk, committee=committee, status=CheckInStatus.CONFIRMED,
+                    started_on=date(2018, 6, 1) + timedelta(days=(pk * 37) % 1500),
+                )
+                for pk, _joined in members
+            ],
+            batch_size=1000,
+        )
 
     @staticmethod
     def member_place(i, residents, groups, retirees, unit_orgs):
