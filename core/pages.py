@@ -34,6 +34,17 @@ def form_page(request, form, *, save, title, cancel_url, success_message, next_u
     )
 
 
+def decision(request, decide, *, next_url):
+    """Run a POSTed decision (a service call): its refusal becomes an error message, nothing
+    is written, and either way the user goes back to ``next_url``."""
+    try:
+        decide()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect(next_url)
+
+
 def delete_page(request, obj, *, delete, blockers, title, cancel_url, next_url, done_message):
     """Confirm before deleting; refuse with the reasons when deleting would orphan records."""
     if request.method == "POST" and not blockers:

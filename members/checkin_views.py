@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from committees.models import Committee
+from core.pages import decision
 from core.scope import checkin_targets, get_for_user, scope_of
 
 from . import checkins
@@ -141,12 +142,10 @@ def _decide(request, pk, decide):
     )
     # Deciding is the checked-in committee's: the member's own record holders only read it.
     get_for_user(request.user, Committee, write=True, pk=checkin.committee_id)
-    try:
-        decide(checkin)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    return redirect("members:checkin-queue", checkin.committee_id)
+    return decision(
+        request, lambda: decide(checkin),
+        next_url=reverse("members:checkin-queue", args=[checkin.committee_id]),
+    )
 
 
 @login_required

@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import add_service_errors
+from core.pages import decision
 from core.scope import get_for_user, signup_targets
 
 from . import signups
@@ -120,12 +122,10 @@ def _decide(request, pk, decide):
     signup = get_for_user(
         request.user, SignUp, write=True, pk=pk, queryset=SignUp.objects.select_related("user")
     )
-    try:
-        decide(signup)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    return redirect("members:checkin-queue", signup.committee_id)
+    return decision(
+        request, lambda: decide(signup),
+        next_url=reverse("members:checkin-queue", args=[signup.committee_id]),
+    )
 
 
 @login_required
