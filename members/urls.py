@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import checkin_views, signup_views, views
+from . import checkin_views, record_views, signup_views, views
 
 app_name = "members"
 
@@ -19,6 +19,15 @@ urlpatterns = [
     path("committees/<int:pk>/checkins/", checkin_views.checkin_queue, name="checkin-queue"),
     path("checkins/<int:pk>/confirm/", checkin_views.checkin_confirm, name="checkin-confirm"),
     path("checkins/<int:pk>/return/", checkin_views.checkin_return, name="checkin-return"),
+    path("members/<int:pk>/transfer/", record_views.transfer_create, name="transfer-create"),
+    path("members/<int:pk>/commitments/new/", record_views.commitment_create,
+         name="commitment-create"),
+    path("commitments/<int:pk>/edit/", record_views.commitment_update, name="commitment-update"),
+    path("committees/<int:pk>/board/", record_views.board, name="board"),
+    path("branches/<int:pk>/appraisal/", record_views.appraisal_summary,
+         name="appraisal-summary"),
+    path("branches/<int:pk>/appraisal/record/", record_views.appraisal_record,
+         name="appraisal-record"),
     path("signup/", signup_views.signup, name="signup"),
     path("signups/<int:pk>/approve/", signup_views.signup_approve, name="signup-approve"),
     path("signups/<int:pk>/return/", signup_views.signup_return, name="signup-return"),

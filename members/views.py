@@ -7,7 +7,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from branches.models import Branch
 from committees.models import Committee
 from core.pages import form_page, paginate
-from core.scope import can_see_contact_details, can_see_full_id_number, can_write, get_for_user
+from core.scope import (
+    can_see_contact_details,
+    can_see_full_id_number,
+    can_write,
+    get_for_user,
+    scope_of,
+)
 
 from . import selectors, services
 from .forms import MemberForm
@@ -66,13 +72,19 @@ def branch_roster(request, pk):
 
 
 def _detail(request, member, *, full_id_number=None):
+    can_edit = can_write(request.user, member)
     return render(
         request,
         "members/member_detail.html",
         {
             "member": member,
             "committee": member.committee,
-            "can_edit": can_write(request.user, member),
+            "can_edit": can_edit,
+            "can_commit": can_edit or scope_of(request.user).member_id == member.pk,
+            "transfers": member.transfers.select_related("from_branch", "to_branch"),
+            "commitments": member.commitments.all(),
+            "appraisals": member.appraisals.select_related("branch"),
+            "checkins": member.checkins.select_related("committee"),
             "can_reveal": can_see_full_id_number(request.user, member),
             "show_contact": can_see_contact_details(request.user, member),
             "full_id_number": full_id_number,

@@ -8,7 +8,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from members.checkins import poster_token
-from members.models import CheckIn
+from members.models import CheckIn, Commitment
 from tests.conftest import PERSONAS, persona_client
 
 LOGIN = 302  # anonymous: redirected to sign-in
@@ -32,6 +32,11 @@ DISTRICT_ONLY = expect(LOGIN, 200, 404, 404, 404, 404)
 B_ONLY = expect(LOGIN, 200, 404, 200, 404, 404)
 POST_ONLY = expect(LOGIN, 405, 405, 405, 405, 405)
 MEMBER_ONLY = expect(LOGIN, 404, 404, 404, 404, 200)  # pages of one's own member record
+
+
+def a_commitment(w):
+    return Commitment.objects.get_or_create(member=w.a_member, year=2024,
+                                            defaults={"text": "每月参加一次志愿服务"})[0]
 
 
 def a_checkin(w):
@@ -78,6 +83,13 @@ EXPECTED = {
     "members:checkin-confirm": (lambda w: {"pk": a_checkin(w).pk}, POST_ONLY),
     "members:checkin-return": (lambda w: {"pk": a_checkin(w).pk}, POST_ONLY),
     "members:signup": (lambda w: {}, expect(200, 302, 302, 302, 302, 302)),
+    "members:transfer-create": (lambda w: {"pk": w.a_member.pk}, WRITE_A_BRANCH),
+    # the member writes their own commitments
+    "members:commitment-create": (lambda w: {"pk": w.a_member.pk}, READ_A),
+    "members:commitment-update": (lambda w: {"pk": a_commitment(w).pk}, READ_A),
+    "members:board": (lambda w: {"pk": w.a.pk}, PUBLIC),
+    "members:appraisal-summary": (lambda w: {"pk": w.a_branch.pk}, READ_A),
+    "members:appraisal-record": (lambda w: {"pk": w.a_branch.pk}, WRITE_A_BRANCH),
     "members:signup-approve": (lambda w: {"pk": 1}, POST_ONLY),
     "members:signup-return": (lambda w: {"pk": 1}, POST_ONLY),
 }

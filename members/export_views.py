@@ -1,0 +1,58 @@
+"""Download a committee's roster, filtered as on the roster page, as an .xlsx workbook."""
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from branches.models import Branch
+from committees.models import Committee
+from core.scope import get_for_user
+
+from . import selectors
+from .exports import XLSX_CONTENT_TYPE, export_queryset, roster_xlsx
+from .models import Member
+
+logger = logging.getLogger(__name__)
+
+MAX_EXPORT_ROWS = 50_000
+
+
+@login_required
+@require_GET
+def roster_export(request, pk):
+    committee = get_for_user(request.user, Committee, pk=pk)
+    roster_filter = selectors.RosterFilter(
+        request.GET or None,
+        queryset=Member.objects.for_user(request.user).filter(committee=committee),
+        branches=Branch.objects.for_user(request.user).filter(committee=committee),
+        committee=committee,
+    )
+    queryset = export_queryset(selectors.roster(roster_filter.qs), request.user)
+    rows = list(queryset[: MAX_EXPORT_ROWS + 1])
+    if len(rows) > MAX_EXPORT_ROWS:
+        messages.error(
+            request,
+            _("More than %(limit)s members match: narrow the filters to export them.")
+            % {"limit": f"{MAX_EXPORT_ROWS:,}"},
+        )
+        back = reverse("members:committee-roster", args=[committee.pk])
+        query = request.GET.urlencode()
+        return redirect(f"{back}?{query}" if query else back)
+
+    content = roster_xlsx(request.user, rows)
+    filename = f"{committee.name}-党员名册-{timezone.localdate():%Y%m%d}.xlsx"
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "private, no-store"
+    logger.info(
+        "roster export: user=%s committee=%s rows=%s", request.user.pk, committee.pk, len(rows)
+    )
+    return response

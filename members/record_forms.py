@@ -1,0 +1,62 @@
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import Branch
+from core.forms import DateInput
+
+from .models import Commitment, Rating
+from .records import FIRST_YEAR, LAST_YEAR
+
+
+class TransferForm(forms.Form):
+    """Where the membership goes, when and why; the service checks the rest."""
+
+    to_branch = forms.ModelChoiceField(label=_("to branch"), queryset=Branch.objects.none())
+    transferred_on = forms.DateField(label=_("date"), widget=DateInput())
+    reason = forms.CharField(label=_("reason"), max_length=200)
+
+    def __init__(self, *args, user, member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_branch"].queryset = (
+            Branch.objects.for_user(user)
+            .filter(committee__district=member.committee.district_id)
+            .exclude(pk=member.branch_id)
+            .select_related("committee")
+            .order_by("committee__name", "kind", "name")
+        )
+        self.fields["transferred_on"].initial = timezone.localdate
+
+
+class CommitmentForm(forms.ModelForm):
+    year = forms.IntegerField(
+        label=_("year"),
+        validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
+    )
+
+    class Meta:
+        model = Commitment
+        fields = ["year", "text", "progress", "public"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 4}),
+            "progress": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.fields["year"].initial = timezone.localdate().year
+
+
+class AppraisalForm(forms.Form):
+    """One select per member, named ``rating-<member pk>``; empty removes the year's rating."""
+
+    def __init__(self, *args, members, ratings, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "—"), *Rating.choices]
+        for member in members:
+            self.fields[f"rating-{member.pk}"] = forms.ChoiceField(
+                label=member.name, choices=choices, required=False,
+                initial=ratings.get(member.pk, ""),
+            )

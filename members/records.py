@@ -1,0 +1,100 @@
+"""Writes for a member's records: transfers of membership, commitments, democratic appraisal."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from branches.models import Branch
+from committees.models import Committee
+
+from .models import Appraisal, Commitment, Member, Rating, Transfer
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def year_or_current(value) -> int:
+    """A year typed in a URL (2000..2100); anything else means the current year."""
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return timezone.localdate().year
+    return year if FIRST_YEAR <= year <= LAST_YEAR else timezone.localdate().year
+
+
+def member_transfer(
+    *, member: Member, to_branch: Branch, on: datetime.date, reason: str, user
+) -> Transfer:
+    """Move the member's membership to ``to_branch`` and keep the move as history.
+
+    The member row holds one branch, so a member is never on two branches; the row is locked
+    while it changes. A refusal raises ValidationError and writes nothing.
+    """
+    reason = (reason or "").strip()
+    errors = {}
+    if not reason:
+        errors["reason"] = _("Say why the membership is transferred.")
+    if on > timezone.localdate():
+        errors["transferred_on"] = _("A transfer cannot be dated in the future.")
+    with transaction.atomic():
+        locked = Member.objects.select_for_update().get(pk=member.pk)
+        if locked.branch_id == to_branch.pk:
+            errors["to_branch"] = _("The member is already in that branch.")
+        elif not Branch.objects.filter(
+            pk=to_branch.pk,
+            committee__district_id__in=Committee.objects.filter(
+                pk=locked.committee_id
+            ).values("district_id"),
+        ).exists():
+            errors["to_branch"] = _("Choose a branch of the member's district.")
+        if errors:
+            raise ValidationError(errors)
+        transfer = Transfer(
+            member=locked,
+            from_branch_id=locked.branch_id,
+            from_outside="" if locked.branch_id else locked.outside_organisation,
+            to_branch=to_branch,
+            transferred_on=on,
+            reason=reason,
+            recorded_by=user,
+        )
+        transfer.full_clean()
+        transfer.save()
+        locked.branch = to_branch
+        locked.outside_organisation = ""
+        locked.save(update_fields=["branch", "outside_organisation", "updated_at"])
+    member.branch, member.outside_organisation = to_branch, ""
+    return transfer
+
+
+def commitment_save(*, commitment: Commitment) -> Commitment:
+    """Create or update a commitment; one per member per year (a second one is refused)."""
+    commitment.text = commitment.text.strip()
+    commitment.progress = commitment.progress.strip()
+    commitment.full_clean()
+    try:
+        with transaction.atomic():
+            commitment.save()
+    except IntegrityError:
+        # Two saves of the same member's year at the same moment.
+        raise ValidationError(
+            _("This member already has a commitment for that year.")
+        ) from None
+    return commitment
+
+
+def appraisal_set(*, member: Member, branch: Branch, year: int, rating: str) -> Appraisal | None:
+    """Record (or change) the member's rating for the year; an empty rating removes it."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValidationError(_("Choose a year between 2000 and 2100."))
+    if not rating:
+        Appraisal.objects.filter(member=member, year=year).delete()
+        return None
+    if rating not in Rating.values:
+        raise ValidationError(_("Choose one of the ratings."))
+    appraisal, _created = Appraisal.objects.update_or_create(
+        member=member, year=year, defaults={"branch": branch, "rating": rating}
+    )
+    return appraisal
