@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import checkin_views, record_views, signup_views, views
+from . import checkin_views, export_views, record_views, signup_views, views
 
 app_name = "members"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("committees/<int:pk>/members/", views.committee_roster, name="committee-roster"),
     path("committees/<int:committee_pk>/members/new/", views.member_create, name="member-create"),
     path("branches/<int:pk>/members/", views.branch_roster, name="branch-roster"),
+    path("committees/<int:pk>/members/export/", export_views.roster_export,
+         name="roster-export"),
     path("members/<int:pk>/", views.member_detail, name="member-detail"),
     path("members/<int:pk>/id-number/", views.member_id_number, name="member-id-number"),
     path("members/<int:pk>/edit/", views.member_update, name="member-update"),

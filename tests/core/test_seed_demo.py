@@ -7,7 +7,7 @@ from django.db.models import Sum
 from branches.models import Branch, BranchKind
 from committees.models import Committee, Seat, SeatRole, Venue
 from core.models import RoleAssignment
-from members.models import CheckIn, Member
+from members.models import Appraisal, CheckIn, Commitment, Member, Transfer
 
 REPORT_COMMUNITIES = {"学苑社区", "御沁园社区", "潞村社区", "广场社区", "解放路社区"}
 
@@ -15,7 +15,8 @@ REPORT_COMMUNITIES = {"学苑社区", "御沁园社区", "潞村社区", "广场
 def counts():
     return {
         model.__name__: model.objects.count()
-        for model in (Committee, Branch, Seat, Venue, Member, RoleAssignment, CheckIn)
+        for model in (Committee, Branch, Seat, Venue, Member, RoleAssignment, CheckIn,
+                      Commitment, Appraisal, Transfer)
     }
 
 

@@ -17,8 +17,6 @@ from members.exports import HEADERS, XLSX_CONTENT_TYPE, export_queryset, roster_
 from members.models import Category, Gender, Member, Status
 from tests.factories import MemberFactory
 
-pytestmark = pytest.mark.urls("tests.members.export_urls")
-
 FULL_ID = re.compile(r"\d{17}[\dX]")
 FULL_MOBILE = re.compile(r"^1\d{10}$")
 
@@ -42,7 +40,7 @@ def _members(committee, branch, count, start=0, **extra):
 
 
 def _url(committee, query=""):
-    url = reverse("roster-export", args=[committee.pk])
+    url = reverse("members:roster-export", args=[committee.pk])
     return f"{url}?{query}" if query else url
 
 

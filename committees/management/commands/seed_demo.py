@@ -16,7 +16,17 @@ from stdnum.cn import ric
 from branches.models import Branch, BranchKind
 from committees.models import Committee, District, Seat, SeatRole, Venue
 from core.models import RoleAssignment
-from members.models import Category, CheckIn, CheckInStatus, Member, Status
+from members.models import (
+    Appraisal,
+    Category,
+    CheckIn,
+    CheckInStatus,
+    Commitment,
+    Member,
+    Rating,
+    Status,
+    Transfer,
+)
 from members.names import name_pinyin
 from members.validators import id_number_birth_date, id_number_gender
 from units.models import Unit, UnitKind
@@ -198,6 +208,7 @@ class Command(BaseCommand):
             ))
         Member.objects.bulk_create(new, batch_size=1000)
         self.seed_checkins(committee, numbers)
+        self.seed_records(committee, numbers, groups)
         by_number = {m.id_number: m for m in Member.objects.filter(id_number__in=numbers[:12])}
         members = [by_number[n] for n in numbers[:12]]
         for b, leader in ((residents, members[0]), (retirees, members[3]), (groups[0], members[6]),
@@ -242,6 +253,45 @@ class Command(BaseCommand):
                 },
             )
         return {"committee": committee, "residents": residents, "members": members}
+
+    @staticmethod
+    def seed_records(committee, numbers, groups):
+        """Commitments (about one member in five, most posted on the board), last year's
+        democratic appraisal for members with a branch here, and a few transfers between the
+        residents' party groups."""
+        this_year = date.today().year
+        roster = Member.objects.filter(id_number__in=numbers)
+
+        def without(relation):
+            # Only members not yet given this kind of record: running twice changes nothing.
+            return list(
+                roster.exclude(**{f"{relation}__isnull": False}).values_list("pk", "branch_id")
+            )
+
+        pledges = ["每月参加一次社区志愿服务", "结对帮扶一户困难家庭", "带头做好垃圾分类宣传",
+                   "参与小区矛盾纠纷调解", "为居民开展一次法律咨询"]
+        Commitment.objects.bulk_create(
+            [Commitment(member_id=pk, year=this_year, text=pledges[pk % len(pledges)],
+                        progress="已完成上半年计划" if pk % 2 else "",
+                        public=pk % 3 != 0)
+             for pk, _branch in without("commitments") if pk % 5 == 0],
+            batch_size=1000,
+        )
+        ratings = [Rating.EXCELLENT] * 3 + [Rating.QUALIFIED] * 15 + [Rating.BASIC]
+        Appraisal.objects.bulk_create(
+            [Appraisal(member_id=pk, branch_id=branch_id, year=this_year - 1,
+                       rating=ratings[pk % len(ratings)])
+             for pk, branch_id in without("appraisals") if branch_id],
+            batch_size=1000,
+        )
+        if Transfer.objects.filter(to_branch=groups[0]).exists():
+            return
+        moved = [pk for pk, branch_id in without("transfers") if branch_id == groups[0].pk][:3]
+        Transfer.objects.bulk_create(
+            [Transfer(member_id=pk, from_branch=groups[1], to_branch=groups[0],
+                      transferred_on=date(this_year - 1, 3, 15), reason="居住地变更，转入本党小组")
+             for pk in moved],
+        )
 
     @staticmethod
     def seed_checkins(committee, numbers):
