@@ -1,4 +1,4 @@
-"""Benchmark: the district page and a committee page at a small and a city-sized data set.
+"""Benchmark: structure and member pages at a small and a city-sized data set.
 
 Prints p50/p90 latency and the SQL query count of each page at both sizes, side by side in
 one run (timings on shared machines are noisy; compare the columns, not absolute numbers).
@@ -58,7 +58,9 @@ def build(label, n_committees, per_committee):
     first_branch = {b.committee_id: b for b in Branch.objects.filter(committee__district=district)}
     for c in committees:
         Member.objects.bulk_create(
-            [Member(name=f"党员{i}", committee=c, branch=first_branch[c.pk], category="resident")
+            [Member(name=f"党员{i}", committee=c, branch=first_branch[c.pk], category="resident",
+                    name_pinyin=f"dangyuan{i}", name_initials=f"dy{i}",
+                    mobile=f"139{i:08d}", mobile_tail=f"{i:08d}"[-4:])
              for i in range(per_committee)],
             batch_size=5000,
         )
@@ -96,8 +98,14 @@ def main():
                 cursor.execute("VACUUM ANALYZE")
         client = Client()
         client.force_login(user)
+        member = Member.objects.filter(committee=committee).first()
         for page, url in (("district page", f"/districts/{district.pk}/"),
-                          ("committee page", f"/committees/{committee.pk}/")):
+                          ("committee page", f"/committees/{committee.pk}/"),
+                          ("roster", f"/committees/{committee.pk}/members/"),
+                          ("roster page 5", f"/committees/{committee.pk}/members/?page=5"),
+                          ("search initials", f"/committees/{committee.pk}/members/?q=dy12"),
+                          ("search mobile", f"/committees/{committee.pk}/members/?q=0012"),
+                          ("member page", f"/members/{member.pk}/")):
             p50, p90, queries = measure(client, url)
             rows.append((page, label, n, n * per, p50, p90, queries))
         print(f"built {label}: {n} committees, {n * per:,} members in {built:.1f}s", flush=True)

@@ -1,13 +1,12 @@
 """Check-in (报到): an in-service member asks to join the community where they live; the
-committee's secretary confirms (the member joins its in-service group) or returns it."""
+committee's secretary confirms (the member is then counted with its in-service member group, and the
+committee becomes their residence committee) or returns it with a reason."""
 
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-
-from branches.models import Branch, BranchKind
 
 from .models import CheckIn, CheckInStatus, Member
 
@@ -80,11 +79,3 @@ def checkin_return(*, checkin: CheckIn, user, reason: str) -> CheckIn:
     checkin.save(update_fields=["status", "return_reason", "decided_at", "decided_by"])
     return checkin
 
-
-def in_service_group(committee):
-    """The committee's in-service member group, where confirmed check-ins are counted."""
-    return (
-        Branch.objects.filter(committee=committee, kind=BranchKind.IN_SERVICE, parent__isnull=True)
-        .order_by("pk")
-        .first()
-    )
