@@ -1,6 +1,5 @@
 """Pages of the check-in (报到): the member's own page, the QR poster, the secretary's queue."""
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from committees.models import Committee
 from core.pages import decision
+from core.qr import qr_svg
 from core.scope import checkin_targets, get_for_user, scope_of
 
 from . import checkins
@@ -97,13 +97,12 @@ def checkin_poster(request, pk):
     url = request.build_absolute_uri(
         reverse("members:checkin-scan", args=[checkins.poster_token(committee)])
     )
-    qr = segno.make(url, error="m")
     return render(
         request,
         "members/checkin_poster.html",
         {
             "committee": committee,
-            "qr_svg": qr.svg_inline(scale=8, border=2, omitsize=True),
+            "qr_svg": qr_svg(url, scale=8),
             "url": url,
         },
     )

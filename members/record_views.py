@@ -1,6 +1,5 @@
 """Pages of a member's records: transfer, commitments, the public board, democratic appraisal."""
 
-import segno
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -15,6 +14,7 @@ from branches.models import Branch
 from committees.models import Committee
 from committees.selectors import committee_seats
 from core.pages import form_page
+from core.qr import qr_svg
 from core.scope import can_write, get_for_user, scope_of
 
 from . import records
@@ -110,7 +110,7 @@ def board(request, pk):
             "commitments": commitments,
             "year": today.year,
             "url": url,
-            "qr_svg": segno.make(url, error="m").svg_inline(scale=6, border=2, omitsize=True),
+            "qr_svg": qr_svg(url),
         },
     )
 
