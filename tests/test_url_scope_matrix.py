@@ -72,6 +72,7 @@ EXPECTED = {
     "members:committee-roster": (lambda w: {"pk": w.a.pk}, READ_A),
     "members:member-create": (lambda w: {"committee_pk": w.a.pk}, WRITE_A),
     "members:roster-export": (lambda w: {"pk": w.a.pk}, READ_A),
+    "members:feedback-sheet": (lambda w: {"pk": w.a.pk}, WRITE_A),
     "members:branch-roster": (lambda w: {"pk": w.a_branch.pk}, READ_A),
     "members:member-detail": (lambda w: {"pk": w.a_member.pk}, READ_A),
     "members:member-update": (lambda w: {"pk": w.a_member.pk}, WRITE_A_BRANCH),
