@@ -248,12 +248,16 @@ def can_see_full_id_number(user, member) -> bool:
     return member.committee.district_id in scope.district_ids
 
 
-def can_see_contact_details(user, member) -> bool:
-    """Mobile and address in full: whoever may change the record, and the member."""
+def is_member_or_writer(user, member) -> bool:
+    """The member themselves, or whoever may change their record: they see the mobile and
+    address in full, and write the member's commitments."""
     scope = scope_of(user)
     if scope.member_id is not None and scope.member_id == member.pk:
         return True
     return can_write(user, member)
+
+
+can_see_contact_details = is_member_or_writer
 
 
 def checkin_targets(user):

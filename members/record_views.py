@@ -15,7 +15,7 @@ from committees.models import Committee
 from committees.selectors import committee_seats
 from core.pages import form_page
 from core.qr import qr_svg
-from core.scope import can_write, get_for_user, scope_of
+from core.scope import can_write, get_for_user, is_member_or_writer
 
 from . import records
 from .models import Commitment, Member, Rating
@@ -44,14 +44,9 @@ def transfer_create(request, pk):
     )
 
 
-def may_commit(user, member) -> bool:
-    """A member writes their own commitment; whoever may change the record writes any."""
-    return scope_of(user).member_id == member.pk or can_write(user, member)
-
-
 def _commitment_page(request, commitment, *, title):
     member = commitment.member
-    if not may_commit(request.user, member):
+    if not is_member_or_writer(request.user, member):
         raise PermissionDenied
     form = CommitmentForm(request.POST or None, instance=commitment)
     return form_page(

@@ -12,7 +12,7 @@ from core.scope import (
     can_see_full_id_number,
     can_write,
     get_for_user,
-    scope_of,
+    is_member_or_writer,
 )
 
 from . import selectors, services
@@ -80,7 +80,7 @@ def _detail(request, member, *, full_id_number=None):
             "member": member,
             "committee": member.committee,
             "can_edit": can_edit,
-            "can_commit": can_edit or scope_of(request.user).member_id == member.pk,
+            "can_commit": is_member_or_writer(request.user, member),
             "transfers": member.transfers.select_related("from_branch", "to_branch"),
             "commitments": member.commitments.all(),
             "appraisals": member.appraisals.select_related("branch"),
