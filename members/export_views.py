@@ -12,13 +12,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from branches.models import Branch
 from committees.models import Committee
 from core.scope import get_for_user
 
 from . import selectors
 from .exports import XLSX_CONTENT_TYPE, export_queryset, roster_xlsx
-from .models import Member
 
 logger = logging.getLogger(__name__)
 
@@ -29,12 +27,7 @@ MAX_EXPORT_ROWS = 50_000
 @require_GET
 def roster_export(request, pk):
     committee = get_for_user(request.user, Committee, pk=pk)
-    roster_filter = selectors.RosterFilter(
-        request.GET or None,
-        queryset=Member.objects.for_user(request.user).filter(committee=committee),
-        branches=Branch.objects.for_user(request.user).filter(committee=committee),
-        committee=committee,
-    )
+    roster_filter = selectors.committee_roster_filter(request.user, committee, request.GET)
     queryset = export_queryset(selectors.roster(roster_filter.qs), request.user)
     rows = list(queryset[: MAX_EXPORT_ROWS + 1])
     if len(rows) > MAX_EXPORT_ROWS:

@@ -14,6 +14,7 @@ from units.models import Unit
 
 from .exports import escape_cell
 from .models import CheckIn, CheckInStatus
+from .records import FIRST_YEAR, LAST_YEAR
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class Quarter:
             year, number = int(year), int(number)
         except (TypeError, ValueError):
             return cls(today.year, (today.month - 1) // 3 + 1)
-        if not (2000 <= year <= 2100 and 1 <= number <= 4):
+        if not (FIRST_YEAR <= year <= LAST_YEAR and 1 <= number <= 4):
             return cls(today.year, (today.month - 1) // 3 + 1)
         return cls(year, number)
 

@@ -78,6 +78,18 @@ class RosterFilter(django_filters.FilterSet):
         return queryset.filter(Q(branch=value) | Q(branch__parent=value))
 
 
+def committee_roster_filter(user, committee, data) -> RosterFilter:
+    """The roster of one committee as ``user`` may see it, filtered by ``data`` (a GET)."""
+    return RosterFilter(
+        data or None,
+        queryset=Member.objects.for_user(user).filter(committee=committee),
+        branches=Branch.objects.for_user(user).filter(committee=committee).order_by(
+            "kind", "name"
+        ),
+        committee=committee,
+    )
+
+
 def roster(queryset):
     """What a roster row shows, in one query with the page."""
     return queryset.select_related("branch").order_by("name", "pk")

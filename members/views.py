@@ -22,11 +22,7 @@ from .models import Member
 ROSTER_PAGE_SIZE = 50
 
 
-def _roster_page(request, *, members, branches, title, context):
-    roster_filter = selectors.RosterFilter(
-        request.GET or None, queryset=members, branches=branches,
-        committee=context.get("committee") if "branch" not in context else None,
-    )
+def _roster_page(request, *, roster_filter, title, context):
     rows = selectors.roster(roster_filter.qs)
     return render(
         request,
@@ -44,12 +40,9 @@ def _roster_page(request, *, members, branches, title, context):
 @login_required
 def committee_roster(request, pk):
     committee = get_for_user(request.user, Committee, pk=pk)
-    members = Member.objects.for_user(request.user).filter(committee=committee)
-    branches = Branch.objects.for_user(request.user).filter(committee=committee).order_by(
-        "kind", "name"
-    )
     return _roster_page(
-        request, members=members, branches=branches,
+        request,
+        roster_filter=selectors.committee_roster_filter(request.user, committee, request.GET),
         title=_("Members of %(name)s") % {"name": committee.name},
         context={"committee": committee, "can_add": can_write(request.user, committee)},
     )
@@ -65,7 +58,10 @@ def branch_roster(request, pk):
     )
     branches = Branch.objects.for_user(request.user).filter(Q(pk=branch.pk) | Q(parent=branch))
     return _roster_page(
-        request, members=members, branches=branches,
+        request,
+        roster_filter=selectors.RosterFilter(
+            request.GET or None, queryset=members, branches=branches
+        ),
         title=_("Members of %(name)s") % {"name": branch.name},
         context={"committee": branch.committee, "branch": branch, "can_add": False},
     )
