@@ -184,6 +184,11 @@ def _signup_rule(s: Scope, write: bool) -> Q:
     return q
 
 
+def _roster_import_rule(s: Scope, write: bool) -> Q:
+    # Imports hold ID numbers until written: only those who may change the committee's roster.
+    return _committee_rule(s, write=True, via="committee__")
+
+
 def _role_assignment_rule(s: Scope, write: bool) -> Q:
     # Assignments are managed in the admin; a user reads only their own.
     return NOTHING if write else Q(user_id=s.user_id)
@@ -202,6 +207,7 @@ RULES = {
     "members.commitment": _via_member(_member_rule),
     "members.appraisal": _via_member(_member_rule),
     "members.signup": _signup_rule,
+    "members.rosterimport": _roster_import_rule,
     "core.roleassignment": _role_assignment_rule,
 }
 

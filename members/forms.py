@@ -79,3 +79,28 @@ class MemberForm(forms.ModelForm):
                 _("Choose a branch of the district, or name the organisation outside it."),
             )
         return data
+
+
+class RosterImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Roster file"),
+        help_text=_("An Excel workbook (.xlsx) or a CSV file (.csv, UTF-8 or GB18030) with the "
+                    "template's column headers; at most 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_file(self):
+        from .imports import MAX_UPLOAD_BYTES
+
+        upload = self.cleaned_data["file"]
+        if upload.name.lower().endswith(".xls"):
+            raise forms.ValidationError(
+                _("Old .xls workbooks cannot be read: save the file as .xlsx.")
+            )
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(
+                _("Upload an Excel workbook (.xlsx) or a CSV file (.csv).")
+            )
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        return upload

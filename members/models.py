@@ -368,3 +368,69 @@ class SignUp(models.Model):
     @property
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number)
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Waiting to be checked")
+    CHECKING = "checking", _("Checking")
+    REFUSED = "refused", _("File refused")
+    INVALID = "invalid", _("Rows to correct")
+    READY = "ready", _("Ready to import")
+    CONFIRMED = "confirmed", _("Waiting to be imported")
+    WRITING = "writing", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+class RosterImport(models.Model):
+    """One upload of a roster file into a committee: checked, previewed, then (on confirmation)
+    written all at once. See ``members.imports`` (reading, checking) and
+    ``members.import_services`` (the steps).
+
+    The file's bytes are kept only until the import is written or given up (they hold ID
+    numbers); ``report`` holds counts and masked preview rows, never a full ID number.
+    """
+
+    committee = models.ForeignKey(
+        "committees.Committee", on_delete=models.CASCADE, related_name="roster_imports",
+        verbose_name=_("committee"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    filename = models.CharField(_("file"), max_length=200)
+    content = models.BinaryField(editable=False, default=b"")
+    status = models.CharField(
+        _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    total_rows = models.PositiveIntegerField(default=0)
+    to_add = models.PositiveIntegerField(default=0)
+    to_update = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    bad_rows = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("roster import")
+        verbose_name_plural = _("roster imports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.committee} {self.filename}"
+
+    def get_absolute_url(self):
+        return reverse("members:roster-import-detail", args=[self.pk])
+
+    @property
+    def busy(self) -> bool:
+        return self.status in (
+            ImportStatus.UPLOADED, ImportStatus.CHECKING, ImportStatus.CONFIRMED,
+            ImportStatus.WRITING,
+        )

@@ -17,8 +17,9 @@ from .validators import (
 )
 
 
-def _derive(member: Member) -> None:
-    """Validate and normalise what was typed, and derive what follows from it.
+def derive_member_fields(member: Member) -> None:
+    """Validate and normalise what was typed, and derive what follows from it (shared by the
+    form, sign-ups and the roster import).
 
     Raises one ValidationError naming every bad field, so the form shows them all at once.
     """
@@ -78,7 +79,7 @@ def _refuse_duplicate(member: Member, user) -> None:
 
 def member_save(*, member: Member, user) -> Member:
     """Register or update a member. Bad or duplicate data raises ValidationError, writes nothing."""
-    _derive(member)
+    derive_member_fields(member)
     _refuse_duplicate(member, user)
     member.full_clean()
     try:

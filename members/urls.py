@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import checkin_views, export_views, feedback_views, record_views, signup_views, views
+from . import (
+    checkin_views,
+    export_views,
+    feedback_views,
+    import_views,
+    record_views,
+    signup_views,
+    views,
+)
 
 app_name = "members"
 
@@ -10,6 +18,15 @@ urlpatterns = [
     path("branches/<int:pk>/members/", views.branch_roster, name="branch-roster"),
     path("committees/<int:pk>/members/export/", export_views.roster_export,
          name="roster-export"),
+    path("committees/<int:pk>/members/import/", import_views.roster_import,
+         name="roster-import"),
+    path("committees/<int:pk>/members/import/template/", import_views.roster_import_template,
+         name="roster-import-template"),
+    path("imports/<int:pk>/", import_views.roster_import_detail, name="roster-import-detail"),
+    path("imports/<int:pk>/confirm/", import_views.roster_import_confirm,
+         name="roster-import-confirm"),
+    path("imports/<int:pk>/discard/", import_views.roster_import_discard,
+         name="roster-import-discard"),
     path("members/<int:pk>/", views.member_detail, name="member-detail"),
     path("members/<int:pk>/id-number/", views.member_id_number, name="member-id-number"),
     path("members/<int:pk>/edit/", views.member_update, name="member-update"),

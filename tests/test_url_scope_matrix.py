@@ -8,7 +8,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from members.checkins import poster_token
-from members.models import CheckIn, Commitment
+from members.models import CheckIn, Commitment, RosterImport
 from tests.conftest import PERSONAS, persona_client
 
 LOGIN = 302  # anonymous: redirected to sign-in
@@ -37,6 +37,12 @@ MEMBER_ONLY = expect(LOGIN, 404, 404, 404, 404, 200)  # pages of one's own membe
 def a_commitment(w):
     return Commitment.objects.get_or_create(member=w.a_member, year=2024,
                                             defaults={"text": "每月参加一次志愿服务"})[0]
+
+
+def a_roster_import(w):
+    return RosterImport.objects.get_or_create(
+        committee=w.a, filename="名册.csv", defaults={"status": "ready"}
+    )[0]
 
 
 def a_checkin(w):
@@ -73,6 +79,13 @@ EXPECTED = {
     "members:member-create": (lambda w: {"committee_pk": w.a.pk}, WRITE_A),
     "members:roster-export": (lambda w: {"pk": w.a.pk}, READ_A),
     "members:feedback-sheet": (lambda w: {"pk": w.a.pk}, WRITE_A),
+    "members:roster-import": (lambda w: {"pk": w.a.pk}, WRITE_A),
+    "members:roster-import-template": (lambda w: {"pk": w.a.pk}, WRITE_A),
+    # an import holds ID numbers until written: only the committee's writers see it at all
+    "members:roster-import-detail": (lambda w: {"pk": a_roster_import(w).pk},
+                                     expect(LOGIN, 200, 200, 404, 404, 404)),
+    "members:roster-import-confirm": (lambda w: {"pk": a_roster_import(w).pk}, POST_ONLY),
+    "members:roster-import-discard": (lambda w: {"pk": a_roster_import(w).pk}, POST_ONLY),
     "members:branch-roster": (lambda w: {"pk": w.a_branch.pk}, READ_A),
     "members:member-detail": (lambda w: {"pk": w.a_member.pk}, READ_A),
     "members:member-update": (lambda w: {"pk": w.a_member.pk}, WRITE_A_BRANCH),

@@ -9,3 +9,4 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or "django-insecure-test-only"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+CELERY_TASK_ALWAYS_EAGER = True  # a test that needs a real worker says so

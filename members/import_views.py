@@ -1,0 +1,115 @@
+"""Roster import pages: upload, the check's preview or problems, confirmation, the result."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from committees.models import Committee
+from core.pages import decision
+from core.scope import get_for_user
+
+from . import import_services
+from .exports import XLSX_CONTENT_TYPE
+from .forms import RosterImportForm
+from .imports import template_xlsx
+from .models import RosterImport
+
+RECENT_IMPORTS = 10
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roster_import(request, pk):
+    committee = get_for_user(request.user, Committee, write=True, pk=pk)
+    form = RosterImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        roster_import = import_services.roster_import_start(
+            committee=committee, user=request.user, filename=upload.name,
+            content=upload.read(),
+        )
+        return redirect(roster_import)
+    recent = (
+        RosterImport.objects.for_user(request.user).filter(committee=committee)
+        .select_related("created_by").defer("content", "report")[:RECENT_IMPORTS]
+    )
+    return render(
+        request,
+        "members/roster_import.html",
+        {"committee": committee, "form": form, "recent": recent},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_GET
+def roster_import_template(request, pk):
+    committee = get_for_user(request.user, Committee, write=True, pk=pk)
+    response = HttpResponse(template_xlsx(committee), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{committee.name}-党员名册导入模板.xlsx"
+    )
+    return response
+
+
+def _import(request, pk):
+    return get_for_user(
+        request.user, RosterImport, pk=pk,
+        queryset=RosterImport.objects.select_related("committee__district", "created_by")
+        .defer("content"),
+    )
+
+
+@login_required
+@require_GET
+def roster_import_detail(request, pk):
+    roster_import = _import(request, pk)
+    report = roster_import.report or {}
+    done, total = import_services.progress_of(roster_import) if roster_import.busy else (0, 0)
+    adds, updates = report.get("add", []), report.get("update", [])
+    issues = report.get("issues", [])
+    return render(
+        request,
+        "members/roster_import_detail.html",
+        {
+            "roster_import": roster_import,
+            "committee": roster_import.committee,
+            "progress_done": done,
+            "progress_total": total,
+            "adds": adds,
+            "more_adds": roster_import.to_add - len(adds),
+            "updates": updates,
+            "more_updates": roster_import.to_update - len(updates),
+            "issues": issues,
+            "more_issues": max(roster_import.bad_rows - len({i["row"] for i in issues}), 0),
+        },
+    )
+
+
+@login_required
+@require_POST
+def roster_import_confirm(request, pk):
+    roster_import = _import(request, pk)
+    return decision(
+        request,
+        lambda: import_services.roster_import_confirm(
+            roster_import=roster_import, user=request.user
+        ),
+        next_url=roster_import.get_absolute_url(),
+    )
+
+
+@login_required
+@require_POST
+def roster_import_discard(request, pk):
+    roster_import = _import(request, pk)
+    return decision(
+        request,
+        lambda: import_services.roster_import_discard(
+            roster_import=roster_import, user=request.user
+        ),
+        next_url=reverse("members:roster-import", args=[roster_import.committee_id]),
+    )

@@ -1,0 +1,24 @@
+"""Celery tasks for members: the two steps of a large roster import.
+
+They take the import's id, claim it with a conditional update (a second delivery does
+nothing), and run under the portal's default language so messages stored for the user are in
+Chinese. ``acks_late`` with the claim makes a retried delivery safe.
+"""
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import translation
+
+from . import import_services
+
+
+@shared_task(acks_late=True)
+def roster_import_check(import_id: int) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        import_services.roster_import_check(import_id)
+
+
+@shared_task(acks_late=True)
+def roster_import_write(import_id: int) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        import_services.roster_import_write(import_id)
