@@ -76,6 +76,8 @@ def name_pinyin(name: str) -> tuple[str, str]:
             full.append(word.lower())
             initials.append(word[0].lower())
         else:
-            full.extend(lazy_pinyin(run, style=Style.NORMAL, errors="ignore"))
-            initials.extend(lazy_pinyin(run, style=Style.FIRST_LETTER, errors="ignore"))
+            # One conversion: a syllable's initial (Style.FIRST_LETTER) is its first letter.
+            syllables = lazy_pinyin(run, style=Style.NORMAL, errors="ignore")
+            full.extend(syllables)
+            initials.extend(s[0] for s in syllables if s)
     return "".join(full).lower(), "".join(initials).lower()
