@@ -3,7 +3,7 @@
 Prints, for .xlsx and .csv side by side: rows per second of the check (read + validate every
 row) and of the write (bulk insert with audit entries), and the process's peak resident memory
 after each step (a high-water mark: it only grows). A second run of the same file shows the
-update path (every row matched by ID number, nothing changed).
+update paths: every row matched by ID number with a new address, then nothing changed.
 
     .venv/bin/python bench/import_roster.py                      # throwaway SQLite file
     DATABASE_URL=postgres://root@127.0.0.1:5432/ddw_bench .venv/bin/python bench/import_roster.py
@@ -132,21 +132,28 @@ def main():
     for kind, encode in (("xlsx", as_xlsx), ("csv", as_csv)):
         committee = fresh_committee(f"bench{kind}")
         branches = list(committee.branches.values_list("name", flat=True))
-        content = encode(roster_rows(branches))
+        rows = roster_rows(branches)
+        moved = [[*row[:-1], row[-1] + "（新址）"] for row in rows]  # every address changes
         name = f"roster.{kind}"
-        for label in ("check (new)", "write (add)", "check (again)", "write (no-op)"):
-            if label.startswith("check"):
+        for label, content in (
+            ("check (new)", encode(rows)), ("write (add)", None),
+            ("check (moved)", encode(moved)), ("write (update)", None),
+            ("check (again)", encode(moved)), ("write (no-op)", None),
+        ):
+            if content is not None:
+                size = len(content) / 2**20
                 plan, seconds, peak = measure(
                     lambda c=content, n=name, k=committee: build_plan(c, n, committee=k, user=None)
                 )
                 outcome = (f"add {len(plan.of('add'))}, update {len(plan.of('update'))}, "
-                           f"unchanged {len(plan.of('unchanged'))}, bad {plan.bad_rows}")
+                           f"unchanged {len(plan.of('unchanged'))}, bad {plan.bad_rows}; "
+                           f"{size:.1f} MB file")
                 assert plan.ok, plan.issues[:5]
             else:
                 counts, seconds, peak = measure(lambda p=plan: apply_plan(p, user=None))
                 outcome = f"added {counts['added']}, updated {counts['updated']}"
             print(f"{kind:6} {label:16} {seconds:8.2f} {ROWS / seconds:8,.0f} {peak:8.1f}  "
-                  f"{outcome}  ({len(content) / 2**20:.1f} MB file)")
+                  f"{outcome}")
     print(f"process peak resident memory: {peak_rss_mb():.0f} MB")
 
 

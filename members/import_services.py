@@ -301,9 +301,13 @@ def apply_plan(
                             reason=reason, recorded_by=user,
                         )
                     )
-            Member.objects.bulk_update(
-                [row.member for row in batch], [*UPDATED_FIELDS, "updated_at"]
-            )
+            # bulk_update writes a CASE per field over the batch: only the fields that changed,
+            # grouped by which (one field for 11,000 rows: seconds; all of them: a minute).
+            by_fields: dict[tuple[str, ...], list[Member]] = {}
+            for row in batch:
+                by_fields.setdefault(tuple(row.changed_fields), []).append(row.member)
+            for fields, members in by_fields.items():
+                Member.objects.bulk_update(members, [*fields, "updated_at"])
             Transfer.objects.bulk_create(transfers)
             LogEntry.objects.bulk_create(
                 [

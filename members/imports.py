@@ -105,13 +105,18 @@ class PlannedRow:
     row: int
     member: Member  # unsaved (to add) or changed in memory (to update)
     before: Member | None = None  # the stored member, for updates
-    changed_columns: list[str] = field(default_factory=list)
+    changed_fields: list[str] = field(default_factory=list)  # model fields, for updates
 
     @property
     def action(self) -> str:
         if self.before is None:
             return "add"
-        return "update" if self.changed_columns else "unchanged"
+        return "update" if self.changed_fields else "unchanged"
+
+    @property
+    def changed_columns(self) -> list[str]:
+        columns = {_FIELD_COLUMN.get(name, COLUMN["name"]) for name in self.changed_fields}
+        return sorted(columns, key=HEADERS.index)
 
     def preview(self) -> dict:
         """What the preview page shows of the row: nothing a page may not show."""
@@ -620,11 +625,9 @@ def _check_row(number, cells, lookups: _Lookups, problem, today) -> PlannedRow |
 
     planned = PlannedRow(row=number, member=target, before=before)
     if before is not None:
-        planned.changed_columns = sorted(
-            {_FIELD_COLUMN.get(name, COLUMN["name"]) for name in UPDATED_FIELDS
-             if _value(before, name) != _value(target, name)},
-            key=HEADERS.index,
-        )
+        planned.changed_fields = [
+            name for name in UPDATED_FIELDS if _value(before, name) != _value(target, name)
+        ]
     return planned
 
 

@@ -175,6 +175,7 @@ def test_rows_already_on_the_roster_are_updated_and_branch_changes_become_transf
     world.a_member.mobile = "13900000000"
     member_save(member=world.a_member, user=None)
     same = registered(world.a, world.a_branch, "钱不变", id_number(32))
+    new_mobile = registered(world.a, world.a_branch, "孙换号", id_number(33), mobile="13900000033")
     rows = [
         # 郑优芳 moves from the party group to the retirees' branch; the mobile is left empty
         # (kept), the address is new.
@@ -182,11 +183,13 @@ def test_rows_already_on_the_roster_are_updated_and_branch_changes_become_transf
             所在支部=world.a_retirees.name, 现居住地址="学苑路2号"),
         row(姓名="钱不变", 身份证号=id_number(32), 党员类别="社区居民",
             所在支部=world.a_branch.name),
+        row(姓名="孙换号", 身份证号=id_number(33), 手机号="13900000044"),
     ]
     plan = plan_for(world, csv_bytes(rows))
     assert plan.ok, plan.issues
-    assert [r.action for r in plan.rows] == ["update", "unchanged"]
+    assert [r.action for r in plan.rows] == ["update", "unchanged", "update"]
     assert plan.rows[0].changed_columns == ["所在支部", "现居住地址"]
+    assert plan.rows[2].changed_columns == ["手机号"]
 
     import_services.apply_plan(plan, user=world.officer)
 
@@ -200,6 +203,8 @@ def test_rows_already_on_the_roster_are_updated_and_branch_changes_become_transf
     ).exists()
     same.refresh_from_db()
     assert same.branch == world.a_branch
+    new_mobile.refresh_from_db()
+    assert (new_mobile.mobile, new_mobile.mobile_tail) == ("13900000044", "0044")
 
 
 def test_a_person_on_another_committees_roster_is_not_taken_over(world):
