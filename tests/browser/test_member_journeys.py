@@ -70,3 +70,33 @@ def _sign_in(page: Page, base_url: str, username: str):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill("pw-for-tests-only")
     page.get_by_role("button", name="登录").click()
+
+
+def test_a_secretary_imports_a_roster_previews_it_and_confirms(page, live_server, world, tmp_path):
+    from tests.members.test_import import csv_bytes, good_rows, row
+
+    path = tmp_path / "学苑名册.csv"
+    # One good file first with a bad row: the preview lists it and nothing is written.
+    bad = good_rows(world) + [row(姓名="钱某", 身份证号="140802", 党员类别="社区居民")]
+    path.write_bytes(csv_bytes(bad))
+    _sign_in(page, live_server.url, "secretary_a")
+    page.goto(f"{live_server.url}/committees/{world.a.pk}/members/")
+    page.get_by_role("link", name="从 Excel 导入").click()
+    page.get_by_label("名册文件").set_input_files(str(path))
+    page.get_by_role("button", name="上传并检查").click()
+    expect(page.get_by_role("alert")).to_contain_text("1 行需要改正")
+    expect(page.get_by_role("table")).to_contain_text("身份证号")
+    assert not Member.objects.filter(name="王建国").exists()
+
+    path.write_bytes(csv_bytes(good_rows(world)))
+    page.get_by_role("link", name="上传改正后的文件").click()
+    page.get_by_label("名册文件").set_input_files(str(path))
+    page.get_by_role("button", name="上传并检查").click()
+    expect(page.get_by_text("新增 3 人")).to_be_visible()
+    expect(page.locator("table").first).to_contain_text("王建国")
+    page.get_by_role("button", name="确认导入").click()
+    expect(page.get_by_role("status").first).to_contain_text("新增党员 3 人")
+    page.get_by_role("link", name="查看名册").click()
+    expect(page.get_by_role("link", name="王建国")).to_be_visible()
+    imported = Member.objects.filter(committee=world.a, name__in=["王建国", "李在职", "赵小个"])
+    assert imported.count() == 3
