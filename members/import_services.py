@@ -85,8 +85,8 @@ def roster_import_confirm(*, roster_import: RosterImport, user) -> RosterImport:
 
 
 def roster_import_discard(*, roster_import: RosterImport, user) -> None:
-    if roster_import.status in (ImportStatus.CONFIRMED, ImportStatus.WRITING):
-        raise ValidationError(_("The import is being written; it cannot be discarded now."))
+    if roster_import.busy and not roster_import.stalled:
+        raise ValidationError(_("The import is being worked on; it cannot be discarded now."))
     roster_import.delete()
 
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.scope import ScopedQuerySet
@@ -428,9 +429,17 @@ class RosterImport(models.Model):
     def get_absolute_url(self):
         return reverse("members:roster-import-detail", args=[self.pk])
 
+    # A step that has not finished after this long has lost its worker (its transaction rolled
+    # back, so nothing was written): the import may then be discarded.
+    STALLED_AFTER = timezone.timedelta(minutes=30)
+
     @property
     def busy(self) -> bool:
         return self.status in (
             ImportStatus.UPLOADED, ImportStatus.CHECKING, ImportStatus.CONFIRMED,
             ImportStatus.WRITING,
         )
+
+    @property
+    def stalled(self) -> bool:
+        return self.busy and self.updated_at < timezone.now() - self.STALLED_AFTER

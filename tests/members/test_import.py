@@ -476,3 +476,23 @@ def test_command_refuses_a_hostile_file_and_an_unknown_committee(world, tmp_path
     with pytest.raises(CommandError) as unknown:
         call_command("import_members", str(path), "--committee", "没有这个社区")
     assert unknown.value.returncode == 2
+
+
+def test_a_running_import_cannot_be_discarded_until_it_has_stalled(world, login):
+    roster_import = RosterImport.objects.create(
+        committee=world.a, created_by=world.secretary_a, filename="x.csv",
+        status=ImportStatus.WRITING, content=b"secret",
+    )
+    client = login(world.secretary_a)
+    discard = reverse("members:roster-import-discard", args=[roster_import.pk])
+    client.post(discard)
+    assert RosterImport.objects.filter(pk=roster_import.pk).exists()
+    assert discard not in client.get(roster_import.get_absolute_url()).content.decode()
+
+    RosterImport.objects.filter(pk=roster_import.pk).update(
+        updated_at=roster_import.updated_at - RosterImport.STALLED_AFTER
+    )
+    page = client.get(roster_import.get_absolute_url()).content.decode()
+    assert discard in page  # the stalled import offers to be discarded
+    client.post(discard)
+    assert not RosterImport.objects.filter(pk=roster_import.pk).exists()
