@@ -11,6 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from committees.models import Committee
 from members.import_services import apply_plan
@@ -36,30 +37,41 @@ class Command(BaseCommand):
             committees = committees.filter(district__name=district)
         found = list(committees[:2])
         if len(found) != 1:
-            raise CommandError(
-                f"没有名为“{committee_name}”的社区" if not found
-                else f"有多个“{committee_name}”：请用 --district 指明城区",
-                returncode=2,
+            message = (
+                _("No committee is named %(name)s.") if not found
+                else _("Several committees are named %(name)s: give --district.")
             )
+            raise CommandError(message % {"name": committee_name}, returncode=2)
         if not file.is_file():
-            raise CommandError(f"找不到文件：{file}", returncode=2)
+            raise CommandError(_("No such file: %(file)s") % {"file": file}, returncode=2)
         try:
             plan = build_plan(file.read_bytes(), file.name, committee=found[0], user=None)
         except ImportRefused as exc:
-            raise CommandError(f"文件被拒绝，未导入：{exc}", returncode=2) from None
+            raise CommandError(
+                _("The file was refused; nothing was imported: %(reason)s") % {"reason": exc},
+                returncode=2,
+            ) from None
 
         for issue in plan.issues:
-            self.stderr.write(f"第 {issue.row} 行 {issue.column}：{issue.message}")
-        adds, updates = len(plan.of("add")), len(plan.of("update"))
-        summary = (
-            f"{found[0].name}：共 {plan.total_rows} 行；新增 {adds}，更新 {updates}，"
-            f"未变 {len(plan.of('unchanged'))}，有误 {plan.bad_rows} 行"
-        )
+            self.stderr.write(
+                _("Row %(row)s, %(column)s: %(message)s") % issue.as_dict()
+            )
+        summary = _(
+            "%(committee)s: %(rows)s rows; %(added)s to add, %(updated)s to update, "
+            "%(unchanged)s unchanged, %(bad)s to correct."
+        ) % {
+            "committee": found[0].name, "rows": plan.total_rows,
+            "added": len(plan.of("add")), "updated": len(plan.of("update")),
+            "unchanged": len(plan.of("unchanged")), "bad": plan.bad_rows,
+        }
+        self.stdout.write(summary)
         if not plan.ok:
-            self.stdout.write(summary + "。有误的行改正之前，什么都没有导入。")
-            raise CommandError(f"{plan.bad_rows} 行有误", returncode=1)
+            raise CommandError(
+                _("%(bad)s rows to correct: nothing was imported.") % {"bad": plan.bad_rows},
+                returncode=1,
+            )
         if dry_run:
-            self.stdout.write(summary + "（试运行，未写入）。")
+            self.stdout.write(_("Dry run: nothing was written."))
             return
         apply_plan(plan, user=None)
-        self.stdout.write(self.style.SUCCESS(summary + "。已导入。"))
+        self.stdout.write(self.style.SUCCESS(_("Imported.")))
