@@ -38,6 +38,9 @@ FIELDS = (
     "status", "category", "membership", "committee", "employer", "address",
 )
 
+# How the 所在支部 column marks a membership held outside the district.
+OUTSIDE_PREFIX = "区外："
+
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -131,7 +134,11 @@ class MemberExportResource(resources.ModelResource):
         return escape_cell(member.get_category_display())
 
     def dehydrate_membership(self, member):
-        return escape_cell(member.membership)
+        # A membership outside the district is marked, so the file imports back as it was
+        # (``members.imports`` reads "区外：<organisation>").
+        if member.branch_id:
+            return escape_cell(member.branch.name)
+        return escape_cell(f"{OUTSIDE_PREFIX}{member.outside_organisation}")
 
     def dehydrate_committee(self, member):
         return escape_cell(member.committee.name)

@@ -40,7 +40,7 @@ from units.models import Unit
 from .exports import HEADERS
 from .models import Category, Gender, Member, Status
 from .services import derive_member_fields
-from .validators import mask_id_number
+from .validators import mask_id_number, normalize_id_number
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000  # rows read, empty ones included; the whole district is about 11,000
@@ -440,7 +440,7 @@ def build_plan(
     for _number, values in table.rows:
         raw = cell(values, COLUMN["id_number"])
         if isinstance(raw, str):
-            id_numbers.append(unicodedata.normalize("NFKC", raw).replace(" ", "").upper())
+            id_numbers.append(normalize_id_number(raw))
     lookups = _Lookups(committee, user, id_numbers)
     first_row_of: dict[str, int] = {}
     today = timezone.localdate()
@@ -568,6 +568,11 @@ def _check_row(number, cells, lookups: _Lookups, problem, today) -> PlannedRow |
             problem(COLUMN["status"], exc)
     elif before is None:
         target.status = Status.FULL
+    if target.status == Status.PROBATIONARY and target.full_member_on:
+        problem(
+            COLUMN["full_member_on"],
+            _("A probationary member has no full-membership date: check 党员状态."),
+        )
 
     if text[COLUMN["category"]]:
         try:
@@ -594,7 +599,13 @@ def _check_row(number, cells, lookups: _Lookups, problem, today) -> PlannedRow |
         target.employer_unit, target.employer_name = (unit, "") if unit else (None, employer)
 
     branch_name = text[COLUMN["branch"]]
-    if branch_name:
+    outside = _outside_organisation(branch_name)
+    if outside is not None:
+        if outside:
+            target.branch, target.outside_organisation = None, outside
+        else:
+            problem(COLUMN["branch"], _("Name the organisation after 区外：."))
+    elif branch_name:
         try:
             target.branch = lookups.branch(branch_name)
             target.outside_organisation = ""
@@ -631,6 +642,16 @@ def _check_row(number, cells, lookups: _Lookups, problem, today) -> PlannedRow |
     return planned
 
 
+_OUTSIDE = re.compile(r"区外\s*[:：]\s*(.*)")
+
+
+def _outside_organisation(text: str) -> str | None:
+    """The organisation of "区外：<organisation>" (how the export marks a membership held
+    outside the district), or None when the cell names a branch or is empty."""
+    match = _OUTSIDE.fullmatch(unicodedata.normalize("NFKC", text).strip()) if text else None
+    return match.group(1).strip() if match else None
+
+
 def _value(member: Member, name: str):
     field_ = Member._meta.get_field(name)
     return getattr(member, field_.attname)
@@ -649,8 +670,8 @@ _TEMPLATE_NOTES = [
     ("转正日期", "可空，不早于入党日期。"),
     ("党员状态", "“正式党员”或“预备党员”，空白视为正式党员。"),
     ("党员类别", "必填：小个专、离退休干部、在职党员、社区居民、其他。"),
-    ("所在支部", "本区党支部的名称（见下方本社区的支部）；"
-              "组织关系在区外（如在职党员留在单位）时留空，并填写工作单位。"),
+    ("所在支部", "本区党支部的名称（见下方本社区的支部）。组织关系在区外（如在职党员留在单位）时"
+              "留空并填写工作单位，或写“区外：组织名称”（导出的名册就是这样写的）。"),
     ("居住社区", "可空；填写时须为本社区名称。"),
     ("工作单位", "驻区单位的名称或其他单位名称。"),
     ("现居住地址", "可空。"),

@@ -99,7 +99,7 @@ def test_headers_and_values_in_chinese(world, login, a_members):
     assert row["转正日期"] == "2002-07-01"
     assert row["党员状态"] == "预备党员"
     assert row["党员类别"] == "离退休干部"
-    assert row["所在支部"] == "运城市人民医院党委"
+    assert row["所在支部"] == "区外：运城市人民医院党委"
     assert row["居住社区"] == "学苑社区"
     assert row["工作单位"] == "运城市第一医院"
     assert row["现居住地址"] == "学苑小区3号楼"

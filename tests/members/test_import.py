@@ -87,9 +87,11 @@ def issues_of(plan):
 
 
 def test_a_good_csv_plans_adds_and_writes_them_all(world):
-    plan = plan_for(world, csv_bytes(good_rows(world)))
+    outside = row(姓名="周外调", 身份证号=id_number(14), 党员类别="在职党员",
+                  所在支部="区外: 运城市直机关工委", 工作单位=world.unit.name)
+    plan = plan_for(world, csv_bytes([*good_rows(world), outside]))
     assert plan.ok, plan.issues
-    assert [r.action for r in plan.rows] == ["add", "add", "add"]
+    assert [r.action for r in plan.rows] == ["add", "add", "add", "add"]
 
     import_services.apply_plan(plan, user=world.secretary_a)
 
@@ -100,6 +102,9 @@ def test_a_good_csv_plans_adds_and_writes_them_all(world):
     outside = Member.objects.get(name="李在职")
     assert outside.branch is None and outside.outside_organisation == "运城市税务局"
     assert outside.category == Category.IN_SERVICE and outside.ethnicity == "汉族"
+    zhou = Member.objects.get(name="周外调")
+    assert (zhou.branch, zhou.outside_organisation) == (None, "运城市直机关工委")
+    assert zhou.employer_unit == world.unit
     zhao = Member.objects.get(name="赵小个")
     assert zhao.status == Status.PROBATIONARY and zhao.employer_unit == world.unit
     # Bulk writes still leave an audit trail, with the ID number masked.
@@ -145,6 +150,8 @@ def test_every_bad_row_is_reported_with_row_column_and_message(world):
             居住社区="御沁园社区"),
         # row 11: neither a branch nor an employer
         row(姓名="褚某", 身份证号=id_number(28), 党员类别="社区居民"),
+        row(姓名="卫某", 身份证号=id_number(29), 党员类别="社区居民", 所在支部=world.a_branch.name,
+            党员状态="预备党员", 入党日期="2025-01-01", 转正日期="2025-06-01"),
     ]
     with translation.override("zh-hans"):
         plan = plan_for(world, csv_bytes(rows))
@@ -158,7 +165,8 @@ def test_every_bad_row_is_reported_with_row_column_and_message(world):
     assert "公式" in found[(9, "现居住地址")]
     assert "学苑社区" in found[(10, "居住社区")]
     assert (11, "所在支部") in found
-    assert plan.bad_rows == 9 and not plan.ok
+    assert "预备" in found[(12, "转正日期")]
+    assert plan.bad_rows == 10 and not plan.ok
     # No message quotes the ID number.
     assert not any(id_number(11) in m or bad_id in m for m in found.values())
 
