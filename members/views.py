@@ -139,10 +139,16 @@ def member_update(request, pk):
     if not can_see_full_id_number(request.user, member):
         # The form would otherwise print the full number into the page.
         del form.fields["id_number"]
-    return form_page(
+    elif request.method == "GET" and member.id_number:
+        # The form shows the full number: a view of it, logged like a reveal.
+        services.member_id_number_reveal(member=member, user=request.user)
+    response = form_page(
         request, form,
         save=lambda f: services.member_save(member=f.instance, user=request.user),
         title=_("Edit %(name)s") % {"name": member.name},
         cancel_url=member.get_absolute_url(),
         success_message=_("Member saved."),
     )
+    if "id_number" in form.fields:
+        response["Cache-Control"] = "no-store"
+    return response

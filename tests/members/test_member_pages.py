@@ -200,6 +200,16 @@ class TestMemberPage:
         assert entries.count() == before + 1
         assert entries.latest("timestamp").actor == world.officer
 
+    def test_the_officers_edit_form_shows_the_full_number_and_logs_it(self, client, world, zheng):
+        client.force_login(world.officer)
+        before = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count()
+        form = client.get(reverse("members:member-update", kwargs={"pk": zheng.pk}))
+        assert ZHENG_ID in form.content.decode()
+        assert form["Cache-Control"] == "no-store"
+        entries = LogEntry.objects.filter(action=LogEntry.Action.ACCESS)
+        assert entries.count() == before + 1
+        assert entries.latest("timestamp").actor == world.officer
+
     def test_the_member_sees_their_own_number_but_not_a_fellow_members_page(
         self, client, world, zheng
     ):

@@ -1,0 +1,509 @@
+"""No full ID number on any page or export a signed-in user reaches by GET, found by crawling.
+
+Each persona signs in (``force_login``: django-axes is installed) and a breadth-first crawler
+starts at the home page and follows every same-site link (``href``, a redirect's ``Location``,
+and each option of a GET filter form such as the roster's) up to ``MAX_URLS``. Every response
+body is searched for an 18-character ID number (``ID_RE``): HTML and other text as decoded,
+an .xlsx workbook part by part (every XML part of the zip). Failures name the URL, the part
+and the position and show the number masked: the full number is never printed.
+
+The crawler sends GET only; views that change anything require POST (``require_POST``,
+``core.pages.form_page``, ``delete_page``), so the delete confirmations are crawled too. The
+POST-only endpoints, logout, the admin, i18n and static files are skipped.
+
+Who may see a full number by GET, decided from the code:
+
+* committee and branch secretaries: nowhere (``core.scope.can_see_full_id_number``);
+* the district officer: in the roster export (``members.exports``: "full ID numbers: district
+  officers") and in the member's edit form (``members.views.member_update`` keeps the ID
+  field, prefilled, for whoever may see it in full, and logs that view like a reveal). Everywhere
+  else the officer gets the masked number and reveals it by POST (audit-logged). So for the
+  officer those two places are checked to hold only numbers of the district's members (resp.
+  of that member), and the export is asserted to hold them (positive control on a real xlsx);
+* the member: their own number in the export of their own row (``members.exports``), nothing
+  else; the member page shows it masked until the POST reveal.
+
+So that the test cannot pass vacuously, each persona must have reached the pages that matter
+(the roster, a member page showing the masked number, the export with masked numbers, the
+check-in and sign-up queue, the import preview), and the pattern and the xlsx scan are checked
+against a known number first.
+"""
+
+import io
+import re
+import time
+import zipfile
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from stdnum.cn import ric
+
+from members import import_services
+from members.exports import HEADERS, XLSX_CONTENT_TYPE
+from members.models import (
+    Appraisal,
+    Category,
+    CheckIn,
+    Commitment,
+    ImportStatus,
+    Member,
+    Rating,
+    SignUp,
+    Status,
+)
+from members.validators import mask_id_number
+from tests.conftest import persona_client
+from tests.factories import MemberFactory, UserFactory
+
+ID_RE = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9Xx])")
+
+MAX_URLS = 400
+HOST = "testserver"
+SKIP_PREFIXES = ("/accounts/logout", "/i18n/", "/admin/", "/static/", "/media/")
+# POST-only endpoints (a GET is a 405 anyway) and anything else that names an action.
+STATE_CHANGING = re.compile(r"/(logout|id-number|confirm|discard|approve|return|me/checkin)/?$")
+EXPORT_PATH = re.compile(r"^/committees/(\d+)/members/export/$")
+MEMBER_EDIT_PATH = re.compile(r"^/members/(\d+)/edit/$")
+MEMBER_PATH = re.compile(r"^/members/\d+/$")
+
+
+def valid_id(body17: str) -> str:
+    return body17 + ric.calc_check_digit(body17 + "0")
+
+
+def mistyped(number: str) -> str:
+    """18 digits that look like an ID number but fail the check digit."""
+    last = "0" if number[-1] != "0" else "1"
+    return number[:-1] + last
+
+
+# --- the data ------------------------------------------------------------------------------
+
+
+@dataclass
+class IdWorld:
+    world: object
+    members: list  # every member with an ID number
+    ids: dict  # member pk -> full ID number
+    signup: object
+    signup_id: str
+    import_ready: object
+    import_ready_id: str
+    import_invalid: object
+    import_bad_id: str
+
+
+def _csv(rows) -> bytes:
+    lines = [",".join(HEADERS)]
+    for values in rows:
+        lines.append(",".join(values.get(h, "") for h in HEADERS))
+    return ("\n".join(lines) + "\n").encode("utf-8-sig")
+
+
+@pytest.fixture
+def id_world(world):
+    """A few more members with ID numbers and mobiles, in A's branches, in B, and one living
+    in B's records who asks to check in to A; a pending sign-up to A; a public commitment, an
+    appraisal; two roster imports of A (one ready, one with a mistyped ID number)."""
+    a_member = world.a_member
+    a_member.id_number, a_member.mobile = valid_id("14080219800101002"), "13812345678"
+    a_member.save()
+    members = [
+        a_member,
+        MemberFactory(
+            committee=world.a,
+            branch=world.a_branch,
+            name="王建国",
+            id_number=valid_id("14080219620315001"),
+            mobile="13900000001",
+        ),
+        MemberFactory(
+            committee=world.a,
+            branch=world.a_branch,
+            name="李秀英",
+            status=Status.PROBATIONARY,
+            id_number=valid_id("14080219950720002"),
+            mobile="13900000002",
+        ),
+        MemberFactory(
+            committee=world.a,
+            branch=world.a_retirees,
+            name="张德明",
+            category=Category.RETIRED_CADRE,
+            id_number=valid_id("14080219500101003"),
+            mobile="13900000003",
+        ),
+        MemberFactory(
+            committee=world.b,
+            branch=None,
+            outside_organisation="运城市直机关工委",
+            name="刘在职",
+            category=Category.IN_SERVICE,
+            id_number=valid_id("14080219880808004"),
+            mobile="13900000004",
+        ),
+        MemberFactory(
+            committee=world.b,
+            branch=world.b_branch,
+            name="陈御沁",
+            id_number=valid_id("14080219700606005"),
+            mobile="13900000005",
+        ),
+    ]
+    in_service = members[4]
+    CheckIn.objects.create(member=in_service, committee=world.a)  # pending
+    signup_id = valid_id("14080219900303123")
+    signup = SignUp.objects.create(
+        user=UserFactory(username="13900001111"),
+        committee=world.a,
+        name="李志强",
+        id_number=signup_id,
+        mobile="13900001111",
+        category=Category.IN_SERVICE,
+        organisation="运城市直机关工委",
+    )
+    Commitment.objects.create(
+        member=a_member,
+        year=timezone.localdate().year,
+        text="每月参加一次社区志愿服务",
+        public=True,
+    )
+    Appraisal.objects.create(
+        member=members[1], branch=world.a_branch, year=2024, rating=Rating.EXCELLENT
+    )
+
+    import_ready_id = valid_id("14080219851111011")
+    import_ready = import_services.roster_import_start(
+        committee=world.a,
+        user=world.secretary_a,
+        filename="名册.csv",
+        content=_csv(
+            [
+                {
+                    "姓名": "赵新来",
+                    "身份证号": import_ready_id,
+                    "党员类别": "社区居民",
+                    "所在支部": world.a_branch.name,
+                    "手机号": "13900000011",
+                }
+            ]
+        ),
+    )
+    assert import_ready.status == ImportStatus.READY, import_ready.message
+    import_bad_id = mistyped(valid_id("14080219851111012"))
+    import_invalid = import_services.roster_import_start(
+        committee=world.a,
+        user=world.secretary_a,
+        filename="名册-有误.csv",
+        content=_csv(
+            [
+                {
+                    "姓名": "钱有误",
+                    "身份证号": import_bad_id,
+                    "党员类别": "社区居民",
+                    "所在支部": world.a_branch.name,
+                }
+            ]
+        ),
+    )
+    assert import_invalid.status == ImportStatus.INVALID, import_invalid.status
+    return IdWorld(
+        world=world,
+        members=members,
+        ids={m.pk: m.id_number for m in members},
+        signup=signup,
+        signup_id=signup_id,
+        import_ready=import_ready,
+        import_ready_id=import_ready_id,
+        import_invalid=import_invalid,
+        import_bad_id=import_bad_id,
+    )
+
+
+# --- the crawler ---------------------------------------------------------------------------
+
+
+class _Links(HTMLParser):
+    """Every ``href``, and for each GET form one URL per non-empty option of its selects."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+        self.form_urls: list[str] = []
+        self._form: tuple[str, bool] | None = None  # (action, is GET)
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "a" and a.get("href"):
+            self.hrefs.append(a["href"])
+        elif tag == "form":
+            method = (a.get("method") or "get").lower()
+            self._form = (a.get("action") or "", method == "get")
+        elif tag == "select" and self._form and self._form[1]:
+            self._select = a.get("name")
+        elif tag == "option" and self._form and self._select and a.get("value"):
+            query = urlencode({self._select: a["value"]})
+            self.form_urls.append(f"{self._form[0].split('?')[0]}?{query}")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+
+
+@dataclass
+class Hit:
+    url: str
+    part: str
+    position: int
+    number: str = field(repr=False)
+
+    def __str__(self):  # never the full number
+        return f"{self.url} [{self.part}] at {self.position}: {mask_id_number(self.number)}"
+
+
+@dataclass
+class Crawl:
+    status: dict = field(default_factory=dict)  # url -> status code
+    content_type: dict = field(default_factory=dict)  # url -> content type
+    text: dict = field(default_factory=dict)  # url -> scanned text (all parts joined)
+    hits: list = field(default_factory=list)
+    truncated: bool = False
+
+    def ok(self, url):
+        return self.status.get(url) == 200
+
+    def paths_ok(self, pattern):
+        return [u for u, s in self.status.items() if s == 200 and pattern.match(urlsplit(u).path)]
+
+
+def _normalise(base: str, href: str) -> str | None:
+    """A same-site path with its (sorted) query, or None for anything not to follow."""
+    href = href.strip()
+    if not href or href.startswith(("#", "mailto:", "tel:", "javascript:")):
+        return None
+    parts = urlsplit(urljoin(f"http://{HOST}{base}", href))
+    if parts.scheme not in ("http", "https") or parts.netloc != HOST:
+        return None
+    path = parts.path or "/"
+    if path.startswith(SKIP_PREFIXES) or STATE_CHANGING.search(path):
+        return None
+    query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
+    return f"{path}?{query}" if query else path
+
+
+def _scan(url: str, part: str, text: str, crawl: Crawl) -> None:
+    for match in ID_RE.finditer(text):
+        crawl.hits.append(Hit(url, part, match.start(), match.group()))
+
+
+def _xlsx_parts(content: bytes) -> dict[str, str]:
+    with zipfile.ZipFile(io.BytesIO(content)) as book:
+        return {
+            name: book.read(name).decode("utf-8", errors="replace")
+            for name in book.namelist()
+            if name.endswith((".xml", ".rels"))
+        }
+
+
+def crawl_site(client, seeds) -> Crawl:
+    crawl = Crawl()
+    queue: list[str] = []
+    seen: set[str] = set()
+    for seed in seeds:
+        url = _normalise("/", seed)
+        if url and url not in seen:
+            seen.add(url)
+            queue.append(url)
+    while queue:
+        if len(crawl.status) >= MAX_URLS:
+            crawl.truncated = True
+            break
+        url = queue.pop(0)
+        response = client.get(url)
+        if response.streaming:
+            content = b"".join(response.streaming_content)
+        else:
+            content = response.content
+        ctype = response.get("Content-Type", "")
+        crawl.status[url] = response.status_code
+        crawl.content_type[url] = ctype
+        found: list[str] = []
+        if response.has_header("Location"):
+            found.append(response["Location"])
+        if ctype.startswith(XLSX_CONTENT_TYPE):
+            parts = _xlsx_parts(content)
+            for name, text in parts.items():
+                _scan(url, name, text, crawl)
+            crawl.text[url] = "\n".join(parts.values())
+        else:
+            text = content.decode(response.charset or "utf-8", errors="replace")
+            _scan(url, "body", text, crawl)
+            crawl.text[url] = text
+            if ctype.startswith("text/html"):
+                parser = _Links()
+                parser.feed(text)
+                found += parser.hrefs + parser.form_urls
+        for href in found:
+            target = _normalise(url, href)
+            if target and target not in seen:
+                seen.add(target)
+                queue.append(target)
+    return crawl
+
+
+# --- who may see what ----------------------------------------------------------------------
+
+
+def _allowed(persona: str, data: IdWorld, hit: Hit) -> bool:
+    """Whether the code grants this full number to this persona on this page (docstring)."""
+    path = urlsplit(hit.url).path
+    if persona == "officer":
+        district_ids = set(
+            Member.objects.filter(committee__district=data.world.district)
+            .exclude(id_number=None)
+            .values_list("id_number", flat=True)
+        )
+        if EXPORT_PATH.match(path):
+            return hit.number in district_ids
+        edit = MEMBER_EDIT_PATH.match(path)
+        if edit:
+            return hit.number == data.ids.get(int(edit.group(1)))
+    if persona == "member" and EXPORT_PATH.match(path):
+        return hit.number == data.world.a_member.id_number
+    return False
+
+
+def _positive_controls(number: str) -> None:
+    """The pattern and the xlsx scan find a known number, and not its masked form."""
+    assert [m.group() for m in ID_RE.finditer(f"<td>身份证号：{number}</td>")] == [number]
+    assert ID_RE.search(f"x{number[:-1]}x y") is not None  # a lower-case x check digit
+    assert not ID_RE.search(mask_id_number(number))
+    assert not ID_RE.search("1" + number)  # 19 digits: not an ID number
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["郑优芳", number])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    probe = Crawl()
+    for name, text in _xlsx_parts(buffer.getvalue()).items():
+        _scan("/probe.xlsx", name, text, probe)
+    assert [h.number for h in probe.hits] == [number]
+
+
+def _expected(persona: str, data: IdWorld) -> dict[str, str]:
+    """URLs the crawl must have reached (status 200), by what they are."""
+    w = data.world
+    a, member = w.a, w.a_member
+
+    def url(name, *args):
+        return reverse(name, args=args)
+
+    common = {
+        "A's roster": url("members:committee-roster", a.pk),
+        "A's roster export": url("members:roster-export", a.pk),
+        "the member page": url("members:member-detail", member.pk),
+    }
+    secretary = {
+        "A's page": url("committees:committee-detail", a.pk),
+        "check-ins and sign-ups": url("members:checkin-queue", a.pk),
+        "the import page": url("members:roster-import", a.pk),
+        "the import preview": url("members:roster-import-detail", data.import_ready.pk),
+        "the import with a bad row": url("members:roster-import-detail", data.import_invalid.pk),
+        "the edit form": url("members:member-update", member.pk),
+        "the appraisal summary": url("members:appraisal-summary", w.a_branch.pk),
+        "the public board": url("members:board", a.pk),
+    }
+    return {
+        "secretary_a": {**common, **secretary},
+        "officer": {
+            **common,
+            **secretary,
+            "the district": url("committees:district-detail", w.district.pk),
+            "B's roster export": url("members:roster-export", w.b.pk),
+        },
+        "branch_secretary": {
+            **common,
+            "the branch": url("branches:branch-detail", w.a_branch.pk),
+            "the branch roster": url("members:branch-roster", w.a_branch.pk),
+            "the appraisal summary": url("members:appraisal-summary", w.a_branch.pk),
+        },
+        "member": {**common, "my page": url("members:me")},
+    }[persona]
+
+
+# --- the test ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["secretary_a", "branch_secretary", "officer", "member"])
+def test_no_full_id_number_on_any_page_reached_by_get(client, id_world, persona):
+    data, w = id_world, id_world.world
+    _positive_controls(w.a_member.id_number)
+
+    client = persona_client(client, w, persona)
+    seeds = [
+        "/",
+        reverse("committees:committee-detail", args=[w.a.pk]),
+        reverse("members:committee-roster", args=[w.a.pk]),
+        # Every member page by its address (a 404 outside the persona's scope): the in-service
+        # member asking to check in to A is on no roster of A, but A's secretary may open them.
+        *(reverse("members:member-detail", args=[m.pk]) for m in data.members),
+    ]
+    started = time.monotonic()
+    crawl = crawl_site(client, seeds)
+    elapsed = time.monotonic() - started
+    print(f"{persona}: {len(crawl.status)} URLs in {elapsed:.1f}s")
+
+    # The crawl was complete and reached what matters.
+    assert not crawl.truncated, f"more than {MAX_URLS} URLs: the crawl did not finish"
+    missing = {what: u for what, u in _expected(persona, data).items() if not crawl.ok(u)}
+    assert not missing, f"{persona} never reached (with a 200): {missing}"
+    assert crawl.paths_ok(MEMBER_PATH), "no member page was reached"
+    export = reverse("members:roster-export", args=[w.a.pk])
+    assert crawl.content_type[export].startswith(XLSX_CONTENT_TYPE)
+    filtered_exports = [u for u in crawl.paths_ok(EXPORT_PATH) if "?" in u]
+    assert filtered_exports, "the roster's filters were not followed to the export"
+
+    # No full number anywhere, but where the code grants it (module docstring). Reported
+    # masked: the URL, the part, the position.
+    leaks = [str(h) for h in crawl.hits if not _allowed(persona, data, h)]
+    assert not leaks, f"{persona} sees full ID numbers by GET:\n" + "\n".join(leaks)
+
+    # ID data was there, masked. (Booleans first: a failing ``in`` would print the page.)
+    def shows(url, *needles):
+        text = crawl.text[url]
+        return all(needle in text for needle in needles)
+
+    masked = w.a_member.masked_id_number
+    member_url = reverse("members:member-detail", args=[w.a_member.pk])
+    masked_on_member_page = shows(member_url, masked)
+    assert masked_on_member_page, f"{member_url} does not show the masked ID number"
+    if persona in ("secretary_a", "branch_secretary"):
+        masked_in_export = shows(export, masked)
+        assert masked_in_export, f"{export} does not hold the masked ID number"
+    if persona in ("secretary_a", "officer"):
+        queue = reverse("members:checkin-queue", args=[w.a.pk])
+        signup_masked = shows(queue, mask_id_number(data.signup_id), data.signup.name)
+        assert signup_masked, f"{queue} does not show the sign-up with its masked ID number"
+        preview = data.import_ready.get_absolute_url()
+        import_masked = shows(preview, mask_id_number(data.import_ready_id))
+        assert import_masked, f"{preview} does not show the masked ID number"
+
+    # Where the code does grant full numbers, the scan finds them (a positive control on real
+    # files). Compared masked, so a failure prints no number.
+    allowed = [h for h in crawl.hits if _allowed(persona, data, h)]
+    in_exports = [h for h in allowed if EXPORT_PATH.match(urlsplit(h.url).path)]
+    granted = {mask_id_number(h.number) for h in in_exports}
+    if persona == "officer":
+        a_ids = {m.masked_id_number for m in data.members if m.committee_id == w.a.pk}
+        assert a_ids <= granted
+    elif persona == "member":
+        assert granted == {masked}
+    else:
+        assert not allowed
