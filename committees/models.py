@@ -92,6 +92,11 @@ class Seat(models.Model):
     commitment = models.TextField(
         _("commitment"), blank=True, help_text=_("Posted on the committee's public board.")
     )
+    # A part-time seat made from a co-building agreement ends with it unless it is renewed.
+    agreement = models.ForeignKey(
+        "units.Agreement", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="seats", verbose_name=_("co-building agreement"),
+    )
 
     objects = ScopedQuerySet.as_manager()
 

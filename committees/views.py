@@ -6,6 +6,8 @@ from django.views.decorators.http import require_http_methods
 
 from core.pages import delete_page, form_page, paginate
 from core.scope import can_write, get_for_user
+from units.agreements import expiring_agreements
+from units.ledger import committee_partners
 
 from . import selectors, services
 from .forms import CommitteeForm, SeatForm, VenueForm
@@ -64,6 +66,8 @@ def committee_detail(request, pk):
             "venue_area": venue_area,
             "can_edit": can_edit,
             "can_delete": can_write(request.user, committee.district),
+            "expiring": list(expiring_agreements(committee)) if can_edit else [],
+            "partners": list(committee_partners(committee)),
         },
     )
 

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("committees.urls")),
     path("", include("branches.urls")),
     path("", include("members.urls")),
+    path("", include("units.urls")),
 ]

@@ -84,8 +84,14 @@ def _build_scope(user) -> Scope:
         member_id, member_committee_id = member
         read_committees.add(member_committee_id)
     if units:
+        # A unit's liaison reads the committees the unit works with: where its party
+        # organisation is a branch, and where it has a co-building agreement.
+        Agreement = apps.get_model("units", "Agreement")
         read_committees.update(
             Branch.objects.filter(unit_id__in=units).values_list("committee_id", flat=True)
+        )
+        read_committees.update(
+            Agreement.objects.filter(unit_id__in=units).values_list("committee_id", flat=True)
         )
     return Scope(
         user_id=user.pk,
@@ -189,6 +195,38 @@ def _roster_import_rule(s: Scope, write: bool) -> Q:
     return _committee_rule(s, write=True, via="committee__")
 
 
+def _agreement_rule(s: Scope, write: bool) -> Q:
+    # Between the committee's side (who writes it) and the unit's liaison (who reads their
+    # own): a liaison does not read what other units agreed with the same committee.
+    q = _committee_rule(s, write=True, via="committee__")
+    if not write:
+        q |= Q(unit_id__in=s.unit_ids)
+    return q
+
+
+def _need_rule(s: Scope, write: bool) -> Q:
+    # Needs are read with the committee (liaisons of partner units included, to offer help);
+    # the committee's side writes them, a branch secretary those their branch raised.
+    return _committee_rule(s, write, via="committee__") | Q(branch_id__in=s.branch_ids)
+
+
+def _resource_rule(s: Scope, write: bool) -> Q:
+    # Offered by a unit to a committee: its liaison and the committee's side both keep it;
+    # nobody else (another unit's liaison included) sees what a unit offers.
+    return _committee_rule(s, write=True, via="committee__") | Q(unit_id__in=s.unit_ids)
+
+
+def _project_rule(s: Scope, write: bool) -> Q:
+    # Run by the committee; the units taking part read it.
+    q = _committee_rule(s, write, via="committee__")
+    if not write and s.unit_ids:
+        Project = apps.get_model("units", "Project")
+        q |= Q(pk__in=Project.units.through.objects.filter(unit_id__in=s.unit_ids).values(
+            "project_id"
+        ))
+    return q
+
+
 def _role_assignment_rule(s: Scope, write: bool) -> Q:
     # Assignments are managed in the admin; a user reads only their own.
     return NOTHING if write else Q(user_id=s.user_id)
@@ -208,6 +246,10 @@ RULES = {
     "members.appraisal": _via_member(_member_rule),
     "members.signup": _signup_rule,
     "members.rosterimport": _roster_import_rule,
+    "units.agreement": _agreement_rule,
+    "units.need": _need_rule,
+    "units.resource": _resource_rule,
+    "units.project": _project_rule,
     "core.roleassignment": _role_assignment_rule,
 }
 

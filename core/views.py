@@ -30,6 +30,9 @@ def home(request):
     if scope.member_id and not (scope.district_ids or scope.committee_ids or scope.branch_ids
                                 or scope.unit_ids):
         return redirect("members:me")  # a member's home is their own page
+    if scope.unit_ids and not (scope.district_ids or scope.committee_ids or scope.branch_ids):
+        # A unit's liaison works on their unit's page (agreements, resources, ledger).
+        return redirect("units:unit-detail", pk=min(scope.unit_ids))
     if len(places) == 1:
         return redirect(places[0])
     if districts:

@@ -4,12 +4,15 @@ A new URL pattern without an entry in EXPECTED fails ``test_every_url_has_an_exp
 so no page can be added without saying who may open it.
 """
 
+from datetime import date
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from members.checkins import poster_token
 from members.models import CheckIn, Commitment, RosterImport
 from tests.conftest import PERSONAS, persona_client
+from units.models import Agreement, Need, Project, Resource
 
 LOGIN = 302  # anonymous: redirected to sign-in
 
@@ -31,6 +34,8 @@ WRITE_A_BRANCH = expect(LOGIN, 200, 200, 404, 200, 403)
 DISTRICT_ONLY = expect(LOGIN, 200, 404, 404, 404, 404)
 B_ONLY = expect(LOGIN, 200, 404, 200, 404, 404)
 POST_ONLY = expect(LOGIN, 405, 405, 405, 405, 405)
+# agreements and resources stay between the committee's side and the unit (and its liaison)
+COMMITTEE_SIDE = expect(LOGIN, 200, 200, 404, 404, 404)
 MEMBER_ONLY = expect(LOGIN, 404, 404, 404, 404, 200)  # pages of one's own member record
 
 
@@ -43,6 +48,29 @@ def a_roster_import(w):
     return RosterImport.objects.get_or_create(
         committee=w.a, filename="名册.csv", defaults={"status": "ready"}
     )[0]
+
+
+def an_agreement(w):
+    return Agreement.objects.get_or_create(
+        unit=w.unit, committee=w.a, starts_on=date(2025, 1, 1),
+        defaults={"ends_on": date(2027, 12, 31), "signed_on": date(2025, 1, 1),
+                  "status": "in_force", "committee_commits": "场地", "unit_commits": "志愿者"},
+    )[0]
+
+
+def a_need(w):
+    return Need.objects.get_or_create(committee=w.a, title="志愿者", kind="volunteers")[0]
+
+
+def a_resource(w):
+    an_agreement(w)
+    return Resource.objects.get_or_create(
+        unit=w.unit, committee=w.a, description="志愿者 10 名", kind="volunteers"
+    )[0]
+
+
+def a_project(w):
+    return Project.objects.get_or_create(committee=w.a, title="清洁家园", owner="书记")[0]
 
 
 def a_checkin(w):
@@ -105,6 +133,33 @@ EXPECTED = {
     "members:board": (lambda w: {"pk": w.a.pk}, PUBLIC),
     "members:appraisal-summary": (lambda w: {"pk": w.a_branch.pk}, READ_A),
     "members:appraisal-record": (lambda w: {"pk": w.a_branch.pk}, WRITE_A_BRANCH),
+    "units:unit-list": (lambda w: {}, expect(LOGIN, 200, 200, 200, 200, 200)),
+    # a unit is created by the district or a committee secretary of that district
+    "units:unit-create": (lambda w: {}, expect(LOGIN, 200, 200, 200, 403, 403)),
+    "units:unit-detail": (lambda w: {"pk": w.unit.pk}, expect(LOGIN, 200, 200, 200, 200, 200)),
+    "units:unit-update": (lambda w: {"pk": w.unit.pk}, expect(LOGIN, 200, 403, 403, 403, 403)),
+    "units:unit-ledger-export": (
+        lambda w: {"pk": w.unit.pk}, expect(LOGIN, 200, 200, 200, 200, 200)
+    ),
+    "units:agreement-list": (lambda w: {"pk": w.a.pk}, READ_A),
+    "units:agreement-create": (lambda w: {"pk": w.a.pk}, WRITE_A),
+    "units:agreement-detail": (lambda w: {"pk": an_agreement(w).pk}, COMMITTEE_SIDE),
+    "units:agreement-update": (lambda w: {"pk": an_agreement(w).pk}, COMMITTEE_SIDE),
+    "units:agreement-renew": (lambda w: {"pk": an_agreement(w).pk}, COMMITTEE_SIDE),
+    "units:agreement-end": (lambda w: {"pk": an_agreement(w).pk}, COMMITTEE_SIDE),
+    "units:agreement-seat-create": (lambda w: {"pk": an_agreement(w).pk}, COMMITTEE_SIDE),
+    "units:need-list": (lambda w: {"pk": w.a.pk}, READ_A),
+    # a branch secretary raises needs for their branch
+    "units:need-create": (lambda w: {"pk": w.a.pk}, WRITE_A_BRANCH),
+    "units:need-detail": (lambda w: {"pk": a_need(w).pk}, READ_A),
+    "units:need-update": (lambda w: {"pk": a_need(w).pk}, WRITE_A),
+    "units:need-match": (lambda w: {"pk": a_need(w).pk}, POST_ONLY),
+    "units:resource-list": (lambda w: {"pk": w.a.pk}, READ_A),
+    "units:resource-create": (lambda w: {"pk": w.a.pk}, WRITE_A),
+    "units:resource-update": (lambda w: {"pk": a_resource(w).pk}, COMMITTEE_SIDE),
+    "units:project-list": (lambda w: {"pk": w.a.pk}, READ_A),
+    "units:project-detail": (lambda w: {"pk": a_project(w).pk}, READ_A),
+    "units:project-update": (lambda w: {"pk": a_project(w).pk}, WRITE_A),
     "members:signup-approve": (lambda w: {"pk": 1}, POST_ONLY),
     "members:signup-return": (lambda w: {"pk": 1}, POST_ONLY),
 }

@@ -9,6 +9,8 @@ class UnitsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import Unit
+        from .models import Agreement, Need, Project, Resource, Unit
 
-        auditlog.register(Unit)
+        for model in (Unit, Agreement, Need, Resource):
+            auditlog.register(model)
+        auditlog.register(Project, m2m_fields={"resources", "units"})

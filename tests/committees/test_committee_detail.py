@@ -1,23 +1,31 @@
 """A committee's page: its organisation tree, seats and venues, and who gets which links."""
 
 import html
+from datetime import date, timedelta
 from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from branches.models import BranchKind
 from committees.models import SeatRole
 from tests.committees.data import fill_committee
 from tests.conftest import session_queries
-from tests.factories import BranchFactory, MemberFactory, SeatFactory, VenueFactory
+from tests.factories import (
+    BranchFactory,
+    MemberFactory,
+    SeatFactory,
+    UnitFactory,
+    VenueFactory,
+)
+from units.models import Agreement, Resource
 
 # The session (from the database unless Redis caches it), user, the scope (2), the committee,
 # venues, can_write(committee), the branches, the seats, can_write(district): the same at
-# any size.
-COMMITTEE_PAGE_QUERIES = 12 + session_queries()  # + the three member figures
+# any size; the agreements ending soon and the co-building units ranked (one query each).
+COMMITTEE_PAGE_QUERIES = 14 + session_queries()  # + the three member figures
 
 
 def url(committee):
@@ -219,9 +227,41 @@ def test_the_number_of_queries_does_not_grow_with_the_committee(
         small = client.get(url(world.b))
 
     fill_committee(world.b, unit=world.unit, groups=8, members=30)
+    for n in range(5):  # co-building units, one ending soon
+        partner = UnitFactory(district=world.district, name=f"共建单位{n}")
+        Agreement.objects.create(
+            unit=partner, committee=world.b, starts_on=date(2025, 1, 1),
+            ends_on=timezone.localdate() + timedelta(days=10 if n == 0 else 400),
+            signed_on=date(2025, 1, 1), status="in_force", committee_commits="场地",
+            unit_commits="志愿者",
+        )
+        Resource.objects.create(
+            unit=partner, committee=world.b, kind="funds", description="经费", amount=1000 * n
+        )
     with django_assert_num_queries(COMMITTEE_PAGE_QUERIES):
         large = client.get(url(world.b))
+    assert large.content.decode().count('data-testid="partner"') == 5
+    assert "共建单位0" in text(large)
 
     assert len(branch_items(small)) == 2
     assert len(branch_items(large)) == 6  # the world's two + one of each kind
     assert text(large).count("Committee member") == 31
+
+
+def test_the_secretary_sees_agreements_ending_within_30_days(client, world):
+    today = timezone.localdate()
+    for name, days in (("快到期单位", 30), ("还早单位", 31)):
+        Agreement.objects.create(
+            unit=UnitFactory(district=world.district, name=name), committee=world.a,
+            starts_on=date(2025, 1, 1), ends_on=today + timedelta(days=days),
+            signed_on=date(2025, 1, 1), status="in_force", committee_commits="场地",
+            unit_commits="志愿者",
+        )
+    client.force_login(world.secretary_a)
+    page = client.get(url(world.a)).content.decode()
+    warning = page[page.index('data-testid="expiring-agreements"'):]
+    warning = warning[: warning.index("</div>")]
+    assert "快到期单位" in warning and "还早单位" not in warning
+    # members of the committee do not get the secretary's reminder
+    client.force_login(world.member_user)
+    assert 'data-testid="expiring-agreements"' not in client.get(url(world.a)).content.decode()

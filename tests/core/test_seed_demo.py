@@ -8,6 +8,7 @@ from branches.models import Branch, BranchKind
 from committees.models import Committee, Seat, SeatRole, Venue
 from core.models import RoleAssignment
 from members.models import Appraisal, CheckIn, Commitment, Member, Transfer
+from units.models import Agreement, Need, Project, Resource
 
 REPORT_COMMUNITIES = {"学苑社区", "御沁园社区", "潞村社区", "广场社区", "解放路社区"}
 
@@ -16,7 +17,7 @@ def counts():
     return {
         model.__name__: model.objects.count()
         for model in (Committee, Branch, Seat, Venue, Member, RoleAssignment, CheckIn,
-                      Commitment, Appraisal, Transfer)
+                      Commitment, Appraisal, Transfer, Agreement, Need, Resource, Project)
     }
 
 
@@ -67,7 +68,7 @@ def test_it_prints_the_four_demo_logins(db, settings, capsys):
     settings.DEBUG = True
     call_command("seed_demo", members_per_committee=SMALL)
     out = capsys.readouterr().out
-    for username in ("district", "xueyuan", "branch", "member"):
+    for username in ("district", "xueyuan", "branch", "member", "liaison"):
         assert f"  {username} " in out
 
 
@@ -90,3 +91,27 @@ def test_it_registers_about_11000_members_and_3000_check_ins(seeded):
     assert not confirmed.exclude(member__category="in_service").exists()
     for number in Member.objects.values_list("id_number", flat=True)[:200]:
         assert validate_id_number(number) == number
+
+
+def test_every_committee_co_builds_with_units(seeded_small):
+    for committee in Committee.objects.all():
+        in_force = [a for a in committee.agreements.all() if a.current_status == "in_force"]
+        assert len(in_force) >= 2, committee
+        # the unit seats are tied to the agreements and end with them
+        for seat in Seat.objects.filter(committee=committee, unit__isnull=False):
+            assert seat.agreement is not None and seat.term_end == seat.agreement.ends_on
+        assert committee.needs.filter(status="open").exists()
+        assert committee.resources.filter(status="offered").exists()
+        assert committee.projects.exists()
+    # an agreement ending within 30 days shows on 学苑's page; some ran out and read expired
+    assert any(a.expiring_soon for a in Agreement.objects.filter(committee__name="学苑社区"))
+    assert any(a.current_status == "expired" for a in Agreement.objects.all())
+
+
+def test_the_reports_co_building_stories_are_there(seeded_small):
+    gala = Project.objects.get(committee__name="学苑社区", title="国庆文艺汇演")
+    pooled = gala.resources.aggregate(total=Sum("amount"))["total"]
+    assert pooled >= Decimal(80_000) and gala.units.count() == 4
+    rooms = Project.objects.filter(committee__name="潞村社区", title__contains="党员活动室")
+    assert rooms.count() == 3 and {p.status for p in rooms} == {"done"}
+    assert {p.need.status for p in rooms} == {"met"}

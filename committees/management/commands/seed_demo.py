@@ -29,6 +29,7 @@ from members.models import (
 )
 from members.names import name_pinyin
 from members.validators import id_number_birth_date, id_number_gender
+from units.demo import seed_cobuilding, seed_stories
 from units.models import Unit, UnitKind
 
 DEMO_PASSWORD = "dangjian2026"
@@ -82,6 +83,7 @@ DEMO_LOGINS = [
     ("xueyuan", "Secretary of 学苑社区: runs that committee's branches, seats and venues; sees no other"),
     ("branch", "Secretary of 学苑社区居民党支部: edits that branch and its party groups"),
     ("member", "A member in 学苑社区: reads the committee's structure"),
+    ("liaison", "Liaison of 新象城商业广场: its agreements, resources and ledger"),
     ("admin", "Superuser: Django admin at /admin/"),
 ]
 
@@ -147,6 +149,7 @@ class Command(BaseCommand):
         first = {}
         for index, (name, street, areas) in enumerate(COMMITTEES):
             first[name] = self.seed_committee(district, units, index, name, street, areas)
+        seed_stories({name: seeded["committee"] for name, seeded in first.items()}, district)
         self.seed_users(district, first["学苑社区"])
         return created
 
@@ -252,6 +255,7 @@ class Command(BaseCommand):
                     "address": f"{street}{short}{'一二三'[n]}号楼",
                 },
             )
+        seed_cobuilding(committee, index, unit_a, unit_b)
         return {"committee": committee, "residents": residents, "members": members}
 
     @staticmethod
@@ -350,4 +354,8 @@ class Command(BaseCommand):
         if member.user_id is None:
             member.user = member_account
             member.save(update_fields=["user"])
+        liaison = user("liaison", first_name="新象城商业广场联络员")
+        RoleAssignment.objects.get_or_create(
+            user=liaison, role="unit_liaison", unit=Unit.objects.get(name="新象城商业广场")
+        )
         user("admin", is_staff=True, is_superuser=True)

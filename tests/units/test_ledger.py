@@ -1,0 +1,278 @@
+"""成果联享: a unit's ledger for a year, on its page and in Excel, and a committee's partners
+ranked by contribution."""
+
+import html
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+from urllib.parse import unquote
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from committees.models import Seat, SeatRole
+from tests.factories import DistrictFactory, UnitFactory, UserFactory, grant
+from units.ledger import committee_partners, unit_ledger
+from units.models import (
+    Agreement,
+    AgreementStatus,
+    Need,
+    NeedStatus,
+    Project,
+    ProjectStatus,
+    Resource,
+    ResourceStatus,
+)
+
+
+def text(response):
+    return html.unescape(response.content.decode())
+
+
+def agreement(unit, committee, *, status=AgreementStatus.IN_FORCE, starts_on=date(2024, 1, 1),
+              ends_on=date(2026, 12, 31), **extra):
+    return Agreement.objects.create(
+        unit=unit, committee=committee, starts_on=starts_on, ends_on=ends_on,
+        signed_on=None if status == AgreementStatus.DRAFT else starts_on, status=status,
+        committee_commits="开放场地", unit_commits="志愿服务", **extra,
+    )
+
+
+def resource(unit, committee, amount, *, offered_on=date(2025, 5, 1),
+             status=ResourceStatus.OFFERED, description="年度共建经费"):
+    return Resource.objects.create(
+        unit=unit, committee=committee, kind="funds", description=description,
+        amount=None if amount is None else Decimal(amount), status=status, offered_on=offered_on,
+    )
+
+
+def project(committee, units, *, title="国庆文艺汇演", need=None, started_on=date(2025, 9, 1),
+            finished_on=None, status=ProjectStatus.UNDER_WAY):
+    p = Project.objects.create(
+        committee=committee, title=title, owner="社区党委", need=need, status=status,
+        started_on=started_on, finished_on=finished_on,
+    )
+    p.units.add(*units)
+    return p
+
+
+def export_url(unit, year=2025):
+    return f"{reverse('units:unit-ledger-export', args=[unit.pk])}?year={year}"
+
+
+@pytest.fixture
+def record(world):
+    """The hospital's 2025 with committees A and B, and what falls outside it."""
+    unit = world.unit
+    other = UnitFactory(district=world.district, name="盐湖区实验中学")
+    a_deal = agreement(unit, world.a)
+    agreement(unit, world.b, status=AgreementStatus.DRAFT)  # a draft is no result
+    agreement(unit, world.b, starts_on=date(2022, 1, 1), ends_on=date(2023, 12, 31))  # over
+    agreement(unit, world.b, status=AgreementStatus.ENDED, ends_on=date(2027, 1, 1),
+              ended_on=date(2024, 6, 30))  # ended before the year
+    seat = Seat.objects.create(
+        committee=world.a, role=SeatRole.PART_TIME, unit=unit, holder_name="王建国",
+        title="党委书记", term_start=date(2024, 1, 1), term_end=date(2026, 12, 31),
+        agreement=a_deal,
+    )
+    Seat.objects.create(
+        committee=world.a, role=SeatRole.PART_TIME, unit=unit, holder_name="李四",
+        term_start=date(2022, 1, 1), term_end=date(2024, 12, 31),
+    )
+    met = Need.objects.create(committee=world.a, title="国庆文艺汇演", kind="funds",
+                              status=NeedStatus.MET)
+    still_open = Need.objects.create(committee=world.a, title="法律咨询", kind="expertise")
+    gala = project(world.a, [unit, other], need=met, status=ProjectStatus.DONE,
+                   finished_on=date(2025, 10, 1))
+    legal = project(world.a, [unit], title="法律服务进社区", need=still_open)
+    project(world.a, [unit], title="旧项目", started_on=date(2023, 1, 1),
+            finished_on=date(2023, 6, 1))
+    project(world.a, [other], title="别人的项目")
+    resources = [
+        resource(unit, world.a, "30000.10"),
+        resource(unit, world.b, "0.20", description="=HYPERLINK(\"http://x\")"),
+        resource(unit, world.a, None, description="会议室周六开放"),
+        resource(unit, world.a, "5000", status=ResourceStatus.WITHDRAWN),
+    ]
+    resource(unit, world.a, "99999", offered_on=date(2024, 12, 31))  # the year before
+    resource(other, world.a, "77777")  # another unit's
+    return {"agreement": a_deal, "seat": seat, "need": met, "projects": [gala, legal],
+            "resources": resources}
+
+
+# --- the ledger --------------------------------------------------------------------------------
+
+def test_the_ledger_holds_the_units_year(world, record):
+    ledger = unit_ledger(world.unit, 2025)
+
+    assert ledger.year == 2025
+    assert ledger.agreements == [record["agreement"]]
+    assert ledger.seats == [record["seat"]]
+    assert ledger.projects == record["projects"]
+    assert ledger.needs_met == [record["need"]]
+    assert ledger.resources == record["resources"]
+
+
+def test_the_money_is_an_exact_decimal_without_withdrawn_resources(world, record):
+    money = unit_ledger(world.unit, 2025).money
+    assert isinstance(money, Decimal)
+    assert money == Decimal("30000.30")
+
+
+def test_activities_and_volunteer_hours_are_placeholders_not_numbers(world, record):
+    ledger = unit_ledger(world.unit, 2025)
+    assert ledger.activities is None and ledger.volunteer_hours is None
+
+
+def test_an_empty_year_is_empty(world, record):
+    ledger = unit_ledger(world.unit, 2021)
+    assert (ledger.agreements, ledger.seats, ledger.projects, ledger.resources) == ([],) * 4
+    assert ledger.money == Decimal(0)
+
+
+def test_the_ledger_spends_the_same_queries_whatever_its_size(world, record):
+    with CaptureQueriesContext(connection) as small:
+        unit_ledger(world.unit, 2025)
+    for i in range(20):
+        resource(world.unit, world.a, i, description=f"资源{i}")
+        project(world.a, [world.unit], title=f"项目{i}",
+                need=Need.objects.create(committee=world.a, title=f"需求{i}", kind="funds",
+                                         status=NeedStatus.MET))
+    with CaptureQueriesContext(connection) as large:
+        ledger = unit_ledger(world.unit, 2025)
+    assert len(small) == len(large) == 4
+    assert len(ledger.needs_met) == 21
+
+
+# --- the unit's page ---------------------------------------------------------------------------
+
+def test_the_page_shows_the_ledger(login, world, record):
+    page = text(login(world.secretary_b).get(world.unit.get_absolute_url(), {"year": 2025}))
+
+    assert "¥30,000.30" in page
+    assert "王建国" in page and "国庆文艺汇演" in page and "会议室周六开放" in page
+    assert "Counted once activities are recorded in the portal." in page
+    assert "99999" not in page and "77777" not in page
+    assert export_url(world.unit) in page
+
+
+def test_the_page_links_only_the_agreements_the_user_may_read(login, world, record):
+    detail = record["agreement"].get_absolute_url()
+    assert detail in text(login(world.secretary_a).get(world.unit.get_absolute_url(),
+                                                        {"year": 2025}))
+    # Committee B's secretary sees that the unit works with A, but not the agreement itself.
+    page = text(login(world.secretary_b).get(world.unit.get_absolute_url(), {"year": 2025}))
+    assert "学苑社区" in page and detail not in page
+
+
+# --- the Excel export --------------------------------------------------------------------------
+
+def test_the_export_is_a_workbook_of_the_units_year(login, world, record):
+    response = login(world.secretary_a).get(export_url(world.unit))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    )
+    assert "运城市第一医院-成果联享-2025.xlsx" in unquote(response["Content-Disposition"])
+    assert response["Cache-Control"] == "private, no-store"
+
+    book = load_workbook(BytesIO(response.content))
+    assert book.sheetnames == ["概况", "共建协议", "兼职委员", "共建项目", "提供资源"]
+    rows = {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
+    summary = dict(rows["概况"][1:])
+    assert summary["单位"] == "运城市第一医院" and summary["年度"] == 2025
+    assert Decimal(str(summary["资源金额合计（元）"])) == Decimal("30000.30")
+    assert summary["参加活动（次）"] == "（活动功能上线后统计）"
+    assert rows["共建协议"][0][0] == "共建社区"
+    assert [r[0] for r in rows["共建协议"][1:]] == ["学苑社区"]
+    assert [r[1] for r in rows["兼职委员"][1:]] == ["王建国"]
+    assert [r[1] for r in rows["共建项目"][1:]] == ["国庆文艺汇演", "法律服务进社区"]
+    described = [r[2] for r in rows["提供资源"][1:-1]]
+    assert "会议室周六开放" in described and "77777" not in str(rows)
+    assert rows["提供资源"][-1][0].startswith("合计")
+
+
+def test_the_export_escapes_formulas(login, world, record):
+    response = login(world.officer).get(export_url(world.unit))
+    sheet = load_workbook(BytesIO(response.content))["提供资源"]
+    cells = [c.value for row in sheet.iter_rows() for c in row]
+    assert "'=HYPERLINK(\"http://x\")" in cells
+    assert not any(isinstance(v, str) and v.startswith("=") for v in cells)
+
+
+def test_the_export_needs_login(client, world):
+    response = client.get(export_url(world.unit))
+    assert response.status_code == 302 and "/login/" in response.url
+
+
+def test_the_export_hides_a_unit_out_of_reach(login, world):
+    elsewhere = UnitFactory(district=DistrictFactory(), name="外区单位")
+    liaison = UserFactory(username="other_liaison")
+    grant(liaison, "unit_liaison", elsewhere)
+    assert login(liaison).get(export_url(world.unit)).status_code == 404
+    assert login(world.secretary_a).get(export_url(elsewhere)).status_code == 404
+
+
+# --- partners ranked by contribution -----------------------------------------------------------
+
+def test_partners_are_ranked_by_projects_then_money_then_name(world):
+    d = world.district
+    most_projects = UnitFactory(district=d, name="甲单位")
+    rich = UnitFactory(district=d, name="乙单位")
+    tie_b, tie_a = UnitFactory(district=d, name="丁单位"), UnitFactory(district=d, name="丙单位")
+    draft_only = UnitFactory(district=d, name="草稿单位")
+    for unit in (most_projects, rich, tie_a, tie_b):
+        agreement(unit, world.a)
+    agreement(world.unit, world.a, status=AgreementStatus.ENDED, ended_on=date(2025, 1, 1))
+    agreement(draft_only, world.a, status=AgreementStatus.DRAFT)
+    project(world.a, [most_projects, rich], title="一")
+    project(world.a, [most_projects], title="二")
+    project(world.b, [rich, tie_a], title="B 的项目")  # another committee's: not counted
+    project(world.a, [world.unit], title="三")
+    # Two equal amounts count twice (a DISTINCT sum would count them once).
+    resource(rich, world.a, "100")
+    resource(rich, world.a, "100")
+    resource(rich, world.a, "1000", status=ResourceStatus.WITHDRAWN)
+    resource(world.unit, world.a, "150")
+    resource(tie_a, world.b, "99999")  # to another committee: not counted
+    resource(most_projects, world.a, "0.10")
+
+    with CaptureQueriesContext(connection) as queries:
+        partners = list(committee_partners(world.a))
+
+    assert len(queries) == 1
+    assert [(u.name, u.n_projects, u.money) for u in partners] == [
+        ("甲单位", 2, Decimal("0.10")),
+        ("乙单位", 1, Decimal("200.00")),
+        ("运城市第一医院", 1, Decimal("150.00")),
+        ("丁单位", 0, Decimal(0)),
+        ("丙单位", 0, Decimal(0)),
+    ]
+    assert all(isinstance(u.money, Decimal) for u in partners)
+
+
+def test_the_agreement_list_shows_the_partners_in_order(login, world):
+    first = UnitFactory(district=world.district, name="乙单位")
+    agreement(first, world.a)
+    agreement(world.unit, world.a)
+    project(world.a, [first])
+
+    response = login(world.secretary_a).get(reverse("units:agreement-list", args=[world.a.pk]))
+
+    assert [u.name for u in response.context["partners"]] == ["乙单位", "运城市第一医院"]
+    page = text(response)
+    assert page.index("乙单位") < page.index("运城市第一医院")
+
+
+def test_a_seat_ending_on_new_years_day_is_in_that_years_ledger(world):
+    """A seat whose term overlaps the year only by its last day counts."""
+    Seat.objects.create(
+        committee=world.a, role=SeatRole.PART_TIME, unit=world.unit, holder_name="王建国",
+        term_start=date(2023, 1, 1), term_end=date(2025, 1, 1),
+    )
+    assert len(unit_ledger(world.unit, 2025).seats) == 1
+    assert len(unit_ledger(world.unit, 2026).seats) == 0

@@ -1,0 +1,217 @@
+"""成果联享: what a resident unit did with the district's committees in a year, on its page and
+in Excel, and a committee's partners ranked by what they contributed.
+
+Reads only. Amounts are ``Decimal`` yuan throughout, summed without floats. Activities and
+volunteer hours are not recorded yet: the ledger carries empty placeholders for them (``None``)
+rather than a number nobody counted.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+
+from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import translation
+from openpyxl import Workbook
+
+from committees.models import Seat
+from members.exports import escape_cell
+
+from .models import (
+    Agreement,
+    AgreementStatus,
+    NeedStatus,
+    Project,
+    Resource,
+    ResourceStatus,
+    Unit,
+)
+
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+@dataclass
+class UnitLedger:
+    unit: Unit
+    year: int
+    agreements: list  # Agreement, with .committee; drafts left out
+    seats: list  # Seat held by the unit's people (or members working there), with .committee
+    projects: list  # Project the unit took part in, with .committee and .need
+    needs_met: list  # Need of those projects that is met
+    resources: list  # Resource the unit offered in the year, with .committee
+    money: Decimal  # sum of the amounts of those resources, withdrawn ones left out
+    # Placeholders until activities are recorded: shown as "once activities exist".
+    activities: int | None = None
+    volunteer_hours: Decimal | None = None
+
+
+def _year(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def unit_ledger(unit: Unit, year: int) -> UnitLedger:
+    """The unit's co-building record for ``year`` (four queries, whatever its size).
+
+    * agreements whose term (up to the day one was ended) overlaps the year, drafts left out;
+    * seats held for the unit whose term overlaps the year;
+    * projects the unit took part in that ran during the year (from their start, or their
+      creation when not started, to their finish, or on if unfinished), and the needs they met;
+    * resources offered during the year, and ``money``: their amounts, withdrawn ones left out.
+    """
+    first, last = _year(year)
+    agreements = list(
+        Agreement.objects.filter(unit=unit, starts_on__lte=last, ends_on__gte=first)
+        .exclude(status=AgreementStatus.DRAFT)
+        .exclude(ended_on__lt=first)
+        .select_related("committee")
+        .order_by("starts_on", "committee__name", "pk")
+    )
+    seats = list(
+        Seat.objects.filter(unit=unit, term_start__lte=last)
+        .filter(Q(term_end__isnull=True) | Q(term_end__gte=first))
+        .select_related("committee", "member")
+        .order_by("term_start", "pk")
+    )
+    projects = list(
+        Project.objects.filter(units=unit)
+        .filter(
+            Q(started_on__lte=last) | Q(started_on__isnull=True, created_at__date__lte=last)
+        )
+        .filter(Q(finished_on__isnull=True) | Q(finished_on__gte=first))
+        .select_related("committee", "need")
+        .order_by("started_on", "pk")
+    )
+    needs_met = list({
+        p.need.pk: p.need for p in projects if p.need and p.need.status == NeedStatus.MET
+    }.values())
+    resources = list(
+        Resource.objects.filter(unit=unit, offered_on__range=(first, last))
+        .select_related("committee")
+        .order_by("offered_on", "pk")
+    )
+    money = sum(
+        (r.amount for r in resources if r.amount and r.status != ResourceStatus.WITHDRAWN),
+        Decimal(0),
+    )
+    return UnitLedger(
+        unit=unit, year=year, agreements=agreements, seats=seats, projects=projects,
+        needs_met=needs_met, resources=resources, money=money,
+    )
+
+
+def committee_partners(committee):
+    """Units with an agreement with ``committee`` (any status but draft), ranked by what they
+    did for it: the committee's projects they took part in, then the amounts of the resources
+    they offered it (withdrawn ones left out), then name. One query.
+
+    Each unit carries ``n_projects`` and ``money`` (Decimal). The amounts come from a subquery,
+    so the join with projects cannot multiply them.
+    """
+    partners = Agreement.objects.filter(committee=committee).exclude(
+        status=AgreementStatus.DRAFT
+    ).values("unit_id")
+    money = Subquery(
+        Resource.objects.filter(unit=OuterRef("pk"), committee=committee)
+        .exclude(status=ResourceStatus.WITHDRAWN)
+        .order_by()
+        .values("unit")
+        .annotate(total=Sum("amount"))
+        .values("total"),
+        output_field=MONEY,
+    )
+    return (
+        Unit.objects.filter(pk__in=partners)
+        .annotate(
+            n_projects=Count(
+                "projects", filter=Q(projects__committee=committee), distinct=True
+            ),
+            money=Coalesce(money, Decimal(0), output_field=MONEY),
+        )
+        .order_by("-n_projects", "-money", "name")
+    )
+
+
+# -- the Excel workbook -------------------------------------------------------------------------
+
+NOT_YET = "（活动功能上线后统计）"
+
+
+def _date(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def _sheet(workbook, title, headers, rows):
+    sheet = workbook.create_sheet(title)
+    sheet.append(headers)
+    for row in rows:
+        sheet.append([escape_cell(v) if isinstance(v, str) else v for v in row])
+    sheet.freeze_panes = "A2"
+    return sheet
+
+
+def ledger_xlsx(ledger: UnitLedger) -> bytes:
+    """The ledger as a workbook: a summary, then one sheet each for agreements, seats,
+    projects and resources. Chinese headers; every text cell escaped against formulas;
+    amounts as numbers."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    with translation.override("zh-hans"):
+        _sheet(workbook, "概况", ["项目", "内容"], [
+            ["单位", ledger.unit.name],
+            ["年度", ledger.year],
+            ["共建协议（个）", len(ledger.agreements)],
+            ["兼职委员（人）", len(ledger.seats)],
+            ["参与共建项目（个）", len(ledger.projects)],
+            ["帮助解决需求（个）", len(ledger.needs_met)],
+            ["提供资源（项）", len(ledger.resources)],
+            ["资源金额合计（元）", ledger.money],
+            ["参加活动（次）", NOT_YET],
+            ["志愿服务时长（小时）", NOT_YET],
+        ])
+        _sheet(
+            workbook, "共建协议",
+            ["共建社区", "签订日期", "起始日期", "终止日期", "状态", "社区承诺", "单位承诺"],
+            [
+                [a.committee.name, _date(a.signed_on), _date(a.starts_on),
+                 _date(a.ended_on or a.ends_on), str(a.get_current_status_display()),
+                 a.committee_commits, a.unit_commits]
+                for a in ledger.agreements
+            ],
+        )
+        _sheet(
+            workbook, "兼职委员",
+            ["社区", "姓名", "职务", "任期开始", "任期结束", "承诺"],
+            [
+                [s.committee.name, s.holder, s.title, _date(s.term_start), _date(s.term_end),
+                 s.commitment]
+                for s in ledger.seats
+            ],
+        )
+        _sheet(
+            workbook, "共建项目",
+            ["社区", "项目", "状态", "对应需求", "需求状态", "开始日期", "完成日期"],
+            [
+                [p.committee.name, p.title, str(p.get_status_display()),
+                 p.need.title if p.need else "",
+                 str(p.need.get_status_display()) if p.need else "",
+                 _date(p.started_on), _date(p.finished_on)]
+                for p in ledger.projects
+            ],
+        )
+        resources = _sheet(
+            workbook, "提供资源",
+            ["社区", "类别", "内容", "数量", "金额（元）", "状态", "提供日期"],
+            [
+                [r.committee.name, str(r.get_kind_display()), r.description, r.quantity,
+                 r.amount, str(r.get_status_display()), _date(r.offered_on)]
+                for r in ledger.resources
+            ],
+        )
+        resources.append(["合计（不含已撤回）", "", "", "", ledger.money, "", ""])
+        for (cell,) in resources.iter_rows(min_row=2, min_col=5, max_col=5):
+            cell.number_format = "#,##0.00"
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,131 @@
+"""Resident units (驻区单位): the district's list, a unit's page with its ledger (成果联享), and
+the ledger in Excel."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from committees.models import Committee, District
+from core.pages import form_page, paginate
+from core.scope import can_write, get_for_user
+from members.exports import XLSX_CONTENT_TYPE
+from members.records import year_or_current
+
+from . import agreements, ledger
+from .forms import UnitFilter, UnitForm
+from .models import Agreement, AgreementStatus, Unit
+
+UNIT_PAGE_SIZE = 25
+
+
+def _new_unit_districts(user):
+    """Districts the user may add units to: their own as a district officer, and those of the
+    committees they may change (a committee's secretary adds the units it works with)."""
+    return District.objects.filter(
+        Q(pk__in=District.objects.for_user(user, write=True).values("pk"))
+        | Q(pk__in=Committee.objects.for_user(user, write=True).values("district_id"))
+    ).order_by("name")
+
+
+@login_required
+def unit_list(request):
+    today = timezone.localdate()
+    units = Unit.objects.for_user(request.user).annotate(
+        agreements_in_force=Count(
+            "agreements",
+            filter=Q(agreements__status=AgreementStatus.IN_FORCE, agreements__ends_on__gte=today),
+        )
+    ).order_by("name", "pk")
+    unit_filter = UnitFilter(request.GET or None, queryset=units)
+    return render(
+        request,
+        "units/unit_list.html",
+        {
+            "filter": unit_filter,
+            "page": paginate(request, unit_filter.qs, per_page=UNIT_PAGE_SIZE),
+            "filtered": any(request.GET.get(k) for k in unit_filter.filters),
+            "can_add": _new_unit_districts(request.user).exists(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_create(request):
+    choices = _new_unit_districts(request.user)
+    districts = list(choices)
+    if not districts:
+        raise PermissionDenied
+    form = UnitForm(
+        request.POST or None, instance=Unit(district=districts[0]),
+        districts=choices if len(districts) > 1 else None,
+    )
+    return form_page(
+        request, form,
+        save=lambda f: agreements.unit_save(unit=f.instance),
+        title=_("New resident unit"),
+        cancel_url=reverse("units:unit-list"),
+        success_message=_("Unit added."),
+    )
+
+
+@login_required
+def unit_detail(request, pk):
+    unit = get_for_user(
+        request.user, Unit, pk=pk, queryset=Unit.objects.select_related("district")
+    )
+    year = year_or_current(request.GET.get("year"))
+    record = ledger.unit_ledger(unit, year)
+    # The ledger is the unit's public record; links open what the user may read.
+    readable = set(
+        Agreement.objects.for_user(request.user).filter(unit=unit).values_list("pk", flat=True)
+    )
+    for agreement in record.agreements:
+        agreement.can_open = agreement.pk in readable
+    return render(
+        request,
+        "units/unit_detail.html",
+        {
+            "unit": unit,
+            "ledger": record,
+            "year": year,
+            "previous_year": year - 1,
+            "next_year": year + 1 if year < timezone.localdate().year else None,
+            "can_edit": can_write(request.user, unit),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_update(request, pk):
+    unit = get_for_user(request.user, Unit, write=True, pk=pk)
+    form = UnitForm(request.POST or None, instance=unit)
+    return form_page(
+        request, form,
+        save=lambda f: agreements.unit_save(unit=f.instance),
+        title=_("Edit %(name)s") % {"name": unit.name},
+        cancel_url=unit.get_absolute_url(),
+        success_message=_("Unit saved."),
+    )
+
+
+@login_required
+@require_GET
+def unit_ledger_export(request, pk):
+    unit = get_for_user(request.user, Unit, pk=pk)
+    year = year_or_current(request.GET.get("year"))
+    content = ledger.ledger_xlsx(ledger.unit_ledger(unit, year))
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{unit.name}-成果联享-{year}.xlsx"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
