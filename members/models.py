@@ -48,7 +48,7 @@ class Member(models.Model):
     joined_on = models.DateField(_("joined the Party"), null=True, blank=True)
     full_member_on = models.DateField(_("full membership"), null=True, blank=True)
     status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.FULL
+        _("party status"), max_length=16, choices=Status.choices, default=Status.FULL
     )
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     employer_unit = models.ForeignKey(
