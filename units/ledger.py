@@ -51,8 +51,16 @@ def _year(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
 
-def unit_ledger(unit: Unit, year: int) -> UnitLedger:
-    """The unit's co-building record for ``year`` (four queries, whatever its size).
+def _visible(queryset, user):
+    return queryset if user is None else queryset.for_user(user)
+
+
+def unit_ledger(unit: Unit, year: int, user=None) -> UnitLedger:
+    """The unit's co-building record for ``year`` (four queries, whatever its size), as far as
+    ``user`` may see it (``None``: all of it). The district and the unit's liaison see the
+    whole record; a committee's secretary their committee's part of it; members the projects
+    and seats of their committee. Agreements and offered resources stay between the committee's
+    side and the unit (``core.scope``), so the totals are of what the user may see.
 
     * agreements whose term (up to the day one was ended) overlaps the year, drafts left out;
     * seats held for the unit whose term overlaps the year;
@@ -62,20 +70,21 @@ def unit_ledger(unit: Unit, year: int) -> UnitLedger:
     """
     first, last = _year(year)
     agreements = list(
-        Agreement.objects.filter(unit=unit, starts_on__lte=last, ends_on__gte=first)
+        _visible(Agreement.objects, user)
+        .filter(unit=unit, starts_on__lte=last, ends_on__gte=first)
         .exclude(status=AgreementStatus.DRAFT)
         .exclude(ended_on__lt=first)
         .select_related("committee")
         .order_by("starts_on", "committee__name", "pk")
     )
     seats = list(
-        Seat.objects.filter(unit=unit, term_start__lte=last)
+        _visible(Seat.objects, user).filter(unit=unit, term_start__lte=last)
         .filter(Q(term_end__isnull=True) | Q(term_end__gte=first))
         .select_related("committee", "member")
         .order_by("term_start", "pk")
     )
     projects = list(
-        Project.objects.filter(units=unit)
+        _visible(Project.objects, user).filter(units=unit)
         .filter(
             Q(started_on__lte=last) | Q(started_on__isnull=True, created_at__date__lte=last)
         )
@@ -87,7 +96,7 @@ def unit_ledger(unit: Unit, year: int) -> UnitLedger:
         p.need.pk: p.need for p in projects if p.need and p.need.status == NeedStatus.MET
     }.values())
     resources = list(
-        Resource.objects.filter(unit=unit, offered_on__range=(first, last))
+        _visible(Resource.objects, user).filter(unit=unit, offered_on__range=(first, last))
         .select_related("committee")
         .order_by("offered_on", "pk")
     )

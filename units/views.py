@@ -20,7 +20,7 @@ from members.records import year_or_current
 
 from . import agreements, ledger
 from .forms import UnitFilter, UnitForm
-from .models import Agreement, AgreementStatus, Unit
+from .models import AgreementStatus, Unit
 
 UNIT_PAGE_SIZE = 25
 
@@ -82,13 +82,8 @@ def unit_detail(request, pk):
         request.user, Unit, pk=pk, queryset=Unit.objects.select_related("district")
     )
     year = year_or_current(request.GET.get("year"))
-    record = ledger.unit_ledger(unit, year)
-    # The ledger is the unit's public record; links open what the user may read.
-    readable = set(
-        Agreement.objects.for_user(request.user).filter(unit=unit).values_list("pk", flat=True)
-    )
-    for agreement in record.agreements:
-        agreement.can_open = agreement.pk in readable
+    # What the user may see of the ledger (core.scope): every agreement listed can be opened.
+    record = ledger.unit_ledger(unit, year, user=request.user)
     return render(
         request,
         "units/unit_detail.html",
@@ -122,7 +117,7 @@ def unit_update(request, pk):
 def unit_ledger_export(request, pk):
     unit = get_for_user(request.user, Unit, pk=pk)
     year = year_or_current(request.GET.get("year"))
-    content = ledger.ledger_xlsx(ledger.unit_ledger(unit, year))
+    content = ledger.ledger_xlsx(ledger.unit_ledger(unit, year, user=request.user))
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(
         True, f"{unit.name}-成果联享-{year}.xlsx"
