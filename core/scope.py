@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
 NOTHING = Q(pk__in=[])
 
@@ -85,13 +86,15 @@ def _build_scope(user) -> Scope:
         read_committees.add(member_committee_id)
     if units:
         # A unit's liaison reads the committees the unit works with: where its party
-        # organisation is a branch, and where it has a co-building agreement.
+        # organisation is a branch, and where it has a co-building agreement in force.
         Agreement = apps.get_model("units", "Agreement")
         read_committees.update(
             Branch.objects.filter(unit_id__in=units).values_list("committee_id", flat=True)
         )
         read_committees.update(
-            Agreement.objects.filter(unit_id__in=units).values_list("committee_id", flat=True)
+            Agreement.objects.filter(
+                unit_id__in=units, status="in_force", ends_on__gte=timezone.localdate()
+            ).values_list("committee_id", flat=True)
         )
     return Scope(
         user_id=user.pk,

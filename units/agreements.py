@@ -202,12 +202,19 @@ def agreement_seat_create(
     *, agreement: Agreement, holder_name: str, title: str, commitment: str, user
 ) -> Seat:
     """A part-time seat on the committee for the unit's person, for the agreement's term
-    (from today, or from the term's start if that is later). Only from an agreement in force."""
-    if agreement.current_status != AgreementStatus.IN_FORCE:
-        raise ValidationError(_("Seats are made only from an agreement in force."))
+    (from today, or from the term's start if that is later). Only from an agreement in force;
+    the agreement is locked, so ending or renewing it at the same moment waits for the seat."""
     holder_name = (holder_name or "").strip()
     if not holder_name:
         raise ValidationError({"holder_name": _("Enter the name of the unit's person.")})
+    with transaction.atomic():
+        agreement = _lock(agreement)
+        if agreement.current_status != AgreementStatus.IN_FORCE:
+            raise ValidationError(_("Seats are made only from an agreement in force."))
+        return _seat_for(agreement, holder_name, title, commitment)
+
+
+def _seat_for(agreement: Agreement, holder_name: str, title: str, commitment: str) -> Seat:
     seat = Seat(
         committee_id=agreement.committee_id,
         role=SeatRole.PART_TIME,

@@ -24,6 +24,7 @@ from .models import (
     AgreementStatus,
     NeedStatus,
     Project,
+    ProjectStatus,
     Resource,
     ResourceStatus,
     Unit,
@@ -112,18 +113,22 @@ def unit_ledger(unit: Unit, year: int, user=None) -> UnitLedger:
 
 def committee_partners(committee):
     """Units with an agreement with ``committee`` (any status but draft), ranked by what they
-    did for it: the committee's projects they took part in, then the amounts of the resources
-    they offered it (withdrawn ones left out), then name. One query.
+    did for it: the committee's projects they took part in once approved, then the amounts of
+    the resources they gave it (committed to a project or used; mere offers do not count yet),
+    then name. One query.
 
     Each unit carries ``n_projects`` and ``money`` (Decimal). The amounts come from a subquery,
-    so the join with projects cannot multiply them.
+    so the join with projects cannot multiply them. Pages show ``money`` only to the
+    committee's side (offers stay between it and the unit).
     """
     partners = Agreement.objects.filter(committee=committee).exclude(
         status=AgreementStatus.DRAFT
     ).values("unit_id")
     money = Subquery(
-        Resource.objects.filter(unit=OuterRef("pk"), committee=committee)
-        .exclude(status=ResourceStatus.WITHDRAWN)
+        Resource.objects.filter(
+            unit=OuterRef("pk"), committee=committee,
+            status__in=[ResourceStatus.COMMITTED, ResourceStatus.USED],
+        )
         .order_by()
         .values("unit")
         .annotate(total=Sum("amount"))
@@ -134,7 +139,10 @@ def committee_partners(committee):
         Unit.objects.filter(pk__in=partners)
         .annotate(
             n_projects=Count(
-                "projects", filter=Q(projects__committee=committee), distinct=True
+                "projects",
+                filter=Q(projects__committee=committee)
+                & ~Q(projects__status=ProjectStatus.PROPOSED),
+                distinct=True,
             ),
             money=Coalesce(money, Decimal(0), output_field=MONEY),
         )

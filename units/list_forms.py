@@ -63,6 +63,10 @@ class ResourceEditForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _limit_status(self, ResourceStatus.OFFERED, ResourceStatus.WITHDRAWN)
+        if self.instance.status not in (ResourceStatus.OFFERED, ResourceStatus.WITHDRAWN):
+            # Committed or used: the project and the ledger count it as it was.
+            for name in ("kind", "amount"):
+                self.fields[name].disabled = True
 
 
 class ProjectForm(forms.ModelForm):

@@ -261,8 +261,8 @@ def project_detail(request, pk):
         {
             "committee": project.committee,
             "project": project,
-            "resources": lists.project_resources(project),
-            "total": lists.project_total(project),
+            "resources": lists.project_resources(project, request.user),
+            "total": lists.project_total(project, request.user),
             "units": project.units.order_by("name"),
             "can_edit": can_write(request.user, project),
         },

@@ -142,7 +142,9 @@ def resource_filter(user, committee, data) -> ResourceFilter:
     the units that offered it something."""
     units = (
         Unit.objects.for_user(user)
-        .filter(pk__in=Resource.objects.filter(committee=committee).values("unit_id"))
+        .filter(
+            pk__in=Resource.objects.for_user(user).filter(committee=committee).values("unit_id")
+        )
         .order_by("name")
     )
     return ResourceFilter(
@@ -219,14 +221,18 @@ def suggested_resources(need):
     )
 
 
-def project_resources(project):
-    """The project's resources with their units, by unit."""
-    return project.resources.select_related("unit").order_by("unit__name", "pk")
+def project_resources(project, user):
+    """The project's resources ``user`` may see (offers stay between the committee's side and
+    the unit), with their units, by unit."""
+    return (
+        Resource.objects.for_user(user).filter(projects=project)
+        .select_related("unit").order_by("unit__name", "pk")
+    )
 
 
-def project_total(project) -> Decimal:
-    """The sum of the amounts of the project's resources, in yuan (0 when none has one)."""
-    return project.resources.aggregate(
+def project_total(project, user) -> Decimal:
+    """The sum of the amounts of those resources, in yuan (0 when none has one)."""
+    return project_resources(project, user).order_by().aggregate(
         total=Coalesce(
             Sum("amount"),
             Value(Decimal("0")),
@@ -245,7 +251,14 @@ def need_save(*, need: Need) -> Need:
     ).exists():
         raise ValidationError({"branch": _("Choose a branch of this committee.")})
     need.full_clean()
-    need.save()
+    with transaction.atomic():
+        if need.pk is not None:
+            stored = Need.objects.select_for_update().values_list("status", flat=True).get(
+                pk=need.pk
+            )
+            if stored not in (NeedStatus.OPEN, NeedStatus.WITHDRAWN) and stored != need.status:
+                raise ValidationError(_("The need was matched meanwhile: reload the page."))
+        need.save()
     return need
 
 
@@ -260,7 +273,18 @@ def resource_save(*, resource: Resource) -> Resource:
             {"unit": _("The unit has no co-building agreement in force with this committee.")}
         )
     resource.full_clean()
-    resource.save()
+    with transaction.atomic():
+        if resource.pk is not None:
+            stored = Resource.objects.select_for_update().get(pk=resource.pk)
+            if stored.status not in (ResourceStatus.OFFERED, ResourceStatus.WITHDRAWN):
+                # Committed or used: the project and the ledger count it as it was.
+                if (stored.status != resource.status or stored.amount != resource.amount
+                        or stored.kind != resource.kind):
+                    raise ValidationError(
+                        _("The resource is committed to a project: its kind, amount and "
+                          "status no longer change.")
+                    )
+        resource.save()
     return resource
 
 
@@ -284,6 +308,11 @@ def project_save(*, project: Project) -> Project:
     before = Project.objects.select_for_update().values_list("status", flat=True).get(
         pk=project.pk
     )
+    if before in FINISHED and project.status not in FINISHED:
+        raise ValidationError(
+            {"status": _("A finished project stays finished: its need was met and its "
+                         "resources used.")}
+        )
     project.save()
     if project.status in FINISHED and before not in FINISHED:
         if project.need_id is not None:

@@ -286,7 +286,8 @@ class Project(models.Model):
     started_on = models.DateField(_("started on"), null=True, blank=True)
     finished_on = models.DateField(_("finished on"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", editable=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

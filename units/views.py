@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from committees.models import Committee, District
+from core.models import RoleAssignment
 from core.pages import form_page, paginate
 from core.scope import can_write, get_for_user
 from members.exports import XLSX_CONTENT_TYPE
@@ -94,6 +95,11 @@ def unit_detail(request, pk):
             "previous_year": year - 1,
             "next_year": year + 1 if year < timezone.localdate().year else None,
             "can_edit": can_write(request.user, unit),
+            "party_branches": unit.branches.select_related("committee").order_by("name"),
+            "liaisons": [
+                a.user for a in RoleAssignment.objects.filter(unit=unit, role="unit_liaison")
+                .select_related("user").order_by("user__username")
+            ],
         },
     )
 

@@ -234,13 +234,17 @@ def test_partners_are_ranked_by_projects_then_money_then_name(world):
     project(world.a, [most_projects], title="二")
     project(world.b, [rich, tie_a], title="B 的项目")  # another committee's: not counted
     project(world.a, [world.unit], title="三")
-    # Two equal amounts count twice (a DISTINCT sum would count them once).
-    resource(rich, world.a, "100")
-    resource(rich, world.a, "100")
+    project(world.a, [tie_a], title="还只是提议", status=ProjectStatus.PROPOSED)  # not yet
+    # What was given counts: committed or used. Two equal amounts count twice (a DISTINCT
+    # sum would count them once); offers and withdrawn ones do not count.
+    used, committed = ResourceStatus.USED, ResourceStatus.COMMITTED
+    resource(rich, world.a, "100", status=used)
+    resource(rich, world.a, "100", status=committed)
     resource(rich, world.a, "1000", status=ResourceStatus.WITHDRAWN)
-    resource(world.unit, world.a, "150")
-    resource(tie_a, world.b, "99999")  # to another committee: not counted
-    resource(most_projects, world.a, "0.10")
+    resource(tie_b, world.a, "5000")  # only offered
+    resource(world.unit, world.a, "150", status=used)
+    resource(tie_a, world.b, "99999", status=used)  # to another committee: not counted
+    resource(most_projects, world.a, "0.10", status=used)
 
     with CaptureQueriesContext(connection) as queries:
         partners = list(committee_partners(world.a))

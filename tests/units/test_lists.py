@@ -273,11 +273,11 @@ class TestResources:
         liaison = UserFactory(username="liaison")
         grant(liaison, "unit_liaison", world.unit)
         client = login(liaison)
-        # A (an ended agreement) is readable but closed to new offers; B is out of sight.
-        assert client.get(url("resource-create", world.a)).status_code == 403
+        # An ended agreement no longer opens A to the liaison; B never was.
+        assert client.get(url("resource-create", world.a)).status_code == 404
         assert client.post(
             url("resource-create", world.a), resource_data(world.unit)
-        ).status_code == 403
+        ).status_code == 404
         assert client.get(url("resource-create", world.b)).status_code == 404
         assert not Resource.objects.exists()
 
