@@ -45,7 +45,8 @@ class RosterFilter(django_filters.FilterSet):
         label=_("Category"), choices=Category.choices, empty_label=_("All categories")
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Status.choices, empty_label=_("Full and probationary")
+        label=_("Party status"), choices=Status.choices,
+        empty_label=_("Full and probationary"),
     )
     checked_in = django_filters.ChoiceFilter(
         label=_("Check-in"), method="filter_checked_in",
