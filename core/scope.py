@@ -20,7 +20,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
-from django.utils import timezone
 
 NOTHING = Q(pk__in=[])
 
@@ -92,9 +91,8 @@ def _build_scope(user) -> Scope:
             Branch.objects.filter(unit_id__in=units).values_list("committee_id", flat=True)
         )
         read_committees.update(
-            Agreement.objects.filter(
-                unit_id__in=units, status="in_force", ends_on__gte=timezone.localdate()
-            ).values_list("committee_id", flat=True)
+            Agreement.objects.filter(Agreement.in_force_q(), unit_id__in=units)
+            .values_list("committee_id", flat=True)
         )
     return Scope(
         user_id=user.pk,

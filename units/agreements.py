@@ -61,7 +61,7 @@ def agreements_with_status(queryset, status: str):
     if status == AgreementStatus.EXPIRED:
         return queryset.filter(status=AgreementStatus.IN_FORCE, ends_on__lt=today)
     if status == AgreementStatus.IN_FORCE:
-        return queryset.filter(status=AgreementStatus.IN_FORCE, ends_on__gte=today)
+        return queryset.filter(Agreement.in_force_q())
     if status in (AgreementStatus.DRAFT, AgreementStatus.ENDED):
         return queryset.filter(status=status)
     return queryset

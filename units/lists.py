@@ -14,14 +14,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import BooleanField, Case, DecimalField, Sum, Value, When
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from branches.models import Branch
 
 from .models import (
-    AgreementStatus,
+    Agreement,
     ListKind,
     Need,
     NeedStatus,
@@ -44,9 +43,7 @@ def partner_units(committee):
     """Units with a co-building agreement in force with the committee today: the units that
     may offer it resources."""
     return Unit.objects.filter(
-        agreements__committee=committee,
-        agreements__status=AgreementStatus.IN_FORCE,
-        agreements__ends_on__gte=timezone.localdate(),
+        Agreement.in_force_q("agreements__"), agreements__committee=committee
     ).distinct().order_by("name")
 
 

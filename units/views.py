@@ -21,7 +21,7 @@ from members.records import year_or_current
 
 from . import agreements, ledger
 from .forms import UnitFilter, UnitForm
-from .models import AgreementStatus, Unit
+from .models import Agreement, Unit
 
 UNIT_PAGE_SIZE = 25
 
@@ -37,12 +37,8 @@ def _new_unit_districts(user):
 
 @login_required
 def unit_list(request):
-    today = timezone.localdate()
     units = Unit.objects.for_user(request.user).annotate(
-        agreements_in_force=Count(
-            "agreements",
-            filter=Q(agreements__status=AgreementStatus.IN_FORCE, agreements__ends_on__gte=today),
-        )
+        agreements_in_force=Count("agreements", filter=Agreement.in_force_q("agreements__"))
     ).order_by("name", "pk")
     unit_filter = UnitFilter(request.GET or None, queryset=units)
     return render(
