@@ -3,7 +3,20 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ActivitiesConfig(AppConfig):
-    """Co-building activities, meetings and matters (built by later issues)."""
+    """Co-building activities, funding, volunteer teams, sign-up and attendance (meetings and
+    matters come with a later issue)."""
 
     name = "activities"
     verbose_name = _("Activities")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from .models import Activity, Attendance, Funding, ServiceTeam
+
+        # Funding lines are audited from their first save: an edit after a line is received
+        # shows in its history with who and when.
+        auditlog.register(Funding)
+        auditlog.register(Activity, m2m_fields={"branches", "units", "teams"})
+        auditlog.register(Attendance)
+        auditlog.register(ServiceTeam, m2m_fields={"members"})

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("branches.urls")),
     path("", include("members.urls")),
     path("", include("units.urls")),
+    path("", include("activities.urls")),
 ]

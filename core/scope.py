@@ -228,6 +228,49 @@ def _project_rule(s: Scope, write: bool) -> Q:
     return q
 
 
+def _activity_rule(s: Scope, write: bool) -> Q:
+    # Read with the committee (its members, branch secretaries and partner units' liaisons
+    # included), and by the liaisons of the units co-organising it and the members who signed
+    # up or attended (a volunteer from another community); written by the committee's side.
+    q = _committee_rule(s, write, via="committee__")
+    if write:
+        return q
+    if s.unit_ids:
+        Activity = apps.get_model("activities", "Activity")
+        q |= Q(pk__in=Activity.units.through.objects.filter(unit_id__in=s.unit_ids).values(
+            "activity_id"
+        ))
+    if s.member_id:
+        Signup = apps.get_model("activities", "ActivitySignup")
+        Attendance = apps.get_model("activities", "Attendance")
+        q |= Q(pk__in=Signup.objects.filter(member_id=s.member_id).values("activity_id")) | Q(
+            pk__in=Attendance.objects.filter(member_id=s.member_id).values("activity_id")
+        )
+    return q
+
+
+def _via_activity(s: Scope, write: bool) -> Q:
+    # Photos follow their activity.
+    Activity = apps.get_model("activities", "Activity")
+    return Q(activity__in=Activity.objects.filter(_activity_rule(s, write)).values("pk"))
+
+
+def _funding_rule(s: Scope, write: bool) -> Q:
+    # Money stays with the committee's side; a unit's liaison reads the lines their unit gave.
+    q = _committee_rule(s, write=True, via="committee__")
+    if not write:
+        q |= Q(unit_id__in=s.unit_ids)
+    return q
+
+
+def _activity_person_rule(s: Scope, write: bool) -> Q:
+    # Sign-ups and attendance: kept by the activity's committee side; the member reads their own.
+    q = _committee_rule(s, write=True, via="activity__committee__")
+    if not write and s.member_id:
+        q |= Q(member_id=s.member_id)
+    return q
+
+
 def _role_assignment_rule(s: Scope, write: bool) -> Q:
     # Assignments are managed in the admin; a user reads only their own.
     return NOTHING if write else Q(user_id=s.user_id)
@@ -251,6 +294,12 @@ RULES = {
     "units.need": _need_rule,
     "units.resource": _resource_rule,
     "units.project": _project_rule,
+    "activities.activity": _activity_rule,
+    "activities.activityphoto": _via_activity,
+    "activities.funding": _funding_rule,
+    "activities.serviceteam": _committee_children_rule,
+    "activities.activitysignup": _activity_person_rule,
+    "activities.attendance": _activity_person_rule,
     "core.roleassignment": _role_assignment_rule,
 }
 

@@ -1,0 +1,46 @@
+from django.urls import path
+
+from . import attendance_views, funding_views, team_views, views
+
+app_name = "activities"
+
+urlpatterns = [
+    # activities: lists, calendar, the activity page, outcome and photos (views.py)
+    path("activities/", views.activity_list, name="activity-list"),
+    path("activities/mine/", attendance_views.my_activities, name="my-activities"),
+    path("committees/<int:pk>/activities/new/", views.activity_create, name="activity-create"),
+    path("committees/<int:pk>/activities/calendar/", views.activity_calendar,
+         name="activity-calendar"),
+    path("activities/<int:pk>/", views.activity_detail, name="activity-detail"),
+    path("activities/<int:pk>/edit/", views.activity_update, name="activity-update"),
+    path("activities/<int:pk>/cancel/", views.activity_cancel, name="activity-cancel"),
+    path("activities/<int:pk>/outcome/", views.activity_outcome, name="activity-outcome"),
+    path("activities/<int:pk>/photos/<int:photo_pk>/", views.photo_file, name="photo-file"),
+    path("activities/<int:pk>/photos/<int:photo_pk>/delete/", views.photo_delete,
+         name="photo-delete"),
+    # sign-up, QR and roster attendance, hours (attendance_views.py)
+    path("activities/<int:pk>/signup/", attendance_views.signup, name="signup"),
+    path("activities/<int:pk>/signup/cancel/", attendance_views.signup_cancel,
+         name="signup-cancel"),
+    path("activities/<int:pk>/signups/", attendance_views.signup_list, name="signup-list"),
+    path("activities/<int:pk>/qr/", attendance_views.qr_page, name="qr"),
+    path("activities/checkin/<str:token>/", attendance_views.qr_checkin, name="qr-checkin"),
+    path("activities/<int:pk>/attendance/", attendance_views.attendance_roster,
+         name="attendance-roster"),
+    path("attendances/<int:pk>/edit/", attendance_views.attendance_update,
+         name="attendance-update"),
+    # funding lines (funding_views.py)
+    path("activities/<int:pk>/funding/new/", funding_views.activity_funding_create,
+         name="activity-funding-create"),
+    path("projects/<int:pk>/funding/new/", funding_views.project_funding_create,
+         name="project-funding-create"),
+    path("funding/<int:pk>/edit/", funding_views.funding_update, name="funding-update"),
+    path("funding/<int:pk>/delete/", funding_views.funding_delete, name="funding-delete"),
+    path("committees/<int:pk>/funding/", funding_views.committee_funding,
+         name="committee-funding"),
+    # volunteer teams (team_views.py)
+    path("teams/", team_views.team_list, name="team-list"),
+    path("committees/<int:pk>/teams/new/", team_views.team_create, name="team-create"),
+    path("teams/<int:pk>/", team_views.team_detail, name="team-detail"),
+    path("teams/<int:pk>/edit/", team_views.team_update, name="team-update"),
+]
