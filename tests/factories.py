@@ -1,11 +1,12 @@
 """factory_boy factories with Faker zh_CN: realistic names, addresses and phones."""
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
 
+from activities.models import Activity, ActivityStatus, Funding, Line, ServiceTeam, TeamKind
 from branches.models import Branch, BranchKind
 from committees.models import Committee, District, Seat, SeatRole, Venue
 from core.models import RoleAssignment
@@ -90,6 +91,47 @@ class VenueFactory(factory.django.DjangoModelFactory):
     committee = factory.SubFactory(CommitteeFactory)
     name = factory.Sequence(lambda n: f"党员活动室{n}")
     area = Decimal("120.0")
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    """An activity open for sign-up, two hours long, a week from now (Asia/Shanghai)."""
+
+    class Meta:
+        model = Activity
+
+    committee = factory.SubFactory(CommitteeFactory)
+    title = factory.Sequence(lambda n: f"共建活动{n}")
+    line = Line.PUBLIC_WELFARE
+    status = ActivityStatus.OPEN
+    starts_at = factory.LazyFunction(
+        lambda: (datetime.now().astimezone() + timedelta(days=7)).replace(
+            hour=9, minute=0, second=0, microsecond=0
+        )
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
+
+
+class ServiceTeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceTeam
+
+    committee = factory.SubFactory(CommitteeFactory)
+    name = factory.Sequence(lambda n: f"志愿服务队{n}")
+    kind = TeamKind.HEALTH
+
+
+class FundingFactory(factory.django.DjangoModelFactory):
+    """A line on an activity (pass ``activity``); its committee follows the activity."""
+
+    class Meta:
+        model = Funding
+
+    activity = factory.SubFactory(ActivityFactory)
+    committee = factory.LazyAttribute(lambda o: o.activity.committee)
+    source = "community"
+    amount = Decimal("1000.00")
+    state = "received"
+    date = factory.LazyFunction(date.today)
 
 
 def grant(user, role, target):

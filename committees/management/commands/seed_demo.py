@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from stdnum.cn import ric
 
+from activities.demo import seed_activities
 from branches.models import Branch, BranchKind
 from committees.models import Committee, District, Seat, SeatRole, Venue
 from core.models import RoleAssignment
@@ -151,6 +152,7 @@ class Command(BaseCommand):
             first[name] = self.seed_committee(district, units, index, name, street, areas)
         seed_stories({name: seeded["committee"] for name, seeded in first.items()}, district)
         self.seed_users(district, first["学苑社区"])
+        seed_activities(district)
         return created
 
     def seed_committee(self, district, units, index, name, street, areas):
