@@ -1,35 +1,384 @@
-"""Placeholder: written by its helper."""
+"""Pages of sign-up and attendance: signing up and cancelling, the sign-up list, the rotating
+QR code and the member's scan, the staff roster, editing hours, and the member's activities."""
 
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.forms import add_service_errors
+from core.pages import decision, paginate
+from core.qr import qr_svg
+from core.scope import get_for_user, scope_of
+from members.models import Member
+
+from . import attendance
+from .attendance_forms import AttendanceForm, RosterForm
+from .models import (
+    Activity,
+    ActivitySignup,
+    ActivityStatus,
+    Attendance,
+    AttendanceMethod,
+    SignupState,
+)
+
+SIGNUP_PAGE_SIZE = 50
+ROSTER_PAGE_SIZE = 50
+UPCOMING_LIMIT = 20
+RECENT_ATTENDANCES = 20
 
 
-def signup(request, *args, **kwargs):
-    raise Http404
+def _activity(user, pk, *, write=False):
+    return get_for_user(
+        user, Activity, write=write, pk=pk,
+        queryset=Activity.objects.select_related("committee", "committee__district"),
+    )
 
 
-def signup_cancel(request, *args, **kwargs):
-    raise Http404
+def _own_member(request):
+    """The signed-in user's member record, or 404 (staff accounts have none)."""
+    member_id = scope_of(request.user).member_id
+    if member_id is None:
+        raise Http404("This account is not linked to a member.")
+    return Member.objects.select_related("committee").get(pk=member_id)
 
 
-def signup_list(request, *args, **kwargs):
-    raise Http404
+def _next(request, default):
+    """Where to go back to: a POSTed ``next`` on this site, else ``default``."""
+    url = request.POST.get("next", "")
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return default
 
 
-def qr_page(request, *args, **kwargs):
-    raise Http404
+# --- sign-up ------------------------------------------------------------------------------
+
+@login_required
+@require_POST
+def signup(request, pk):
+    member = _own_member(request)
+    activity = _activity(request.user, pk)
+
+    def decide():
+        created = attendance.signup(activity=activity, member=member)
+        if created.state == SignupState.REGISTERED:
+            messages.success(
+                request, _("You are signed up for “%(title)s”.") % {"title": activity.title}
+            )
+        else:
+            messages.info(
+                request,
+                _("The activity is full: you are number %(n)s on the waiting list. You move "
+                  "up by yourself when a place frees.")
+                % {"n": attendance.waiting_position(created)},
+            )
+
+    return decision(request, decide, next_url=_next(request, activity.get_absolute_url()))
 
 
-def qr_checkin(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_POST
+def signup_cancel(request, pk):
+    """The member cancels their own sign-up; the committee's side cancels one from the list
+    (``signup`` names it)."""
+    active = ActivitySignup.objects.exclude(state=SignupState.CANCELLED).select_related("member")
+    signup_pk = request.POST.get("signup", "")
+    if signup_pk:
+        activity = _activity(request.user, pk, write=True)
+        target = active.filter(activity=activity, pk=signup_pk).first() if (
+            signup_pk.isdigit()
+        ) else None
+        next_url = reverse("activities:signup-list", args=[activity.pk])
+    else:
+        member = _own_member(request)
+        activity = _activity(request.user, pk)
+        target = active.filter(activity=activity, member=member).first()
+        next_url = _next(request, activity.get_absolute_url())
+    if target is None:
+        messages.error(request, _("There is no sign-up to cancel."))
+        return redirect(next_url)
+
+    def decide():
+        attendance.signup_cancel(signup=target, user=request.user)
+        if signup_pk:
+            messages.success(
+                request, _("The sign-up of %(name)s is cancelled.") % {"name": target.member.name}
+            )
+        else:
+            messages.success(request, _("Your sign-up is cancelled."))
+
+    return decision(request, decide, next_url=next_url)
 
 
-def attendance_roster(request, *args, **kwargs):
-    raise Http404
+@login_required
+def signup_list(request, pk):
+    activity = _activity(request.user, pk, write=True)
+    counts = ActivitySignup.objects.filter(activity=activity).aggregate(
+        registered=Count("pk", filter=Q(state=SignupState.REGISTERED)),
+        waiting=Count("pk", filter=Q(state=SignupState.WAITING)),
+    )
+    signups = (
+        ActivitySignup.objects.filter(activity=activity)
+        .exclude(state=SignupState.CANCELLED)
+        .select_related("member")
+        .annotate(queue=Case(When(state=SignupState.WAITING, then=Value(1)), default=Value(0)))
+        .order_by("queue", "created_at", "pk")
+    )
+    page = paginate(request, signups, per_page=SIGNUP_PAGE_SIZE)
+    rows = list(page.object_list)
+    for number, row in enumerate(rows, start=page.start_index()):
+        row.position = number - counts["registered"] if row.state == SignupState.WAITING else None
+    return render(
+        request,
+        "activities/signup_list.html",
+        {
+            "activity": activity,
+            "committee": activity.committee,
+            "page": page,
+            "rows": rows,
+            "counts": counts,
+            "places_left": attendance.places_left(activity),
+            "can_cancel": timezone.now() < activity.starts_at,
+        },
+    )
 
 
-def attendance_update(request, *args, **kwargs):
-    raise Http404
+# --- QR attendance ------------------------------------------------------------------------
+
+@login_required
+def qr_page(request, pk):
+    """The code staff show on a screen: a new one every QR_REFRESH seconds (meta refresh)."""
+    activity = _activity(request.user, pk, write=True)
+    refusal = attendance.qr_refusal(activity)
+    context = {
+        "activity": activity,
+        "committee": activity.committee,
+        "checked_in": Attendance.objects.filter(activity=activity).count(),
+        "refusal": refusal,
+        "refresh": attendance.QR_REFRESH,
+    }
+    if refusal is None:
+        url = request.build_absolute_uri(
+            reverse("activities:qr-checkin", args=[attendance.qr_token(activity)])
+        )
+        context["qr_svg"] = qr_svg(url, scale=8)
+    response = render(request, "activities/qr.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
-def my_activities(request, *args, **kwargs):
-    raise Http404
+def _qr_checkin_page(request, context, status=200):
+    response = render(request, "activities/qr_checkin.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def qr_checkin(request, token):
+    """Where the QR code leads (sign in first if needed): one tap checks the member in. The
+    token names the activity, so a volunteer from another community of the district may check
+    in without reading the activity by scope."""
+    activity = attendance.activity_from_token(token)
+    if activity is None:
+        return _qr_checkin_page(request, {"state": "expired"}, status=400)
+    member = Member.objects.select_related("committee").filter(user=request.user).first()
+    if member is None:
+        return _qr_checkin_page(request, {"state": "no_member", "activity": activity}, status=403)
+    context = {"activity": activity, "member": member}
+    if request.method == "POST":
+        try:
+            record, created = attendance.check_in(
+                activity=activity, member=member, method=AttendanceMethod.QR, user=request.user
+            )
+        except ValidationError as exc:
+            return _qr_checkin_page(
+                request, {**context, "state": "refused", "errors": exc.messages}, status=400
+            )
+        return _qr_checkin_page(
+            request, {**context, "state": "done" if created else "already", "record": record}
+        )
+    record = Attendance.objects.filter(activity=activity, member=member).first()
+    if record is not None:
+        return _qr_checkin_page(request, {**context, "state": "already", "record": record})
+    refusal = attendance.qr_refusal(activity)
+    if refusal:
+        return _qr_checkin_page(request, {**context, "state": "refused", "errors": [refusal]})
+    return _qr_checkin_page(request, {**context, "state": "confirm"})
+
+
+# --- the staff roster ---------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendance_roster(request, pk):
+    activity = _activity(request.user, pk, write=True)
+    attended = Attendance.objects.filter(activity=activity)
+    signed_up = ActivitySignup.objects.filter(activity=activity, state=SignupState.REGISTERED)
+    registered = (
+        Member.objects.filter(pk__in=signed_up.values("member_id"))
+        .exclude(pk__in=attended.values("member_id"))
+        .only("pk", "name")
+        .order_by("name", "pk")
+    )
+    others = (
+        Member.objects.for_user(request.user, write=True)
+        .filter(committee_id=activity.committee_id)
+        .exclude(pk__in=attended.values("member_id"))
+        .exclude(pk__in=signed_up.values("member_id"))
+        .only("pk", "name")
+        .order_by("name", "pk")
+    )
+    late = attendance.is_late(activity)
+    form = RosterForm(request.POST or None, registered=registered, others=others, late=late)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                created = attendance.roster_check_in(
+                    activity=activity, members=form.members(), user=request.user,
+                    hours=form.cleaned_data["hours"], reason=form.cleaned_data.get("reason", ""),
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    ngettext("%(n)s attendance recorded.", "%(n)s attendances recorded.", created)
+                    % {"n": created},
+                )
+                return redirect(request.path)
+        status = 400
+    records = attended.select_related("member").order_by("member__name", "pk")
+    return render(
+        request,
+        "activities/attendance_roster.html",
+        {
+            "activity": activity,
+            "committee": activity.committee,
+            "form": form,
+            "has_registered": registered.exists(),
+            "late": late,
+            "can_check_in": activity.status in (ActivityStatus.OPEN, ActivityStatus.HELD),
+            "default_hours": activity.default_hours,
+            "counts": attendance.activity_counts(activity),
+            "page": paginate(request, records, per_page=ROSTER_PAGE_SIZE),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendance_update(request, pk):
+    record = get_for_user(
+        request.user, Attendance, write=True, pk=pk,
+        queryset=Attendance.objects.select_related("activity__committee", "member"),
+    )
+    roster_url = reverse("activities:attendance-roster", args=[record.activity_id])
+    form = AttendanceForm(request.POST or None, attendance=record)
+    if request.method == "POST" and form.is_valid():
+        try:
+            attendance.attendance_update(
+                attendance=record, user=request.user, hours=form.cleaned_data["hours"],
+                reason=form.cleaned_data.get("reason"),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Hours of %(name)s saved.") % {"name": record.member.name})
+            return redirect(roster_url)
+    return render(
+        request,
+        "activities/attendance_form.html",
+        {
+            "record": record,
+            "activity": record.activity,
+            "committee": record.activity.committee,
+            "form": form,
+            "cancel_url": roster_url,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- the member's activities --------------------------------------------------------------
+
+def _waiting_ahead():
+    """Waiting sign-ups of the same activity that came before this one."""
+    return Coalesce(
+        Subquery(
+            ActivitySignup.objects.filter(
+                Q(created_at__lt=OuterRef("created_at"))
+                | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk")),
+                activity_id=OuterRef("activity_id"), state=SignupState.WAITING,
+            )
+            .order_by()
+            .values("activity_id")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+@login_required
+def my_activities(request):
+    member = _own_member(request)
+    now = timezone.now()
+    signups = list(
+        ActivitySignup.objects.filter(member=member, activity__ends_at__gte=now)
+        .exclude(state=SignupState.CANCELLED)
+        .select_related("activity", "activity__committee")
+        .annotate(ahead=_waiting_ahead())
+        .order_by("activity__starts_at", "pk")
+    )
+    for s in signups:
+        s.position = s.ahead + 1 if s.state == SignupState.WAITING else None
+        s.can_cancel = now < s.activity.starts_at
+    signed = {s.activity_id for s in signups}
+    upcoming = list(
+        Activity.objects.for_user(request.user)
+        .filter(
+            committee_id=member.committee_id, starts_at__gte=now,
+            status__in=[ActivityStatus.OPEN, ActivityStatus.PLANNED],
+        )
+        .order_by("starts_at", "pk")[:UPCOMING_LIMIT]
+    )
+    for a in upcoming:
+        a.signed = a.pk in signed
+        a.can_sign_up = not a.signed and attendance.can_sign_up_now(a, now)
+        a.places_left = attendance.places_left(a)
+    year = timezone.localdate(now).year
+    this_year = attendance.member_activity_summary(
+        member, start=date(year, 1, 1), end=date(year, 12, 31), limit=0
+    )
+    overall = attendance.member_activity_summary(member, limit=RECENT_ATTENDANCES)
+    return render(
+        request,
+        "activities/my_activities.html",
+        {
+            "member": member,
+            "upcoming": upcoming,
+            "signups": signups,
+            "overall": overall,
+            "this_year": this_year,
+            "year": year,
+            "more_attendances": overall["count"] > len(overall["attendances"]),
+        },
+    )

@@ -1,23 +1,162 @@
-"""Placeholder: written by its helper."""
+"""Funding lines of an activity or a project (add, correct, delete), and a committee's
+funding of a year. Money stays with the committee's side: others who read the activity or
+project get 403 here, those who cannot read it 404."""
 
-from django.http import Http404
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from committees.models import Committee
+from core.forms import add_service_errors
+from core.pages import paginate
+from core.scope import get_for_user
+from members.records import year_or_current
+from units.models import Project
+
+from . import funding
+from .funding_forms import FundingForm
+from .models import Activity, Funding
+
+PAGE_SIZE = 25
 
 
-def activity_funding_create(request, *args, **kwargs):
-    raise Http404
+def _form_page(request, form, *, line, target, save, title, success_message, history=()):
+    """Like ``core.pages.form_page``, on the funding template (which also shows the line's
+    history when it has one)."""
+    next_url = target.get_absolute_url()
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, success_message)
+            return redirect(next_url)
+    return render(
+        request,
+        "activities/funding_form.html",
+        {
+            "committee": target.committee,
+            "target": target,
+            "form": form,
+            "title": title,
+            "line": line,
+            "history": history,
+            "cancel_url": next_url,
+            "delete_refused": funding.deletion_refused(line.state) if line.pk else None,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
-def project_funding_create(request, *args, **kwargs):
-    raise Http404
+def _create(request, target, *, activity=None, project=None):
+    line = Funding(
+        activity=activity, project=project, committee=target.committee,
+        date=timezone.localdate(),
+    )
+    form = FundingForm(request.POST or None, instance=line, committee=target.committee)
+    return _form_page(
+        request, form, line=line, target=target,
+        save=lambda f: funding.funding_save(
+            line=f.instance, user=request.user, activity=activity, project=project
+        ),
+        title=_("Add a funding line to “%(title)s”") % {"title": target.title},
+        success_message=_("Funding line added."),
+    )
 
 
-def funding_update(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_funding_create(request, pk):
+    activity = get_for_user(
+        request.user, Activity, write=True, pk=pk,
+        queryset=Activity.objects.select_related("committee__district"),
+    )
+    return _create(request, activity, activity=activity)
 
 
-def funding_delete(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_funding_create(request, pk):
+    project = get_for_user(
+        request.user, Project, write=True, pk=pk,
+        queryset=Project.objects.select_related("committee__district"),
+    )
+    return _create(request, project, project=project)
 
 
-def committee_funding(request, *args, **kwargs):
-    raise Http404
+def _line(request, pk):
+    line = get_for_user(
+        request.user, Funding, write=True, pk=pk,
+        queryset=Funding.objects.select_related(
+            "committee__district", "activity__committee", "project__committee", "unit"
+        ),
+    )
+    return line, line.activity or line.project
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def funding_update(request, pk):
+    line, target = _line(request, pk)
+    form = FundingForm(request.POST or None, instance=line, committee=line.committee)
+    return _form_page(
+        request, form, line=line, target=target,
+        save=lambda f: funding.funding_save(line=f.instance, user=request.user),
+        title=_("Edit a funding line of “%(title)s”") % {"title": target.title},
+        success_message=_("Funding line saved."),
+        history=funding.funding_history(line),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def funding_delete(request, pk):
+    line, target = _line(request, pk)
+    refusal = funding.deletion_refused(line.state)
+    if request.method == "POST":
+        try:
+            funding.funding_delete(line=line, user=request.user)
+        except ValidationError as exc:
+            refusal = " ".join(exc.messages)
+        else:
+            messages.success(request, _("Funding line deleted."))
+            return redirect(target.get_absolute_url())
+    return render(
+        request,
+        "activities/funding_confirm_delete.html",
+        {"committee": line.committee, "target": target, "line": line, "refusal": refusal},
+        status=409 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_GET
+def committee_funding(request, pk):
+    # The committee's side only: whoever else reads the committee does not learn it has money.
+    committee = get_for_user(
+        request.user, Committee, pk=pk,
+        queryset=Committee.objects.for_user(request.user, write=True).select_related("district"),
+    )
+    year = year_or_current(request.GET.get("year"))
+    return render(
+        request,
+        "activities/funding_committee.html",
+        {
+            "committee": committee,
+            "year": year,
+            "previous_year": year - 1,
+            "next_year": year + 1 if year < timezone.localdate().year + 1 else None,
+            "totals": funding.committee_funding_summary(committee, year),
+            "page": paginate(
+                request, funding.committee_funding_lines(request.user, committee, year),
+                per_page=PAGE_SIZE,
+            ),
+            "activity_list_url": reverse("activities:activity-list") + f"?committee={committee.pk}",
+        },
+    )

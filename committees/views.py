@@ -1,9 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import F, Func, IntegerField, OuterRef, Subquery
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from activities.funding import committee_funding_summary
+from activities.models import Activity, ActivityStatus, ServiceTeam
 from core.pages import delete_page, form_page, paginate
 from core.scope import can_write, get_for_user
 from units.agreements import expiring_agreements
@@ -68,8 +72,44 @@ def committee_detail(request, pk):
             "can_delete": can_write(request.user, committee.district),
             "expiring": list(expiring_agreements(committee)) if can_edit else [],
             "partners": list(committee_partners(committee)),
+            "cobuilding": _cobuilding(committee, with_money=can_edit),
         },
     )
+
+
+def _count(queryset):
+    return Subquery(
+        queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+        output_field=IntegerField(),
+    )
+
+
+def _cobuilding(committee, *, with_money: bool) -> dict:
+    """The co-building card: this year's activities (cancelled ones left out) and the
+    committee's teams (one query), the next five activities (one), and for the committee's
+    side this year's funding by source (one)."""
+    now = timezone.now()
+    year = timezone.localdate().year
+    counts = Committee.objects.filter(pk=committee.pk).values(
+        n_activities=_count(
+            Activity.objects.filter(committee=OuterRef("pk"), starts_at__year=year)
+            .exclude(status=ActivityStatus.CANCELLED)
+        ),
+        n_teams=_count(ServiceTeam.objects.filter(committee=OuterRef("pk"))),
+    ).get()
+    upcoming = list(
+        Activity.objects.filter(
+            committee=committee, starts_at__gte=now,
+            status__in=[ActivityStatus.PLANNED, ActivityStatus.OPEN],
+        ).order_by("starts_at", "pk")[:5]
+    )
+    return {
+        "year": year,
+        "activities": counts["n_activities"],
+        "teams": counts["n_teams"],
+        "upcoming": upcoming,
+        "funding": committee_funding_summary(committee, year) if with_money else None,
+    }
 
 
 @login_required

@@ -1,15 +1,18 @@
 """The quarterly feedback sheet (反馈): what a community sends back to the employer of the
-in-service members who checked in there. Activities and hours join it with the activities
-issue; for now it lists each member's check-in during the quarter."""
+in-service members who checked in there: each member's check-in during the quarter, and the
+community's activities they attended in it with their volunteer hours."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 import tablib
-from django.db.models import Q
+from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from import_export.formats.base_formats import XLSX
 
+from activities.models import Attendance
 from units.models import Unit
 
 from .exports import escape_cell
@@ -59,16 +62,50 @@ def feedback_units(committee, quarter: Quarter):
     return Unit.objects.filter(pk__in=employers).order_by("name")
 
 
+def _attended(committee, quarter: Quarter, aggregate, output_field):
+    """Per row, in SQL: ``aggregate`` over the member's attendances at the committee's
+    activities that started in the quarter (local dates)."""
+    rows = (
+        Attendance.objects.filter(
+            member_id=OuterRef("member_id"),
+            activity__committee=committee,
+            activity__starts_at__date__gte=quarter.start,
+            activity__starts_at__date__lte=quarter.end,
+        )
+        .order_by()
+        .values("member_id")
+        .annotate(value=aggregate)
+        .values("value")
+    )
+    return Subquery(rows, output_field=output_field)
+
+
 def feedback_rows(committee, unit, quarter: Quarter):
+    """The unit's members checked in here during the quarter, each with ``activities`` (how
+    many of the community's activities they attended in the quarter) and ``hours`` (their
+    volunteer hours there), computed in the same query."""
+    hours_field = DecimalField(max_digits=9, decimal_places=1)
     return list(
         _checkins(committee, quarter)
         .filter(member__employer_unit=unit)
         .select_related("member", "member__branch")
+        .annotate(
+            activities=Coalesce(
+                _attended(committee, quarter, Count("pk"), IntegerField()), Value(0)
+            ),
+            hours=Coalesce(
+                _attended(committee, quarter, Sum("hours"), hours_field),
+                Value(Decimal("0.0")), output_field=hours_field,
+            ),
+        )
         .order_by("member__name", "pk")
     )
 
 
-HEADERS = ["姓名", "组织关系所在", "报到社区", "报到日期", "结束日期"]
+HEADERS = [
+    "姓名", "组织关系所在", "报到社区", "报到日期", "结束日期",
+    "参加活动(次)", "志愿服务时长(小时)",
+]
 
 
 def feedback_xlsx(committee, unit, quarter: Quarter, rows) -> bytes:
@@ -80,5 +117,7 @@ def feedback_xlsx(committee, unit, quarter: Quarter, rows) -> bytes:
             escape_cell(committee.name),
             checkin.started_on.isoformat() if checkin.started_on else "",
             checkin.ended_on.isoformat() if checkin.ended_on else "",
+            checkin.activities,
+            checkin.hours,
         ])
     return XLSX().export_data(dataset)

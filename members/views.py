@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from activities import attendance
 from branches.models import Branch
 from committees.models import Committee
 from core.pages import form_page, paginate
@@ -20,6 +21,7 @@ from .forms import MemberForm
 from .models import Member
 
 ROSTER_PAGE_SIZE = 50
+RECENT_ATTENDANCES = 10
 
 
 def _roster_page(request, *, roster_filter, title, context):
@@ -69,6 +71,11 @@ def branch_roster(request, pk):
 
 def _detail(request, member, *, full_id_number=None):
     can_edit = can_write(request.user, member)
+    # Activities and hours: those the viewer may read (the committee's side of each activity,
+    # the district, the member themselves), the last few listed, all counted.
+    activities = attendance.member_activity_summary(
+        member, user=request.user, limit=RECENT_ATTENDANCES
+    )
     return render(
         request,
         "members/member_detail.html",
@@ -84,6 +91,7 @@ def _detail(request, member, *, full_id_number=None):
             "can_reveal": can_see_full_id_number(request.user, member),
             "show_contact": can_see_contact_details(request.user, member),
             "full_id_number": full_id_number,
+            "activities": activities,
         },
     )
 

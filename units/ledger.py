@@ -1,9 +1,7 @@
 """成果联享: what a resident unit did with the district's committees in a year, on its page and
 in Excel, and a committee's partners ranked by what they contributed.
 
-Reads only. Amounts are ``Decimal`` yuan throughout, summed without floats. Activities and
-volunteer hours are not recorded yet: the ledger carries empty placeholders for them (``None``)
-rather than a number nobody counted.
+Reads only. Amounts are ``Decimal`` yuan throughout, summed without floats.
 """
 
 from dataclasses import dataclass
@@ -11,12 +9,22 @@ from datetime import date
 from decimal import Decimal
 from io import BytesIO
 
-from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import Workbook
 
+from activities.funding import funding_totals
+from activities.models import (
+    Activity,
+    ActivityStatus,
+    Attendance,
+    Funding,
+    FundingSource,
+    FundingState,
+)
 from committees.models import Seat
+from core.scope import scope_of
 from members.exports import escape_cell
 
 from .models import (
@@ -31,6 +39,7 @@ from .models import (
 )
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
+HOURS = DecimalField(max_digits=9, decimal_places=1)
 
 
 @dataclass
@@ -43,9 +52,11 @@ class UnitLedger:
     needs_met: list  # Need of those projects that is met
     resources: list  # Resource the unit offered in the year, with .committee
     money: Decimal  # sum of the amounts of those resources, withdrawn ones left out
-    # Placeholders until activities are recorded: shown as "once activities exist".
-    activities: int | None = None
-    volunteer_hours: Decimal | None = None
+    activities: list  # Activity the unit co-organised in the year, with .committee
+    volunteer_hours: Decimal  # recorded by members working at the unit, in the year
+    attendances: int  # how many times those members attended
+    funding_lines: list  # Funding the unit gave, dated in the year, with what it funded
+    funding: dict  # their totals (activities.funding.funding_totals)
 
 
 def _year(year: int) -> tuple[date, date]:
@@ -56,8 +67,16 @@ def _visible(queryset, user):
     return queryset if user is None else queryset.for_user(user)
 
 
+def _visible_attendance(unit, user):
+    """Attendance as far as ``user`` may count it: the unit's liaison counts their people's
+    hours wherever they served (a total, no names); others what their scope holds."""
+    if user is None or unit.pk in scope_of(user).unit_ids:
+        return Attendance.objects.all()
+    return Attendance.objects.for_user(user)
+
+
 def unit_ledger(unit: Unit, year: int, user=None) -> UnitLedger:
-    """The unit's co-building record for ``year`` (four queries, whatever its size), as far as
+    """The unit's co-building record for ``year`` (eight queries, whatever its size), as far as
     ``user`` may see it (``None``: all of it). The district and the unit's liaison see the
     whole record; a committee's secretary their committee's part of it; members the projects
     and seats of their committee. Agreements and offered resources stay between the committee's
@@ -67,7 +86,11 @@ def unit_ledger(unit: Unit, year: int, user=None) -> UnitLedger:
     * seats held for the unit whose term overlaps the year;
     * projects the unit took part in that ran during the year (from their start, or their
       creation when not started, to their finish, or on if unfinished), and the needs they met;
-    * resources offered during the year, and ``money``: their amounts, withdrawn ones left out.
+    * resources offered during the year, and ``money``: their amounts, withdrawn ones left out;
+    * activities the unit co-organised that started in the year, cancelled ones left out;
+    * the volunteer hours and attendances of members working at the unit (``employer_unit``)
+      at activities that started in the year;
+    * funding lines the unit gave dated in the year, and their totals by source and state.
     """
     first, last = _year(year)
     agreements = list(
@@ -105,29 +128,63 @@ def unit_ledger(unit: Unit, year: int, user=None) -> UnitLedger:
         (r.amount for r in resources if r.amount and r.status != ResourceStatus.WITHDRAWN),
         Decimal(0),
     )
+    activities = list(
+        _visible(Activity.objects, user).filter(units=unit, starts_at__year=year)
+        .exclude(status=ActivityStatus.CANCELLED)
+        .select_related("committee")
+        .order_by("starts_at", "pk")
+    )
+    service = _visible_attendance(unit, user).filter(
+        member__employer_unit=unit, activity__starts_at__year=year
+    ).aggregate(
+        hours=Coalesce(Sum("hours"), Decimal("0.0"), output_field=HOURS),
+        count=Count("pk"),
+    )
+    funding = _visible(Funding.objects, user).filter(
+        unit=unit, source=FundingSource.UNIT, date__range=(first, last)
+    )
+    funding_lines = list(
+        funding.select_related("committee", "activity", "project").order_by("date", "pk")
+    )
     return UnitLedger(
         unit=unit, year=year, agreements=agreements, seats=seats, projects=projects,
-        needs_met=needs_met, resources=resources, money=money,
+        needs_met=needs_met, resources=resources, money=money, activities=activities,
+        volunteer_hours=service["hours"], attendances=service["count"],
+        funding_lines=funding_lines, funding=funding_totals(funding),
     )
 
 
 def committee_partners(committee):
     """Units with an agreement with ``committee`` (any status but draft), ranked by what they
-    did for it: the committee's projects they took part in once approved, then the amounts of
-    the resources they gave it (committed to a project or used; mere offers do not count yet),
-    then name. One query.
+    did for it: the committee's projects they took part in once approved, then the money they
+    gave it, then name. One query.
 
-    Each unit carries ``n_projects`` and ``money`` (Decimal). The amounts come from a subquery,
-    so the join with projects cannot multiply them. Pages show ``money`` only to the
-    committee's side (offers stay between it and the unit).
+    ``money`` is the amounts of the resources they gave (committed to a project or used; mere
+    offers do not count yet) plus their sponsorship received for the committee's activities and
+    projects (funding lines of source "unit"; pledges do not count yet).
+
+    Each unit carries ``n_projects`` and ``money`` (Decimal). The amounts come from
+    subqueries, so the join with projects cannot multiply them. Pages show ``money`` only to
+    the committee's side (offers and funding stay between it and the unit).
     """
     partners = Agreement.objects.filter(committee=committee).exclude(
         status=AgreementStatus.DRAFT
     ).values("unit_id")
-    money = Subquery(
+    given = Subquery(
         Resource.objects.filter(
             unit=OuterRef("pk"), committee=committee,
             status__in=[ResourceStatus.COMMITTED, ResourceStatus.USED],
+        )
+        .order_by()
+        .values("unit")
+        .annotate(total=Sum("amount"))
+        .values("total"),
+        output_field=MONEY,
+    )
+    sponsored = Subquery(
+        Funding.objects.filter(
+            unit=OuterRef("pk"), committee=committee, source=FundingSource.UNIT,
+            state=FundingState.RECEIVED,
         )
         .order_by()
         .values("unit")
@@ -144,16 +201,17 @@ def committee_partners(committee):
                 & ~Q(projects__status=ProjectStatus.PROPOSED),
                 distinct=True,
             ),
-            money=Coalesce(money, Decimal(0), output_field=MONEY),
+            money=ExpressionWrapper(
+                Coalesce(given, Decimal(0), output_field=MONEY)
+                + Coalesce(sponsored, Decimal(0), output_field=MONEY),
+                output_field=MONEY,
+            ),
         )
         .order_by("-n_projects", "-money", "name")
     )
 
 
 # -- the Excel workbook -------------------------------------------------------------------------
-
-NOT_YET = "（活动功能上线后统计）"
-
 
 def _date(value) -> str:
     return value.isoformat() if value else ""
@@ -168,10 +226,14 @@ def _sheet(workbook, title, headers, rows):
     return sheet
 
 
+def _datetime(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
 def ledger_xlsx(ledger: UnitLedger) -> bytes:
     """The ledger as a workbook: a summary, then one sheet each for agreements, seats,
-    projects and resources. Chinese headers; every text cell escaped against formulas;
-    amounts as numbers."""
+    projects, resources, activities and funding. Chinese headers; every text cell escaped
+    against formulas; amounts and hours as numbers."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     with translation.override("zh-hans"):
@@ -184,8 +246,11 @@ def ledger_xlsx(ledger: UnitLedger) -> bytes:
             ["帮助解决需求（个）", len(ledger.needs_met)],
             ["提供资源（项）", len(ledger.resources)],
             ["资源金额合计（元）", ledger.money],
-            ["参加活动（次）", NOT_YET],
-            ["志愿服务时长（小时）", NOT_YET],
+            ["共建活动（次）", len(ledger.activities)],
+            ["志愿服务时长（小时）", ledger.volunteer_hours],
+            ["志愿服务人次", ledger.attendances],
+            ["资助已到账（元）", ledger.funding["received"]],
+            ["资助已承诺未到账（元）", ledger.funding["pledged"]],
         ])
         _sheet(
             workbook, "共建协议",
@@ -228,6 +293,27 @@ def ledger_xlsx(ledger: UnitLedger) -> bytes:
         )
         resources.append(["合计（不含已撤回）", "", "", "", ledger.money, "", ""])
         for (cell,) in resources.iter_rows(min_row=2, min_col=5, max_col=5):
+            cell.number_format = "#,##0.00"
+        _sheet(
+            workbook, "共建活动",
+            ["社区", "活动", "开始时间", "状态"],
+            [
+                [a.committee.name, a.title, _datetime(a.starts_at), str(a.get_status_display())]
+                for a in ledger.activities
+            ],
+        )
+        funding = _sheet(
+            workbook, "资助",
+            ["社区", "活动或项目", "金额（元）", "状态", "日期", "备注"],
+            [
+                [f.committee.name, (f.activity or f.project).title, f.amount,
+                 str(f.get_state_display()), _date(f.date), f.note]
+                for f in ledger.funding_lines
+            ],
+        )
+        funding.append(["已到账合计", "", ledger.funding["received"], "", "", ""])
+        funding.append(["已承诺合计", "", ledger.funding["pledged"], "", "", ""])
+        for (cell,) in funding.iter_rows(min_row=2, min_col=3, max_col=3):
             cell.number_format = "#,##0.00"
     out = BytesIO()
     workbook.save(out)

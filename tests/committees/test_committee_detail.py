@@ -25,7 +25,9 @@ from units.models import Agreement, Resource
 # The session (from the database unless Redis caches it), user, the scope (2), the committee,
 # venues, can_write(committee), the branches, the seats, can_write(district): the same at
 # any size; the agreements ending soon and the co-building units ranked (one query each).
-COMMITTEE_PAGE_QUERIES = 14 + session_queries()  # + the three member figures
+# The co-building card adds three: this year's activities and the teams (one query), the
+# next five activities, and (for the committee's side, as here) this year's funding by source.
+COMMITTEE_PAGE_QUERIES = 17 + session_queries()  # + the three member figures
 
 
 def url(committee):

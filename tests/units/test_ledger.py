@@ -2,10 +2,11 @@
 ranked by contribution."""
 
 import html
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from io import BytesIO
 from urllib.parse import unquote
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -13,8 +14,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from activities.models import ActivityStatus, Attendance, Funding
 from committees.models import Seat, SeatRole
-from tests.factories import DistrictFactory, UnitFactory, UserFactory, grant
+from tests.factories import (
+    ActivityFactory,
+    DistrictFactory,
+    MemberFactory,
+    UnitFactory,
+    UserFactory,
+    grant,
+)
 from units.ledger import committee_partners, unit_ledger
 from units.models import (
     Agreement,
@@ -26,6 +35,8 @@ from units.models import (
     Resource,
     ResourceStatus,
 )
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def text(response):
@@ -57,6 +68,29 @@ def project(committee, units, *, title="国庆文艺汇演", need=None, started_
     )
     p.units.add(*units)
     return p
+
+
+def activity(committee, units, *, title="义诊进社区", on=datetime(2025, 6, 1, 9, 0), **fields):
+    a = ActivityFactory(
+        committee=committee, title=title, starts_at=on.replace(tzinfo=SHANGHAI),
+        ends_at=on.replace(tzinfo=SHANGHAI) + timedelta(hours=2), **fields,
+    )
+    a.units.add(*units)
+    return a
+
+
+def attend(activity, member, hours):
+    return Attendance.objects.create(
+        activity=activity, member=member, method="roster", hours=Decimal(hours)
+    )
+
+
+def sponsor(unit, target, amount, *, state="received", on=date(2025, 6, 1)):
+    return Funding.objects.create(
+        committee=target.committee, activity=target if hasattr(target, "line") else None,
+        project=None if hasattr(target, "line") else target, source="unit", unit=unit,
+        amount=Decimal(amount), state=state, date=on,
+    )
 
 
 def export_url(unit, year=2025):
@@ -99,8 +133,26 @@ def record(world):
     ]
     resource(unit, world.a, "99999", offered_on=date(2024, 12, 31))  # the year before
     resource(other, world.a, "77777")  # another unit's
+    clinic = activity(world.a, [unit], title="义诊进社区", status=ActivityStatus.HELD)
+    cleanup = activity(world.b, [unit, other], title="清洁家园", on=datetime(2025, 9, 1, 8, 0))
+    activity(world.a, [unit], title="取消的活动", status=ActivityStatus.CANCELLED)
+    activity(world.a, [unit], title="去年的活动", on=datetime(2024, 12, 31, 23, 30))
+    activity(world.a, [other], title="别人的活动")
+    doctor = MemberFactory(committee=world.a, branch=world.a_branch, name="李医生",
+                           category="in_service", employer_unit=unit)
+    nurse = MemberFactory(committee=world.b, branch=world.b_branch, name="王护士",
+                          category="in_service", employer_unit=unit)
+    attend(clinic, doctor, "2.0")
+    attend(cleanup, doctor, "1.5")
+    attend(cleanup, nurse, "0.5")
+    attend(clinic, world.a_member, "9.0")  # not working at the unit
+    attend(activity(world.a, [], title="旧活动", on=datetime(2024, 3, 1, 9, 0)), doctor, "7")
+    sponsor(unit, clinic, "0.10")
+    sponsor(unit, cleanup, "0.20")
+    sponsor(unit, clinic, "500", state="pledged")
+    sponsor(unit, clinic, "88888", on=date(2024, 12, 31))  # the year before
     return {"agreement": a_deal, "seat": seat, "need": met, "projects": [gala, legal],
-            "resources": resources}
+            "resources": resources, "activities": [clinic, cleanup]}
 
 
 # --- the ledger --------------------------------------------------------------------------------
@@ -122,29 +174,69 @@ def test_the_money_is_an_exact_decimal_without_withdrawn_resources(world, record
     assert money == Decimal("30000.30")
 
 
-def test_activities_and_volunteer_hours_are_placeholders_not_numbers(world, record):
+def test_the_ledger_counts_activities_hours_and_funding_of_the_year(world, record):
     ledger = unit_ledger(world.unit, 2025)
-    assert ledger.activities is None and ledger.volunteer_hours is None
+
+    # co-organised in 2025, cancelled ones left out; by their start
+    assert ledger.activities == record["activities"]
+    # 2.0 + 1.5 + 0.5 by the unit's two people, wherever they served; not the others' hours
+    assert ledger.volunteer_hours == Decimal("4.0")
+    assert isinstance(ledger.volunteer_hours, Decimal)
+    assert ledger.attendances == 3
+    assert ledger.funding["received"] == Decimal("0.30")
+    assert ledger.funding["pledged"] == Decimal("500.00")
+    assert len(ledger.funding_lines) == 3
+
+
+def test_a_committee_secretary_counts_only_their_committees_part(world, record):
+    ledger = unit_ledger(world.unit, 2025, user=world.secretary_b)
+
+    assert [a.title for a in ledger.activities] == ["清洁家园"]  # not A's
+    assert (ledger.volunteer_hours, ledger.attendances) == (Decimal("2.0"), 2)  # at B's
+    assert ledger.funding["received"] == Decimal("0.20")  # money stays with its committee
+    assert ledger.funding["pledged"] == Decimal(0)
+
+
+def test_the_units_liaison_sees_all_its_hours_and_money(world, record):
+    liaison = UserFactory(username="hospital_liaison")
+    grant(liaison, "unit_liaison", world.unit)
+    ledger = unit_ledger(world.unit, 2025, user=liaison)
+    assert (ledger.volunteer_hours, ledger.attendances) == (Decimal("4.0"), 3)
+    assert ledger.funding["received"] == Decimal("0.30")
+
+
+def test_a_member_sees_no_money_in_the_ledger(world, record):
+    ledger = unit_ledger(world.unit, 2025, user=world.member_user)
+    assert ledger.funding_lines == [] and ledger.funding["total"] == Decimal(0)
 
 
 def test_an_empty_year_is_empty(world, record):
     ledger = unit_ledger(world.unit, 2021)
-    assert (ledger.agreements, ledger.seats, ledger.projects, ledger.resources) == ([],) * 4
-    assert ledger.money == Decimal(0)
+    assert (ledger.agreements, ledger.seats, ledger.projects, ledger.resources,
+            ledger.activities, ledger.funding_lines) == ([],) * 6
+    assert ledger.money == Decimal(0) and ledger.volunteer_hours == Decimal(0)
+    assert ledger.attendances == 0 and ledger.funding["total"] == Decimal(0)
 
 
 def test_the_ledger_spends_the_same_queries_whatever_its_size(world, record):
     with CaptureQueriesContext(connection) as small:
         unit_ledger(world.unit, 2025)
+    worker = MemberFactory(committee=world.a, branch=world.a_branch, employer_unit=world.unit,
+                           category="in_service")
     for i in range(20):
         resource(world.unit, world.a, i, description=f"资源{i}")
         project(world.a, [world.unit], title=f"项目{i}",
                 need=Need.objects.create(committee=world.a, title=f"需求{i}", kind="funds",
                                          status=NeedStatus.MET))
+        more = activity(world.a, [world.unit], title=f"活动{i}")
+        attend(more, worker, "1")
+        sponsor(world.unit, more, "10")
     with CaptureQueriesContext(connection) as large:
         ledger = unit_ledger(world.unit, 2025)
-    assert len(small) == len(large) == 4
+    # agreements, seats, projects, resources, activities, hours, funding lines and totals
+    assert len(small) == len(large) == 8
     assert len(ledger.needs_met) == 21
+    assert len(ledger.activities) == 22 and ledger.volunteer_hours == Decimal("24.0")
 
 
 # --- the unit's page ---------------------------------------------------------------------------
@@ -154,7 +246,9 @@ def test_the_page_shows_the_ledger(login, world, record):
 
     assert "¥30,000.30" in page
     assert "王建国" in page and "国庆文艺汇演" in page and "会议室周六开放" in page
-    assert "Counted once activities are recorded in the portal." in page
+    assert "Members working here gave 4.0 volunteer hours (3 attendances)." in page
+    assert "义诊进社区" in page and "清洁家园" in page and "取消的活动" not in page
+    assert "Received ¥0.30 · pledged ¥500.00" in page
     assert "99999" not in page and "77777" not in page
     assert export_url(world.unit) in page
 
@@ -167,6 +261,10 @@ def test_the_page_shows_only_what_the_user_may_see_of_the_ledger(login, world, r
     page = text(login(world.secretary_b).get(world.unit.get_absolute_url(), {"year": 2025}))
     assert world.unit.name in page
     assert detail not in page and "会议室周六开放" not in page and "¥30,000.30" not in page
+    assert "Received ¥0.20 · pledged ¥0.00" in page  # B's sponsorship only
+    # A member of A sees no money given, whatever the unit gave A.
+    page = text(login(world.member_user).get(world.unit.get_absolute_url(), {"year": 2025}))
+    assert "No funding recorded during the year." in page and "0.10" not in page
 
 
 # --- the Excel export --------------------------------------------------------------------------
@@ -182,12 +280,20 @@ def test_the_export_is_a_workbook_of_the_units_year(login, world, record):
     assert response["Cache-Control"] == "private, no-store"
 
     book = load_workbook(BytesIO(response.content))
-    assert book.sheetnames == ["概况", "共建协议", "兼职委员", "共建项目", "提供资源"]
+    assert book.sheetnames == [
+        "概况", "共建协议", "兼职委员", "共建项目", "提供资源", "共建活动", "资助"
+    ]
     rows = {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
     summary = dict(rows["概况"][1:])
     assert summary["单位"] == "运城市第一医院" and summary["年度"] == 2025
     assert Decimal(str(summary["资源金额合计（元）"])) == Decimal("30000.30")
-    assert summary["参加活动（次）"] == "（活动功能上线后统计）"
+    assert summary["共建活动（次）"] == 2
+    assert Decimal(str(summary["志愿服务时长（小时）"])) == Decimal("4.0")
+    assert summary["志愿服务人次"] == 3
+    assert Decimal(str(summary["资助已到账（元）"])) == Decimal("0.30")
+    assert Decimal(str(summary["资助已承诺未到账（元）"])) == Decimal("500")
+    assert [r[1] for r in rows["共建活动"][1:]] == ["义诊进社区", "清洁家园"]
+    assert [r[2] for r in rows["资助"][1:4]] == [0.1, 0.2, 500]
     assert rows["共建协议"][0][0] == "共建社区"
     assert [r[0] for r in rows["共建协议"][1:]] == ["学苑社区"]
     assert [r[1] for r in rows["兼职委员"][1:]] == ["王建国"]
@@ -245,6 +351,11 @@ def test_partners_are_ranked_by_projects_then_money_then_name(world):
     resource(world.unit, world.a, "150", status=used)
     resource(tie_a, world.b, "99999", status=used)  # to another committee: not counted
     resource(most_projects, world.a, "0.10", status=used)
+    # Sponsorship received for A's activities counts too; pledges and B's do not.
+    fair = ActivityFactory(committee=world.a)
+    sponsor(tie_b, fair, "0.05")
+    sponsor(tie_b, fair, "9999", state="pledged")
+    sponsor(tie_a, ActivityFactory(committee=world.b), "9999")
 
     with CaptureQueriesContext(connection) as queries:
         partners = list(committee_partners(world.a))
@@ -254,7 +365,7 @@ def test_partners_are_ranked_by_projects_then_money_then_name(world):
         ("甲单位", 2, Decimal("0.10")),
         ("乙单位", 1, Decimal("200.00")),
         ("运城市第一医院", 1, Decimal("150.00")),
-        ("丁单位", 0, Decimal(0)),
+        ("丁单位", 0, Decimal("0.05")),
         ("丙单位", 0, Decimal(0)),
     ]
     assert all(isinstance(u.money, Decimal) for u in partners)

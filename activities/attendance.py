@@ -1,0 +1,387 @@
+"""Sign-up with capacity and a waiting list, QR and roster attendance with volunteer hours.
+
+Places are counted on the activity row (``Activity.signed_up``) and changed only under that
+row's lock, so concurrent sign-ups never take more places than there are. An attendance is
+recorded once per member and activity by a unique constraint: a second check-in (a second scan,
+two staff ticking the same name) finds the first one instead of a second row, and that is
+decided by the database, not by looking first.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from committees.models import Committee
+from core.qr import read_rotating_token, rotating_token
+from core.scope import can_write, scope_of
+from members.models import Member
+
+from .models import (
+    Activity,
+    ActivitySignup,
+    ActivityStatus,
+    Attendance,
+    AttendanceMethod,
+    SignupState,
+)
+
+ACTIVITY_QR_SALT = "activities.attendance"
+# A code works for five minutes, so a member who has to sign in first still makes it; the
+# page shows a new one every QR_REFRESH seconds, and a photo of it passed round soon stops
+# working.
+QR_MAX_AGE = 300
+QR_REFRESH = 30
+# Scanning works from two hours before the start until six hours after the end.
+QR_OPENS_BEFORE = timedelta(hours=2)
+QR_CLOSES_AFTER = timedelta(hours=6)
+MAX_HOURS = Decimal(24)
+
+
+def _locked(activity) -> Activity:
+    """The activity's row, locked until the transaction ends (only the activity's own row:
+    nothing joined)."""
+    return Activity.objects.select_for_update(of=("self",)).get(pk=activity.pk)
+
+
+def _district_id(obj) -> int | None:
+    """The district of an activity's or a member's committee: from the loaded committee when
+    there is one (``select_related``), else one query."""
+    if type(obj).committee.is_cached(obj):
+        return obj.committee.district_id
+    return (
+        Committee.objects.filter(pk=obj.committee_id)
+        .values_list("district_id", flat=True)
+        .first()
+    )
+
+
+def _same_district(activity, member) -> bool:
+    if activity.committee_id == member.committee_id:
+        return True
+    return _district_id(activity) == _district_id(member)
+
+
+# --- sign-up ------------------------------------------------------------------------------
+
+@transaction.atomic
+def signup(*, activity, member) -> ActivitySignup:
+    """Sign a member up: a place while there is one (``signed_up`` counts it), else the
+    waiting list. Only while the activity is open for sign-up and has not started."""
+    activity = _locked(activity)
+    if activity.status != ActivityStatus.OPEN:
+        raise ValidationError(_("This activity is not open for sign-up."))
+    if timezone.now() >= activity.starts_at:
+        raise ValidationError(_("This activity has already started."))
+    if not _same_district(activity, member):
+        raise ValidationError(_("Only members of the activity's district can sign up."))
+    registered = activity.capacity is None or activity.signed_up < activity.capacity
+    state = SignupState.REGISTERED if registered else SignupState.WAITING
+    try:
+        with transaction.atomic():
+            created = ActivitySignup.objects.create(activity=activity, member=member, state=state)
+    except IntegrityError:
+        raise ValidationError(_("You have already signed up.")) from None
+    if registered:
+        Activity.objects.filter(pk=activity.pk).update(signed_up=F("signed_up") + 1)
+    return created
+
+
+@transaction.atomic
+def signup_cancel(*, signup, user) -> ActivitySignup:
+    """Cancel a sign-up (the member themselves, or the committee's side). A place it frees
+    goes to the first on the waiting list, in the same transaction."""
+    activity = _locked(signup.activity)
+    signup = ActivitySignup.objects.select_for_update(of=("self",)).get(pk=signup.pk)
+    if scope_of(user).member_id != signup.member_id and not can_write(user, activity):
+        raise PermissionDenied
+    if signup.state == SignupState.CANCELLED:
+        raise ValidationError(_("This sign-up is already cancelled."))
+    if timezone.now() >= activity.starts_at:
+        raise ValidationError(
+            _("The activity has started; the sign-up can no longer be cancelled.")
+        )
+    was_registered = signup.state == SignupState.REGISTERED
+    signup.state = SignupState.CANCELLED
+    signup.cancelled_at = timezone.now()
+    signup.save(update_fields=["state", "cancelled_at"])
+    if was_registered:
+        Activity.objects.filter(pk=activity.pk).update(signed_up=F("signed_up") - 1)
+        fill_places(activity)
+    return signup
+
+
+def fill_places(activity) -> int:
+    """Move waiting sign-ups into free places, first come first served, and count them in
+    ``signed_up``. Call with the activity locked (``activity_save`` and ``signup_cancel`` do);
+    it takes the lock itself too, so it is never wrong. Returns how many moved up."""
+    with transaction.atomic():
+        locked = _locked(activity)
+        if locked.status not in (ActivityStatus.OPEN, ActivityStatus.PLANNED):
+            activity.signed_up = locked.signed_up
+            return 0
+        waiting = ActivitySignup.objects.filter(
+            activity_id=locked.pk, state=SignupState.WAITING
+        ).order_by("created_at", "pk")
+        if locked.capacity is not None:
+            free = locked.capacity - locked.signed_up
+            if free <= 0:
+                activity.signed_up = locked.signed_up
+                return 0
+            waiting = waiting[:free]
+        ids = list(waiting.values_list("pk", flat=True))
+        if ids:
+            ActivitySignup.objects.filter(pk__in=ids).update(state=SignupState.REGISTERED)
+            Activity.objects.filter(pk=locked.pk).update(signed_up=F("signed_up") + len(ids))
+        activity.signed_up = locked.signed_up + len(ids)
+        return len(ids)
+
+
+def waiting_position(signup) -> int | None:
+    """1 for the first on the waiting list; None when the sign-up is not waiting."""
+    if signup.state != SignupState.WAITING:
+        return None
+    ahead = ActivitySignup.objects.filter(
+        Q(created_at__lt=signup.created_at) | Q(created_at=signup.created_at, pk__lt=signup.pk),
+        activity_id=signup.activity_id, state=SignupState.WAITING,
+    ).count()
+    return ahead + 1
+
+
+# --- the rotating QR code -----------------------------------------------------------------
+
+def qr_token(activity) -> str:
+    return rotating_token(ACTIVITY_QR_SALT, activity.pk)
+
+
+def activity_from_token(token: str) -> Activity | None:
+    """The activity a QR token names, or None when it is forged, for something else, or more
+    than QR_MAX_AGE seconds old."""
+    pk = read_rotating_token(ACTIVITY_QR_SALT, token, max_age=QR_MAX_AGE)
+    if pk is None:
+        return None
+    return Activity.objects.select_related("committee").filter(pk=pk).first()
+
+
+# --- attendance ---------------------------------------------------------------------------
+
+def _clean_hours(hours) -> Decimal:
+    try:
+        value = Decimal(str(hours))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"hours": _("Enter the hours as a number.")}) from None
+    if not value.is_finite() or value < 0 or value > MAX_HOURS:
+        raise ValidationError({"hours": _("Volunteer hours are between 0 and 24.")})
+    if value != value.quantize(Decimal("0.1")):
+        raise ValidationError({"hours": _("Give the hours with at most one decimal.")})
+    return value.quantize(Decimal("0.1"))
+
+
+def is_late(activity, now=None) -> bool:
+    """Whether a staff tick now is a late check-in (补签): after the activity's end date."""
+    now = now or timezone.now()
+    return timezone.localdate(now) > timezone.localdate(activity.ends_at)
+
+
+def qr_refusal(activity, now=None) -> str | None:
+    """Why a QR check-in to this activity is refused now, or None when it is allowed."""
+    now = now or timezone.now()
+    if activity.status not in (ActivityStatus.OPEN, ActivityStatus.HELD):
+        return _("Attendance is recorded only for an open or held activity.")
+    if now < activity.starts_at - QR_OPENS_BEFORE:
+        return _("Check-in opens two hours before the activity starts.")
+    if now > activity.ends_at + QR_CLOSES_AFTER:
+        return _("Check-in by QR code has closed; ask the staff to record your attendance.")
+    return None
+
+
+def check_in(*, activity, member, method, user=None, hours=None, reason=""):
+    """Record that ``member`` was at ``activity``; returns ``(attendance, created)``.
+
+    A QR check-in works while the activity is open or held, from two hours before the start to
+    six hours after the end; staff tick a roster any time for an open or held activity, and a
+    tick after the activity's end date is a late check-in that needs a reason. A member already
+    checked in gets their first attendance back with ``created`` False: the unique constraint
+    decides, so two scans at the same moment still make one row.
+    """
+    now = timezone.now()
+    if method == AttendanceMethod.QR:
+        refusal = qr_refusal(activity, now)
+        if refusal:
+            raise ValidationError(refusal)
+    elif activity.status not in (ActivityStatus.OPEN, ActivityStatus.HELD):
+        raise ValidationError(_("Attendance is recorded only for an open or held activity."))
+    if not _same_district(activity, member):
+        raise ValidationError(_("Only members of the activity's district can check in."))
+    reason = (reason or "").strip()
+    if method == AttendanceMethod.QR:
+        reason = ""
+    elif is_late(activity, now):
+        method = AttendanceMethod.LATE
+        if not reason:
+            raise ValidationError({"reason": _("Say why the check-in is late.")})
+    else:
+        method = AttendanceMethod.ROSTER
+    hours = _clean_hours(activity.default_hours if hours is None else hours)
+    try:
+        with transaction.atomic():
+            attendance = Attendance.objects.create(
+                activity=activity, member=member, method=method, hours=hours,
+                reason=reason[:200], recorded_by=user,
+            )
+    except IntegrityError:
+        existing = Attendance.objects.filter(activity=activity, member=member).first()
+        if existing is None:  # another constraint: not a second check-in
+            raise
+        return existing, False
+    return attendance, True
+
+
+@transaction.atomic
+def roster_check_in(*, activity, members, user, hours=None, reason="") -> int:
+    """Staff tick several members present at once: all or nothing. Returns how many were
+    newly recorded (members already checked in are left as they are)."""
+    created = 0
+    for member in members:
+        _attendance, new = check_in(
+            activity=activity, member=member, method=AttendanceMethod.ROSTER, user=user,
+            hours=hours, reason=reason,
+        )
+        created += new
+    return created
+
+
+@transaction.atomic
+def attendance_update(*, attendance, user, hours, reason=None) -> Attendance:
+    """Staff correct the hours an attendance counts (0–24, one decimal) and, for a late
+    check-in, its reason. The change is kept in the audit log."""
+    attendance = Attendance.objects.select_for_update(of=("self",)).get(pk=attendance.pk)
+    attendance.hours = _clean_hours(hours)
+    fields = ["hours"]
+    if reason is not None:
+        reason = reason.strip()
+        if attendance.method == AttendanceMethod.LATE and not reason:
+            raise ValidationError({"reason": _("Say why the check-in is late.")})
+        attendance.reason = reason[:200]
+        fields.append("reason")
+    attendance.save(update_fields=fields)
+    return attendance
+
+
+# --- what pages show ----------------------------------------------------------------------
+
+def _total(hours) -> Decimal:
+    """A sum of hours as the pages show it: one decimal, zero when there is nothing."""
+    return Decimal(hours or 0).quantize(Decimal("0.1"))
+
+
+def places_left(activity) -> int | None:
+    if activity.capacity is None:
+        return None
+    return max(activity.capacity - activity.signed_up, 0)
+
+
+def can_sign_up_now(activity, now=None) -> bool:
+    now = now or timezone.now()
+    return activity.status == ActivityStatus.OPEN and now < activity.starts_at
+
+
+def activity_counts(activity) -> dict:
+    """Registered, waiting, attended and total hours of one activity (two queries)."""
+    signups = ActivitySignup.objects.filter(activity=activity).aggregate(
+        registered=Count("pk", filter=Q(state=SignupState.REGISTERED)),
+        waiting=Count("pk", filter=Q(state=SignupState.WAITING)),
+    )
+    attended = Attendance.objects.filter(activity=activity).aggregate(
+        attended=Count("pk"), hours=Sum("hours")
+    )
+    return {
+        **signups,
+        "attended": attended["attended"],
+        "hours": _total(attended["hours"]),
+    }
+
+
+def people_panel(user, activity):
+    """What the sign-up / attendance panel of an activity page shows this user, or None.
+
+    ``member``: the viewer's own sign-up (state, waiting position), whether they may sign up or
+    cancel, and their attendance. ``staff``: for the committee's side, the counts and the links
+    to the sign-up list, the roster and the QR page."""
+    scope = scope_of(user)
+    staff = None
+    if can_write(user, activity):
+        staff = {
+            **activity_counts(activity),
+            "signup_list_url": reverse("activities:signup-list", args=[activity.pk]),
+            "roster_url": reverse("activities:attendance-roster", args=[activity.pk]),
+            "qr_url": reverse("activities:qr", args=[activity.pk]),
+            "can_check_in": activity.status in (ActivityStatus.OPEN, ActivityStatus.HELD),
+        }
+    mine = None
+    if scope.member_id is not None:
+        own = (
+            ActivitySignup.objects.filter(activity=activity, member_id=scope.member_id)
+            .exclude(state=SignupState.CANCELLED)
+            .first()
+        )
+        attendance = Attendance.objects.filter(
+            activity=activity, member_id=scope.member_id
+        ).first()
+        can_sign_up = (
+            can_sign_up_now(activity) and own is None
+            and Member.objects.filter(
+                pk=scope.member_id, committee__district_id=activity.committee.district_id
+            ).exists()
+        )
+        mine = {
+            "signup": own,
+            "state": own.state if own else None,
+            "position": waiting_position(own) if own else None,
+            "can_sign_up": can_sign_up,
+            "can_cancel": own is not None and timezone.now() < activity.starts_at,
+            "attendance": attendance,
+            "signup_url": reverse("activities:signup", args=[activity.pk]),
+            "cancel_url": reverse("activities:signup-cancel", args=[activity.pk]),
+        }
+    if staff is None and mine is None:
+        return None
+    return {
+        "activity": activity,
+        "capacity": activity.capacity,
+        "places_left": places_left(activity),
+        "open": can_sign_up_now(activity),
+        "staff": staff,
+        "member": mine,
+    }
+
+
+def member_activity_summary(member, *, start=None, end=None, user=None, limit=None) -> dict:
+    """A member's attendances (newest first, with the activity and its committee), their count
+    and total volunteer hours; ``start``/``end`` (dates, inclusive) bound the activity's local
+    start date. With ``user``, only attendances that user may read (the scope rule); with
+    ``limit``, the list stops there but the count and hours cover every row (two queries)."""
+    qs = Attendance.objects.for_user(user) if user is not None else Attendance.objects.all()
+    qs = qs.filter(member=member)
+    if start is not None:
+        qs = qs.filter(activity__starts_at__date__gte=start)
+    if end is not None:
+        qs = qs.filter(activity__starts_at__date__lte=end)
+    totals = qs.aggregate(count=Count("pk"), hours=Sum("hours"))
+    rows = qs.select_related("activity", "activity__committee").order_by(
+        "-activity__starts_at", "-pk"
+    )
+    if limit is not None:
+        rows = rows[:limit]
+    return {
+        "attendances": list(rows),
+        "count": totals["count"],
+        "hours": _total(totals["hours"]),
+    }

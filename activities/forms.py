@@ -1,0 +1,123 @@
+"""Forms of an activity and of its outcome. The services check the rules again, under lock."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import Branch
+from committees.models import Venue
+from units.models import Project, Unit
+
+from . import photos
+from .models import Activity, ActivityStatus, ServiceTeam
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """A native date-and-time picker (phones show their own), in the format browsers accept
+    for ``datetime-local``; the value is read in the current time zone (Asia/Shanghai)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+# Statuses a person sets on the form; "held" and "cancelled" have their own pages.
+FORM_STATUSES = (ActivityStatus.PLANNED, ActivityStatus.OPEN)
+
+
+def capacity_error(signed_up: int) -> str:
+    return _("%(n)s members have already signed up; places cannot be fewer.") % {"n": signed_up}
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = [
+            "title", "line", "category", "project", "venue", "place", "starts_at", "ends_at",
+            "capacity", "status", "branches", "units", "teams", "description",
+        ]
+        widgets = {
+            "starts_at": DateTimeInput(),
+            "ends_at": DateTimeInput(),
+            "branches": forms.CheckboxSelectMultiple(),
+            "units": forms.CheckboxSelectMultiple(),
+            "teams": forms.CheckboxSelectMultiple(),
+            "description": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, committee, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branches"].queryset = Branch.objects.filter(
+            committee=committee, parent__isnull=True
+        ).order_by("kind", "name")
+        self.fields["units"].queryset = Unit.objects.filter(
+            district_id=committee.district_id
+        ).order_by("name")
+        self.fields["teams"].queryset = ServiceTeam.objects.filter(committee=committee)
+        self.fields["venue"].queryset = Venue.objects.filter(committee=committee)
+        self.fields["project"].queryset = Project.objects.filter(committee=committee)
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        status = self.fields["status"]
+        if self.instance.pk is not None and self.instance.status not in FORM_STATUSES:
+            # Held or cancelled: it stays so (the outcome page and cancelling set these).
+            del self.fields["status"]
+        else:
+            labels = dict(status.choices)
+            status.choices = [(value, labels[value]) for value in FORM_STATUSES]
+            status.help_text = _("Members can sign up only while it is open for sign-up.")
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data.get("capacity")
+        signed_up = self.instance.signed_up
+        if capacity is not None and capacity < signed_up:
+            raise forms.ValidationError(capacity_error(signed_up))
+        return capacity
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("ends_at", _("The end must come after the start."))
+        return cleaned
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's "Uploading multiple files" pattern)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single_file_clean = super().clean
+        if isinstance(data, list | tuple):
+            return [single_file_clean(d, initial) for d in data if d]
+        return [single_file_clean(data, initial)] if data else []
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.CharField(
+        label=_("outcome"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What was done, who took part, what it achieved."),
+    )
+    photos = MultipleFileField(
+        label=_("photos"), required=False,
+        help_text=_("Up to 6 photos at a time: JPEG, PNG, WebP or GIF, at most 8 MB each."),
+    )
+    caption = forms.CharField(
+        label=_("caption"), max_length=100, required=False,
+        help_text=_("Shown under the photos added now."),
+    )
+
+    def clean_photos(self):
+        uploads = self.cleaned_data.get("photos") or []
+        if len(uploads) > photos.MAX_PER_SUBMIT:
+            raise forms.ValidationError(
+                _("Choose at most %(n)s photos at a time.") % {"n": photos.MAX_PER_SUBMIT}
+            )
+        return uploads

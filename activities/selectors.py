@@ -1,0 +1,172 @@
+"""Reads of activities: the list's filters, the rows a page shows, the calendar of a month."""
+
+import calendar
+import re
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from committees.models import Committee
+
+from .models import Activity, ActivityStatus, Line
+
+PAGE_SIZE = 20
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+# --- months ---------------------------------------------------------------------------------
+
+def parse_month(value) -> date | None:
+    """The first day of a ``YYYY-MM`` month, or None for anything else."""
+    match = MONTH_RE.match((value or "").strip())
+    if not match:
+        return None
+    year, month = int(match[1]), int(match[2])
+    if not (1900 <= year <= 2999 and 1 <= month <= 12):
+        return None
+    return date(year, month, 1)
+
+
+def next_month(first: date) -> date:
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def previous_month(first: date) -> date:
+    return (first - timedelta(days=1)).replace(day=1)
+
+
+def local_midnight(day: date) -> datetime:
+    """The start of ``day`` in the current time zone (Asia/Shanghai), as an aware datetime."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def this_month() -> date:
+    return timezone.localdate().replace(day=1)
+
+
+class MonthField(forms.CharField):
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        first = parse_month(value)
+        if first is None:
+            raise forms.ValidationError(
+                gettext_lazy("Enter a month as year and month, e.g. 2026-03."), code="invalid"
+            )
+        return first
+
+
+class MonthFilter(django_filters.Filter):
+    field_class = MonthField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(
+            starts_at__gte=local_midnight(value), starts_at__lt=local_midnight(next_month(value))
+        )
+
+
+# --- the list -------------------------------------------------------------------------------
+
+class ActivityFilter(django_filters.FilterSet):
+    committee = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Committee"), queryset=Committee.objects.none(),
+        empty_label=gettext_lazy("All committees"),
+    )
+    line = django_filters.ChoiceFilter(
+        label=gettext_lazy("Line"), choices=Line.choices, empty_label=gettext_lazy("All lines")
+    )
+    status = django_filters.ChoiceFilter(
+        label=gettext_lazy("Status"), choices=ActivityStatus.choices,
+        empty_label=gettext_lazy("Any status"),
+    )
+    month = MonthFilter(label=gettext_lazy("Month"))
+
+    class Meta:
+        model = Activity
+        fields = ["committee", "line", "status", "month"]
+
+    def __init__(self, data=None, *, queryset, committees, **kwargs):
+        super().__init__(data, queryset=queryset, **kwargs)
+        self.filters["committee"].queryset = committees
+        self.form.fields["committee"].queryset = committees
+
+
+def readable_committees(user):
+    return Committee.objects.for_user(user).order_by("name")
+
+
+def writable_committees(user):
+    return Committee.objects.for_user(user, write=True).order_by("name")
+
+
+def activity_filter(user, data) -> ActivityFilter:
+    """The activities ``user`` may read, filtered by ``data`` (a GET). A value that does not
+    parse (a month like "2026-13") is reported on the form and ignored."""
+    return ActivityFilter(
+        data or None,
+        queryset=Activity.objects.for_user(user),
+        committees=readable_committees(user),
+    )
+
+
+def activity_rows(queryset):
+    """Latest first, with what a card shows."""
+    return queryset.select_related("committee", "venue").order_by("-starts_at", "-pk")
+
+
+def add_places_left(activities) -> None:
+    """Set ``places_left`` on each activity: None when places are not limited."""
+    for activity in activities:
+        activity.places_left = places_left(activity)
+
+
+def places_left(activity: Activity) -> int | None:
+    if activity.capacity is None:
+        return None
+    return max(activity.capacity - activity.signed_up, 0)
+
+
+# --- the calendar ---------------------------------------------------------------------------
+
+class Day(NamedTuple):
+    date: date
+    in_month: bool
+    activities: list
+
+
+def calendar_month(committee, year: int, month: int, user) -> list[list[Day]]:
+    """The weeks (Monday first) of a month's grid for one committee, each day with the
+    activities starting on it in local time, earliest first. One query, however many."""
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    first_shown, last_shown = weeks[0][0], weeks[-1][-1]
+    by_day = defaultdict(list)
+    activities = (
+        Activity.objects.for_user(user)
+        .filter(
+            committee=committee,
+            starts_at__gte=local_midnight(first_shown),
+            starts_at__lt=local_midnight(last_shown + timedelta(days=1)),
+        )
+        .select_related("venue")
+        .order_by("starts_at", "pk")
+    )
+    for activity in activities:
+        by_day[timezone.localtime(activity.starts_at).date()].append(activity)
+    return [
+        [Day(day, day.month == month, by_day.get(day, [])) for day in week] for week in weeks
+    ]
+
+
+def days_with_activities(weeks: list[list[Day]]) -> list[Day]:
+    """The days of the month that have activities: the calendar as a list, for phones."""
+    return [day for week in weeks for day in week if day.in_month and day.activities]
