@@ -193,8 +193,8 @@ def is_late(activity, now=None) -> bool:
 def qr_refusal(activity, now=None) -> str | None:
     """Why a QR check-in to this activity is refused now, or None when it is allowed."""
     now = now or timezone.now()
-    if activity.status not in (ActivityStatus.OPEN, ActivityStatus.HELD):
-        return _("Attendance is recorded only for an open or held activity.")
+    if activity.status == ActivityStatus.CANCELLED:
+        return _("The activity was cancelled: no attendance is recorded.")
     if now < activity.starts_at - QR_OPENS_BEFORE:
         return _("Check-in opens two hours before the activity starts.")
     if now > activity.ends_at + QR_CLOSES_AFTER:
@@ -205,8 +205,9 @@ def qr_refusal(activity, now=None) -> str | None:
 def check_in(*, activity, member, method, user=None, hours=None, reason=""):
     """Record that ``member`` was at ``activity``; returns ``(attendance, created)``.
 
-    A QR check-in works while the activity is open or held, from two hours before the start to
-    six hours after the end; staff tick a roster any time for an open or held activity, and a
+    A QR check-in works for an activity that is not cancelled (one without sign-up, still
+    "planned", happens too), from two hours before the start to six hours after the end;
+    staff tick a roster any time, and a
     tick after the activity's end date is a late check-in that needs a reason. A member already
     checked in gets their first attendance back with ``created`` False: the unique constraint
     decides, so two scans at the same moment still make one row.
@@ -216,8 +217,8 @@ def check_in(*, activity, member, method, user=None, hours=None, reason=""):
         refusal = qr_refusal(activity, now)
         if refusal:
             raise ValidationError(refusal)
-    elif activity.status not in (ActivityStatus.OPEN, ActivityStatus.HELD):
-        raise ValidationError(_("Attendance is recorded only for an open or held activity."))
+    elif activity.status == ActivityStatus.CANCELLED:
+        raise ValidationError(_("The activity was cancelled: no attendance is recorded."))
     if not _same_district(activity, member):
         raise ValidationError(_("Only members of the activity's district can check in."))
     reason = (reason or "").strip()
@@ -323,7 +324,7 @@ def people_panel(user, activity):
             "signup_list_url": reverse("activities:signup-list", args=[activity.pk]),
             "roster_url": reverse("activities:attendance-roster", args=[activity.pk]),
             "qr_url": reverse("activities:qr", args=[activity.pk]),
-            "can_check_in": activity.status in (ActivityStatus.OPEN, ActivityStatus.HELD),
+            "can_check_in": activity.status != ActivityStatus.CANCELLED,
         }
     mine = None
     if scope.member_id is not None:

@@ -273,7 +273,7 @@ def attendance_roster(request, pk):
             "form": form,
             "has_registered": registered.exists(),
             "late": late,
-            "can_check_in": activity.status in (ActivityStatus.OPEN, ActivityStatus.HELD),
+            "can_check_in": activity.status != ActivityStatus.CANCELLED,
             "default_hours": activity.default_hours,
             "counts": attendance.activity_counts(activity),
             "page": paginate(request, records, per_page=ROSTER_PAGE_SIZE),

@@ -77,6 +77,10 @@ class _Seeder:
         self.team_links = []  # (activity, team)
         self.unit_links = []  # (activity, unit)
 
+    def pick(self, pool, k):
+        """Up to ``k`` distinct members of ``pool`` (all of it when it is smaller)."""
+        return self.rng.sample(pool, min(k, len(pool)))
+
     def activity(self, committee, title, line, day, start, hours, *, attendees=(), **extra):
         activity = Activity(
             committee=committee, title=title, line=line, starts_at=_at(day, start),
@@ -105,7 +109,7 @@ class _Seeder:
             pool = self.members.get(committee.pk, [])
             for kind, suffix in TEAMS:
                 size = self.rng.randint(8, 15)
-                chosen = self.rng.sample(pool, min(size, len(pool)))
+                chosen = self.pick(pool, size)
                 team = ServiceTeam.objects.create(
                     committee=committee, name=f"{short}{suffix}", kind=kind,
                     leader_id=chosen[0] if chosen else None,
@@ -130,7 +134,7 @@ class _Seeder:
         arts_team, arts_members = teams[(xueyuan.pk, TeamKind.ARTS)]
         gala = self.activity(
             xueyuan, "庆祝国庆文艺汇演", Line.PUBLIC_WELFARE, gala_day, 19, 2.5,
-            attendees=set(arts_members) | set(self.rng.sample(pool, 150)),
+            attendees=set(arts_members) | set(self.pick(pool, 150)),
             category="文化", place="新象城广场", project=project, status=ActivityStatus.HELD,
             description="驻区单位出场地、出经费、出节目、出人员，社区党委统筹，居民共度国庆。",
             outcome="汇演 12 个节目，观众 1,200 余人；新象城商业广场提供场地与舞台，"
@@ -173,7 +177,7 @@ class _Seeder:
         health_team, health_members = teams[(yuqinyuan.pk, TeamKind.HEALTH)]
         opening = self.activity(
             yuqinyuan, "老年人日间照料中心揭牌暨义诊", Line.SERVICE, opened, 9, 3,
-            attendees=set(health_members) | set(self.rng.sample(self.members[yuqinyuan.pk], 60)),
+            attendees=set(health_members) | set(self.pick(self.members[yuqinyuan.pk], 60)),
             category="养老", project=centre, status=ActivityStatus.HELD,
             venue=Venue.objects.filter(committee=yuqinyuan).first(),
             description="照料中心启用，驻区医院开展义诊。",
@@ -188,7 +192,7 @@ class _Seeder:
         env_team, env_members = teams[(guangchang.pk, TeamKind.ENVIRONMENT)]
         volunteers = set(env_members) | set(self.members[guangchang.pk])
         others = [m for cid, ids in self.members.items() if cid != guangchang.pk for m in ids]
-        volunteers |= set(self.rng.sample(others, 930 - len(volunteers)))
+        volunteers |= set(self.pick(others, max(0, 930 - len(volunteers))))
         cleanup_day = today - timedelta(days=40)
         cleanup = self.activity(
             guangchang, "党员志愿者清洁家园行动", Line.PUBLIC_WELFARE, cleanup_day, 8, 3,
@@ -212,7 +216,7 @@ class _Seeder:
                     day=8 + 7 * n)
                 self.activity(
                     lucun, f"党员学习会：{room.name}", Line.PARTY_BUILDING, day, 15, 2,
-                    attendees=self.rng.sample(self.members[lucun.pk], 25), category="学习",
+                    attendees=self.pick(self.members[lucun.pk], 25), category="学习",
                     venue=room, project=projects[n] if n < len(projects) else None,
                     status=ActivityStatus.HELD, outcome="集中学习，交流心得。",
                 )
@@ -233,7 +237,7 @@ class _Seeder:
                     title, line, category, team_kind = ORDINARY[
                         (months_ago * 2 + n + committee.pk) % len(ORDINARY)]
                     day = month_start + timedelta(days=self.rng.randint(2, 26))
-                    attendees = set(self.rng.sample(pool, min(len(pool), self.rng.randint(15, 40))))
+                    attendees = set(self.pick(pool, self.rng.randint(15, 40)))
                     team = None
                     if team_kind:
                         team, team_members = teams[(committee.pk, team_kind)]
@@ -256,7 +260,7 @@ class _Seeder:
                 venue=(venues.get(committee.pk) or [None])[0], status=ActivityStatus.OPEN,
                 description="欢迎党员报名参加，名额有限。",
             )
-            upcoming.append((open_one, self.rng.sample(pool, min(len(pool), 12))))
+            upcoming.append((open_one, self.pick(pool, 12)))
             self.activity(
                 committee, "月度共建活动（筹备中）", Line.PARTY_BUILDING,
                 day + timedelta(days=14), 15, 2, category="学习", status=ActivityStatus.PLANNED,

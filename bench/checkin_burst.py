@@ -6,8 +6,9 @@ gunicorn on the same database, then has every member open the QR check-in link a
 in"). Prints throughput, p50/p90/p99 latency, the status codes, and whether every member was
 recorded exactly once. Timings on a shared 2-core machine are noisy: compare runs side by side.
 
-    DATABASE_URL=postgres://root@127.0.0.1:5432/ddw_bench_checkin .venv/bin/python bench/checkin_burst.py
-    .venv/bin/python bench/checkin_burst.py            # a throwaway SQLite file (expect locking)
+    DATABASE_URL=postgres://root@127.0.0.1:5432/ddw_bench_checkin \
+        .venv/bin/python bench/checkin_burst.py
+    .venv/bin/python bench/checkin_burst.py     # a throwaway SQLite file (expect locking)
 
 The database named by DATABASE_URL is wiped and rebuilt: never point it at real data.
 """
@@ -35,8 +36,12 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth import (  # noqa: E402
+    BACKEND_SESSION_KEY,
+    HASH_SESSION_KEY,
+    SESSION_KEY,
+    get_user_model,
+)
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -62,8 +67,9 @@ def build():
         starts_at=now - timedelta(minutes=10), ends_at=now + timedelta(hours=2),
     )
     User = get_user_model()
+    unusable = "!"  # no password: the sessions are made directly below
     users = User.objects.bulk_create(
-        [User(username=f"v{i}", password="!") for i in range(MEMBERS)], batch_size=1000
+        [User(username=f"v{i}", password=unusable) for i in range(MEMBERS)], batch_size=1000
     )
     Member.objects.bulk_create(
         [Member(committee=committee, name=f"志愿者{i}", user=u) for i, u in enumerate(users)],
@@ -99,7 +105,7 @@ def main():
     activity, sessions = build()
     path = f"/activities/checkin/{qr_token(activity)}/"
     workers = 2 * (os.cpu_count() or 2) + 1
-    server = subprocess.Popen(
+    server = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
         [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{PORT}",
          "-w", str(workers), "--threads", "4", "--log-level", "warning"],
         cwd=ROOT, env=os.environ.copy(),

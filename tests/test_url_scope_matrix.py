@@ -4,14 +4,20 @@ A new URL pattern without an entry in EXPECTED fails ``test_every_url_has_an_exp
 so no page can be added without saying who may open it.
 """
 
+import io
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from PIL import Image
 
+from activities import attendance, photos
+from activities.models import Attendance, Funding, ServiceTeam
 from members.checkins import poster_token
 from members.models import CheckIn, Commitment, RosterImport
 from tests.conftest import PERSONAS, persona_client
+from tests.factories import ActivityFactory
 from units.models import Agreement, Need, Project, Resource
 
 LOGIN = 302  # anonymous: redirected to sign-in
@@ -75,6 +81,32 @@ def a_project(w):
 
 def a_checkin(w):
     return CheckIn.objects.get_or_create(member=w.a_member, committee=w.a)[0]
+
+
+def an_activity(w):
+    return ActivityFactory(committee=w.a, title="清洁家园")
+
+
+def a_photo(w):
+    image = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(image, "PNG")
+    return photos.store_photo(activity=an_activity(w), user=None,
+                              upload=SimpleUploadedFile("p.png", image.getvalue()))
+
+
+def a_funding_line(w):
+    return Funding.objects.create(activity=an_activity(w), committee=w.a, source="community",
+                                  amount=100, state="pledged", date=date(2026, 1, 1))
+
+
+def a_team(w):
+    return ServiceTeam.objects.get_or_create(committee=w.a, name="便民健康服务队",
+                                             defaults={"kind": "health"})[0]
+
+
+def an_attendance(w):
+    return Attendance.objects.create(activity=an_activity(w), member=w.a_member,
+                                     method="roster", hours=2)
 
 
 EXPECTED = {
@@ -160,6 +192,40 @@ EXPECTED = {
     "units:project-list": (lambda w: {"pk": w.a.pk}, READ_A),
     "units:project-detail": (lambda w: {"pk": a_project(w).pk}, READ_A),
     "units:project-update": (lambda w: {"pk": a_project(w).pk}, WRITE_A),
+    # activities: read with the committee, written by its side; everyone has a list of their own
+    "activities:activity-list": (lambda w: {}, expect(LOGIN, 200, 200, 200, 200, 200)),
+    "activities:my-activities": (lambda w: {}, MEMBER_ONLY),
+    "activities:activity-create": (lambda w: {"pk": w.a.pk}, WRITE_A),
+    "activities:activity-calendar": (lambda w: {"pk": w.a.pk}, READ_A),
+    "activities:activity-detail": (lambda w: {"pk": an_activity(w).pk}, READ_A),
+    "activities:activity-update": (lambda w: {"pk": an_activity(w).pk}, WRITE_A),
+    "activities:activity-cancel": (lambda w: {"pk": an_activity(w).pk}, WRITE_A),
+    "activities:activity-outcome": (lambda w: {"pk": an_activity(w).pk}, WRITE_A),
+    "activities:photo-file": (lambda w: {"pk": (p := a_photo(w)).activity_id, "photo_pk": p.pk},
+                              READ_A),
+    "activities:photo-delete": (
+        lambda w: {"pk": (p := a_photo(w)).activity_id, "photo_pk": p.pk}, WRITE_A),
+    "activities:signup": (lambda w: {"pk": an_activity(w).pk}, POST_ONLY),
+    "activities:signup-cancel": (lambda w: {"pk": an_activity(w).pk}, POST_ONLY),
+    "activities:signup-list": (lambda w: {"pk": an_activity(w).pk}, WRITE_A),
+    "activities:qr": (lambda w: {"pk": an_activity(w).pk}, WRITE_A),
+    # the token names the activity: any member of the district may check in; staff accounts
+    # without a member record are told they cannot
+    "activities:qr-checkin": (lambda w: {"token": attendance.qr_token(an_activity(w))},
+                              expect(LOGIN, 403, 403, 403, 403, 200)),
+    "activities:attendance-roster": (lambda w: {"pk": an_activity(w).pk}, WRITE_A),
+    "activities:attendance-update": (lambda w: {"pk": an_attendance(w).pk},
+                                     expect(LOGIN, 200, 200, 404, 404, 403)),
+    # money stays with the committee's side
+    "activities:activity-funding-create": (lambda w: {"pk": an_activity(w).pk}, WRITE_A),
+    "activities:project-funding-create": (lambda w: {"pk": a_project(w).pk}, WRITE_A),
+    "activities:funding-update": (lambda w: {"pk": a_funding_line(w).pk}, COMMITTEE_SIDE),
+    "activities:funding-delete": (lambda w: {"pk": a_funding_line(w).pk}, COMMITTEE_SIDE),
+    "activities:committee-funding": (lambda w: {"pk": w.a.pk}, COMMITTEE_SIDE),
+    "activities:team-list": (lambda w: {}, expect(LOGIN, 200, 200, 200, 200, 200)),
+    "activities:team-create": (lambda w: {"pk": w.a.pk}, WRITE_A),
+    "activities:team-detail": (lambda w: {"pk": a_team(w).pk}, READ_A),
+    "activities:team-update": (lambda w: {"pk": a_team(w).pk}, WRITE_A),
     "members:signup-approve": (lambda w: {"pk": 1}, POST_ONLY),
     "members:signup-return": (lambda w: {"pk": 1}, POST_ONLY),
 }

@@ -115,3 +115,31 @@ def test_the_reports_co_building_stories_are_there(seeded_small):
     rooms = Project.objects.filter(committee__name="潞村社区", title__contains="党员活动室")
     assert rooms.count() == 3 and {p.status for p in rooms} == {"done"}
     assert {p.need.status for p in rooms} == {"met"}
+
+
+def test_it_reproduces_the_reports_activities(seeded):
+    """The report's activities, with figures computed from their records."""
+    from activities.models import Activity, Attendance, Funding, ServiceTeam
+
+    gala = Activity.objects.get(committee__name="学苑社区", title="庆祝国庆文艺汇演")
+    assert gala.place == "新象城广场"
+    pooled = Funding.objects.filter(activity=gala, source="unit")
+    assert pooled.values("unit").distinct().count() == 4
+    assert pooled.aggregate(total=Sum("amount"))["total"] >= 80_000
+
+    centre = Project.objects.get(committee__name="御沁园社区", title="老年人日间照料中心")
+    lines = Funding.objects.filter(project=centre)
+    assert {"community", "volunteer", "government", "unit"} <= set(
+        lines.values_list("source", flat=True))
+    assert lines.aggregate(total=Sum("amount"))["total"] >= 100_000
+
+    cleanup = Activity.objects.get(committee__name="广场社区", title="党员志愿者清洁家园行动")
+    assert Attendance.objects.filter(activity=cleanup).count() >= 900
+
+    lucun_rooms = Activity.objects.filter(committee__name="潞村社区", venue__isnull=False,
+                                          title__startswith="党员学习会")
+    assert lucun_rooms.values("venue").distinct().count() == 3
+
+    assert ServiceTeam.objects.count() > 100
+    assert Activity.objects.filter(status="held").count() >= 18 * 24  # a year, every committee
+    assert Activity.objects.filter(status="open", signed_up__gt=0).exists()
