@@ -176,6 +176,7 @@ def qr_page(request, pk):
             reverse("activities:qr-checkin", args=[attendance.qr_token(activity)])
         )
         context["qr_svg"] = qr_svg(url, scale=8)
+        context["checkin_url"] = url
     response = render(request, "activities/qr.html", context)
     response["Cache-Control"] = "no-store"
     return response

@@ -48,6 +48,7 @@ from django.utils import timezone  # noqa: E402
 
 from activities.attendance import qr_token  # noqa: E402
 from activities.models import Activity, Attendance  # noqa: E402
+from branches.models import Branch  # noqa: E402
 from committees.models import Committee, District  # noqa: E402
 from members.models import Member  # noqa: E402
 
@@ -61,6 +62,7 @@ def build():
     call_command("flush", interactive=False, verbosity=0)
     district = District.objects.create(name="bench")
     committee = Committee.objects.create(district=district, name="广场社区")
+    branch = Branch.objects.create(committee=committee, kind="residents", name="居民党支部")
     now = timezone.now()
     activity = Activity.objects.create(
         committee=committee, title="清洁家园", line="public_welfare", status="open",
@@ -72,14 +74,15 @@ def build():
         [User(username=f"v{i}", password=unusable) for i in range(MEMBERS)], batch_size=1000
     )
     Member.objects.bulk_create(
-        [Member(committee=committee, name=f"志愿者{i}", user=u) for i, u in enumerate(users)],
+        [Member(committee=committee, branch=branch, name=f"志愿者{i}", user=u)
+         for i, u in enumerate(users)],
         batch_size=1000,
     )
     sessions = []
     for user in User.objects.filter(username__startswith="v"):
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         sessions.append(store.session_key)
