@@ -8,12 +8,13 @@ from typing import NamedTuple
 
 import django_filters
 from django import forms
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from committees.models import Committee
 
-from .models import Activity, ActivityStatus, Line
+from .models import Activity, ActivityStatus, Attendance, Funding, Line, ServiceTeam
 
 PAGE_SIZE = 20
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -170,3 +171,48 @@ def calendar_month(committee, year: int, month: int, user) -> list[list[Day]]:
 def days_with_activities(weeks: list[list[Day]]) -> list[Day]:
     """The days of the month that have activities: the calendar as a list, for phones."""
     return [day for week in weeks for day in week if day.in_month and day.activities]
+
+
+# --- the district's figures -----------------------------------------------------------------
+
+class DistrictActivityTotals(NamedTuple):
+    year: int
+    held: int  # activities held this year
+    upcoming: int  # planned or open, not yet started
+    attendances: int  # person-times this year
+    volunteers: int  # distinct members who attended this year
+    hours: object  # Decimal: volunteer hours this year
+    teams: int
+    funding_received: object  # Decimal: received this year, every source
+
+
+def district_activity_totals(district, year: int | None = None) -> DistrictActivityTotals:
+    """Co-building figures of a district for its dashboard, counted from the records (four
+    queries, whatever the district's size)."""
+    year = year or timezone.localdate().year
+    start = local_midnight(date(year, 1, 1))
+    end = local_midnight(date(year + 1, 1, 1))
+    activities = Activity.objects.filter(committee__district=district).aggregate(
+        held=Count("pk", filter=Q(status=ActivityStatus.HELD, starts_at__gte=start,
+                                  starts_at__lt=end)),
+        upcoming=Count("pk", filter=Q(status__in=[ActivityStatus.PLANNED, ActivityStatus.OPEN],
+                                      starts_at__gte=timezone.now())),
+    )
+    attended = Attendance.objects.filter(
+        activity__committee__district=district,
+        activity__starts_at__gte=start, activity__starts_at__lt=end,
+    ).aggregate(n=Count("pk"), people=Count("member", distinct=True), hours=Sum("hours"))
+    received = Funding.objects.filter(
+        committee__district=district, state="received",
+        date__gte=date(year, 1, 1), date__lt=date(year + 1, 1, 1),
+    ).aggregate(total=Sum("amount"))["total"]
+    return DistrictActivityTotals(
+        year=year,
+        held=activities["held"],
+        upcoming=activities["upcoming"],
+        attendances=attended["n"],
+        volunteers=attended["people"],
+        hours=attended["hours"] or 0,
+        teams=ServiceTeam.objects.filter(committee__district=district).count(),
+        funding_received=received or 0,
+    )

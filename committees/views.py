@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from activities.funding import committee_funding_summary
 from activities.models import Activity, ActivityStatus, ServiceTeam
+from activities.selectors import district_activity_totals
 from core.pages import delete_page, form_page, paginate
 from core.scope import can_write, get_for_user
 from units.agreements import expiring_agreements
@@ -31,6 +32,7 @@ def district_detail(request, pk):
             "district": district,
             "page": paginate(request, committees, per_page=25),
             "totals": selectors.district_totals(district),
+            "cobuilding": district_activity_totals(district),
             "large_venue_area": selectors.LARGE_VENUE_AREA,
             "can_edit": can_write(request.user, district),
         },

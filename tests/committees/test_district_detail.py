@@ -14,7 +14,8 @@ from tests.factories import CommitteeFactory, DistrictFactory, VenueFactory, gra
 # The session (unless Redis caches it), user, the officer's scope (2), the district, the
 # paginator's count, the page of committees with their counts, six totals and
 # can_write(district): the same at any size.
-DISTRICT_PAGE_QUERIES = 13 + session_queries()
+# + 4: the year's co-building figures (activities, attendance, funding, teams)
+DISTRICT_PAGE_QUERIES = 17 + session_queries()
 
 
 def url(district):
