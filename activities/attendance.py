@@ -324,7 +324,9 @@ def people_panel(user, activity):
             "signup_list_url": reverse("activities:signup-list", args=[activity.pk]),
             "roster_url": reverse("activities:attendance-roster", args=[activity.pk]),
             "qr_url": reverse("activities:qr", args=[activity.pk]),
-            "can_check_in": activity.status != ActivityStatus.CANCELLED,
+            # The QR screen: from planning (to set up the projector) until scanning closes.
+            "can_check_in": activity.status != ActivityStatus.CANCELLED
+            and timezone.now() <= activity.ends_at + QR_CLOSES_AFTER,
         }
     mine = None
     if scope.member_id is not None:

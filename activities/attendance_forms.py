@@ -7,6 +7,8 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import IdsMultipleChoiceField
+
 from .models import AttendanceMethod
 
 
@@ -19,7 +21,7 @@ def _hours_field(**kwargs):
     )
 
 
-class MemberChoiceField(forms.ModelMultipleChoiceField):
+class MemberChoiceField(IdsMultipleChoiceField):
     """Members by name only: no ID number or mobile on these pages."""
 
     def label_from_instance(self, obj):

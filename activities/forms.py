@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch
 from committees.models import Venue
+from core.forms import IdsMultipleChoiceField
+from members.records import FIRST_YEAR, LAST_YEAR
 from units.models import Project, Unit
 
 from . import photos
@@ -36,6 +38,11 @@ class ActivityForm(forms.ModelForm):
             "title", "line", "category", "project", "venue", "place", "starts_at", "ends_at",
             "capacity", "status", "branches", "units", "teams", "description",
         ]
+        field_classes = {
+            "branches": IdsMultipleChoiceField,
+            "units": IdsMultipleChoiceField,
+            "teams": IdsMultipleChoiceField,
+        }
         widgets = {
             "starts_at": DateTimeInput(),
             "ends_at": DateTimeInput(),
@@ -73,6 +80,21 @@ class ActivityForm(forms.ModelForm):
         if capacity is not None and capacity < signed_up:
             raise forms.ValidationError(capacity_error(signed_up))
         return capacity
+
+    def _in_range(self, name):
+        value = self.cleaned_data.get(name)
+        if value and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise forms.ValidationError(
+                _("Enter a date between %(first)s and %(last)s.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            )
+        return value
+
+    def clean_starts_at(self):
+        return self._in_range("starts_at")
+
+    def clean_ends_at(self):
+        return self._in_range("ends_at")
 
     def clean(self):
         cleaned = super().clean()

@@ -23,8 +23,10 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.scope import can_write
+from members.records import FIRST_YEAR
 from units.models import Unit
 
 from .models import Activity, ActivityStatus, Funding, FundingSource, FundingState
@@ -34,6 +36,12 @@ ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 # A pledge may be dated ahead (when the money is promised for), but not beyond a year.
 MAX_AHEAD = timedelta(days=365)
+# The history's words for auditlog's actions (auditlog's own labels are not in our catalog).
+ACTION_LABELS = {
+    LogEntry.Action.CREATE: gettext_lazy("Recorded"),
+    LogEntry.Action.UPDATE: gettext_lazy("Changed"),
+    LogEntry.Action.DELETE: gettext_lazy("Deleted"),
+}
 
 
 # --- writes --------------------------------------------------------------------------------
@@ -59,6 +67,8 @@ def _errors(line: Funding, committee) -> dict:
         errors["amount"] = _("Give the amount in yuan with at most two decimals.")
     if line.date and line.date > timezone.localdate() + MAX_AHEAD:
         errors["date"] = _("The date cannot be more than a year ahead.")
+    elif line.date and line.date.year < FIRST_YEAR:
+        errors["date"] = _("Enter a date from %(year)s on.") % {"year": FIRST_YEAR}
     return errors
 
 
@@ -86,7 +96,18 @@ def funding_save(*, line: Funding, user, activity=None, project=None) -> Funding
             if status == ActivityStatus.CANCELLED:
                 raise ValidationError(_("The activity is cancelled: it takes no new funding."))
     else:
-        Funding.objects.select_for_update().filter(pk=line.pk).values_list("pk").get()
+        stored = (
+            Funding.objects.select_for_update().filter(pk=line.pk)
+            .values_list("state", flat=True).first()
+        )
+        if stored is None:
+            raise ValidationError(_("This funding line was deleted meanwhile."))
+        if stored == FundingState.RECEIVED and line.state != FundingState.RECEIVED:
+            # Otherwise "received lines cannot be deleted" would be two clicks away.
+            raise ValidationError({"state": _(
+                "Money received stays received: correct the amount, date or note instead "
+                "(every change is kept in the line's history)."
+            )})
     line.donor = (line.donor or "").strip()
     line.note = (line.note or "").strip()
     errors = _errors(line, line.committee)
@@ -251,7 +272,7 @@ def funding_history(line: Funding) -> list[HistoryEntry]:
         history.append(HistoryEntry(
             when=entry.timestamp,
             who=(actor.get_full_name() or actor.get_username()) if actor else _("unknown"),
-            action=str(entry.get_action_display()),
+            action=str(ACTION_LABELS.get(entry.action, entry.get_action_display())),
             changes=changes,
         ))
     return history

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members.records import FIRST_YEAR, LAST_YEAR
+
 from . import attendance, photos
 from .forms import capacity_error
 from .models import Activity, ActivityPhoto, ActivityStatus
@@ -61,6 +63,13 @@ def activity_save(
     teams = list(teams) if teams is not None else None
 
     errors = _relation_errors(activity, committee, branches, units, teams)
+    for name in ("starts_at", "ends_at"):
+        value = getattr(activity, name)
+        if value and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            errors[name] = _("Enter a date between %(first)s and %(last)s.") % {
+                "first": FIRST_YEAR, "last": LAST_YEAR}
+    if errors:
+        raise ValidationError(errors)  # nothing below can compare out-of-range times
     if activity.starts_at and activity.ends_at and activity.ends_at <= activity.starts_at:
         errors["ends_at"] = _("The end must come after the start.")
     creating = activity.pk is None

@@ -4,6 +4,8 @@ again."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import IdsMultipleChoiceField
+
 from . import teams
 from .models import ServiceTeam
 
@@ -12,7 +14,7 @@ class TeamForm(forms.ModelForm):
     """Name, kind, leader and members, chosen among the committee's members (by name; a plain
     multiple select is enough for a committee's few hundred)."""
 
-    members = forms.ModelMultipleChoiceField(
+    members = IdsMultipleChoiceField(
         label=_("members"), queryset=None, required=False,
         widget=forms.SelectMultiple(attrs={"size": 10}),
         help_text=_("Hold Ctrl (or ⌘) to choose several. The leader is added as a member."),

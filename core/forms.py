@@ -20,3 +20,25 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
                 form.add_error(target, e)
     else:
         form.add_error(None, error)
+
+
+BIGINT = 2**63
+
+
+class IdsMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of rows that refuses ids no database column can hold (SQLite raises
+    OverflowError on them, a server error, where the user should read "not one of the
+    choices")."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                number = int(str(pk))
+            except ValueError:
+                continue  # the parent class reports it
+            if not -BIGINT <= number < BIGINT:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)

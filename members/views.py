@@ -14,6 +14,7 @@ from core.scope import (
     can_write,
     get_for_user,
     is_member_or_writer,
+    scope_of,
 )
 
 from . import selectors, services
@@ -73,8 +74,13 @@ def _detail(request, member, *, full_id_number=None):
     can_edit = can_write(request.user, member)
     # Activities and hours: those the viewer may read (the committee's side of each activity,
     # the district, the member themselves), the last few listed, all counted.
-    activities = attendance.member_activity_summary(
-        member, user=request.user, limit=RECENT_ATTENDANCES
+    # A branch secretary counts no one's attendance: no card, rather than a misleading zero.
+    scope = scope_of(request.user)
+    activities = (
+        attendance.member_activity_summary(member, user=request.user, limit=RECENT_ATTENDANCES)
+        if scope.superuser or scope.district_ids or scope.committee_ids
+        or scope.member_id == member.pk
+        else None
     )
     return render(
         request,

@@ -255,6 +255,10 @@ class TestActivityCreate:
         {"capacity": "0"},
         {"status": "held"},
         {"line": "nonsense"},
+        # a year no one means (SQLite and PostgreSQL both overflowed comparing it once)
+        {"starts_at": "0001-01-01T00:00", "ends_at": "0001-01-01T05:00"},
+        # an id no database column holds (SQLite raised OverflowError once)
+        {"units": ["99999999999999999999"]},
     ])
     def test_bad_input_is_refused_and_nothing_written(self, login, world, changes):
         response = login(world.secretary_a).post(

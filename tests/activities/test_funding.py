@@ -173,6 +173,35 @@ class TestSave:
             funding.funding_delete(line=line, user=world.secretary_a)
         assert Funding.objects.filter(pk=line.pk).exists()
 
+    def test_a_received_line_cannot_go_back_to_pledged_and_then_be_deleted(
+        self, login, world, activity
+    ):
+        line = FundingFactory(activity=activity, state="received", amount=Decimal("5000"))
+        client = login(world.secretary_a)
+        response = client.post(reverse("activities:funding-update", args=[line.pk]),
+                               form_data(state="pledged", amount="5000"))
+        assert response.status_code == 400
+        assert "Money received stays received" in text(response)
+        line.refresh_from_db()
+        assert line.state == "received"
+        client.post(reverse("activities:funding-delete", args=[line.pk]))
+        assert Funding.objects.filter(pk=line.pk).exists()
+
+    def test_a_line_deleted_meanwhile_is_reported_not_a_server_error(self, world, activity):
+        line = FundingFactory(activity=activity, state="pledged")
+        Funding.objects.filter(pk=line.pk).delete()
+        line.amount = Decimal("10")
+        with pytest.raises(ValidationError, match="deleted meanwhile"):
+            funding.funding_save(line=line, user=world.secretary_a)
+
+    def test_a_date_before_2000_is_refused(self, login, world, activity):
+        response = login(world.secretary_a).post(
+            reverse("activities:activity-funding-create", args=[activity.pk]),
+            form_data(date="0001-01-01"),
+        )
+        assert response.status_code == 400
+        assert not Funding.objects.exists()
+
     def test_a_pledged_line_can_be_deleted(self, world, activity):
         line = FundingFactory(activity=activity, state="pledged")
         funding.funding_delete(line=line, user=world.secretary_a)
@@ -369,6 +398,7 @@ class TestUpdate:
 
         page = text(client.get(url))
         assert "History" in page and "secretary_a" in page
+        assert "Changed" in page and "Update" not in page  # our words, translated
         assert "amount (yuan): 1000.00 → 1200.00" in page
         assert "This money has been received" in page
 

@@ -133,6 +133,15 @@ def test_a_committee_secretary_sees_the_hours_at_their_committees_activities(
     assert "邻里节" not in page  # committee B's activity: kept by B
 
 
+def test_a_branch_secretary_who_counts_no_attendance_sees_no_misleading_zero(
+    client, world, history
+):
+    client.force_login(world.branch_secretary)
+    response = client.get(world.a_member.get_absolute_url())
+    assert response.status_code == 200
+    assert 'data-testid="member-activities"' not in response.content.decode()
+
+
 def test_my_page_shows_my_activities_and_hours(client, world, history):
     client.force_login(world.member_user)
     page = client.get(reverse("members:me")).content.decode()
