@@ -59,6 +59,7 @@ CSRF = "benchcsrfsecretbenchcsrfsecret12"  # 32 characters: an unmasked CSRF sec
 
 
 def build():
+    call_command("migrate", verbosity=0)
     call_command("flush", interactive=False, verbosity=0)
     district = District.objects.create(name="bench")
     committee = Committee.objects.create(district=district, name="广场社区")
