@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees.models import Committee
-from core.qr import read_rotating_token, rotating_token
+from core.qr import QR_MAX_AGE, read_rotating_token, rotating_token
 from core.scope import can_write, scope_of
 from members.models import Member
 
@@ -34,11 +34,8 @@ from .models import (
 )
 
 ACTIVITY_QR_SALT = "activities.attendance"
-# A code works for five minutes, so a member who has to sign in first still makes it; the
-# page shows a new one every QR_REFRESH seconds, and a photo of it passed round soon stops
-# working.
-QR_MAX_AGE = 300
-QR_REFRESH = 30
+# How long a code works (QR_MAX_AGE) and how often the screen shows a new one: core.qr, shared
+# with meetings.
 # Scanning works from two hours before the start until six hours after the end.
 QR_OPENS_BEFORE = timedelta(hours=2)
 QR_CLOSES_AFTER = timedelta(hours=6)

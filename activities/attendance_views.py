@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,7 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import add_service_errors
 from core.pages import decision, paginate
-from core.qr import qr_svg
+from core.qr import qr_page as qr_page_response
+from core.qr import qr_screen_context
 from core.scope import get_for_user, scope_of
 from members.models import Member
 
@@ -163,29 +165,42 @@ def signup_list(request, pk):
 def qr_page(request, pk):
     """The code staff show on a screen: a new one every QR_REFRESH seconds (meta refresh)."""
     activity = _activity(request.user, pk, write=True)
-    refusal = attendance.qr_refusal(activity)
     context = {
+        **qr_screen_context(
+            request, salt=attendance.ACTIVITY_QR_SALT, obj=activity,
+            checkin_url_name="activities:qr-checkin", refusal=attendance.qr_refusal(activity),
+        ),
         "activity": activity,
         "committee": activity.committee,
-        "checked_in": Attendance.objects.filter(activity=activity).count(),
-        "refusal": refusal,
-        "refresh": attendance.QR_REFRESH,
+        "title": activity.title,
+        "starts_at": activity.starts_at,
+        "ends_at": activity.ends_at,
+        "subtitle": activity.committee.name,
+        "count": Attendance.objects.filter(activity=activity).count(),
+        "back_url": activity.get_absolute_url(),
+        "back_label": _("Back to the activity"),
     }
-    if refusal is None:
-        url = request.build_absolute_uri(
-            reverse("activities:qr-checkin", args=[attendance.qr_token(activity)])
-        )
-        context["qr_svg"] = qr_svg(url, scale=8)
-        context["checkin_url"] = url
-    response = render(request, "activities/qr.html", context)
-    response["Cache-Control"] = "no-store"
-    return response
+    return qr_page_response(request, "activities/qr.html", context)
 
 
 def _qr_checkin_page(request, context, status=200):
-    response = render(request, "activities/qr_checkin.html", context, status=status)
-    response["Cache-Control"] = "no-store"
-    return response
+    record = context.get("record")
+    if record is not None:
+        values = {
+            "h": record.hours,
+            "t": date_format(timezone.localtime(record.checked_in_at), "H:i"),
+        }
+        context["done_message"] = _("Checked in: %(h)s volunteer hours.") % values
+        context["already_message"] = _(
+            "Already checked in (at %(t)s, %(h)s volunteer hours)."
+        ) % values
+        context["next_url"] = reverse("activities:my-activities")
+        context["next_label"] = _("My activities")
+    activity = context.get("activity")
+    if activity is not None:
+        context.update(title=activity.title, starts_at=activity.starts_at,
+                       ends_at=activity.ends_at)
+    return qr_page_response(request, "activities/qr_checkin.html", context, status=status)
 
 
 @login_required

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import attendance_views, funding_views, team_views, views
+from . import (
+    attendance_views,
+    compliance_views,
+    funding_views,
+    matter_views,
+    meeting_views,
+    team_views,
+    views,
+)
 
 app_name = "activities"
 
@@ -43,4 +51,44 @@ urlpatterns = [
     path("committees/<int:pk>/teams/new/", team_views.team_create, name="team-create"),
     path("teams/<int:pk>/", team_views.team_detail, name="team-detail"),
     path("teams/<int:pk>/edit/", team_views.team_update, name="team-update"),
+    # meetings (meeting_views.py)
+    path("committees/<int:pk>/meetings/", meeting_views.meeting_list, name="meeting-list"),
+    path("committees/<int:pk>/meetings/new/", meeting_views.meeting_create,
+         name="meeting-create"),
+    path("branches/<int:pk>/meetings/new/", meeting_views.branch_meeting_create,
+         name="branch-meeting-create"),
+    path("meetings/<int:pk>/", meeting_views.meeting_detail, name="meeting-detail"),
+    path("meetings/<int:pk>/edit/", meeting_views.meeting_update, name="meeting-update"),
+    path("meetings/<int:pk>/attendance/", meeting_views.meeting_attendance,
+         name="meeting-attendance"),
+    path("meetings/<int:pk>/agenda/new/", meeting_views.agenda_create, name="agenda-create"),
+    path("agenda/<int:pk>/edit/", meeting_views.agenda_update, name="agenda-update"),
+    path("meetings/<int:pk>/minutes/", meeting_views.meeting_minutes, name="meeting-minutes"),
+    path("meetings/<int:pk>/sign-off/", meeting_views.meeting_sign_off,
+         name="meeting-sign-off"),
+    path("meetings/<int:pk>/addendum/", meeting_views.meeting_addendum,
+         name="meeting-addendum"),
+    path("meetings/<int:pk>/print/", meeting_views.meeting_print, name="meeting-print"),
+    path("meetings/<int:pk>/qr/", meeting_views.meeting_qr, name="meeting-qr"),
+    path("meetings/checkin/<str:token>/", meeting_views.meeting_qr_checkin,
+         name="meeting-qr-checkin"),
+    path("meetings/<int:pk>/attachments/", meeting_views.attachment_upload,
+         name="attachment-upload"),
+    path("meetings/<int:pk>/attachments/<int:attachment_pk>/", meeting_views.attachment_file,
+         name="attachment-file"),
+    # matters, 一事一议 (matter_views.py)
+    path("committees/<int:pk>/matters/", matter_views.matter_list, name="matter-list"),
+    path("committees/<int:pk>/matters/new/", matter_views.matter_create, name="matter-create"),
+    path("matters/<int:pk>/", matter_views.matter_detail, name="matter-detail"),
+    path("matters/<int:pk>/edit/", matter_views.matter_update, name="matter-update"),
+    path("matters/<int:pk>/status/", matter_views.matter_status, name="matter-status"),
+    path("matters/<int:pk>/follow-up/", matter_views.matter_follow_up,
+         name="matter-follow-up"),
+    # compliance (compliance_views.py)
+    path("committees/<int:pk>/compliance/", compliance_views.committee_compliance,
+         name="committee-compliance"),
+    path("branches/<int:pk>/compliance/", compliance_views.branch_compliance,
+         name="branch-compliance"),
+    path("districts/<int:pk>/compliance/", compliance_views.district_compliance,
+         name="district-compliance"),
 ]

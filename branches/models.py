@@ -40,6 +40,9 @@ class Branch(models.Model):
         verbose_name=_("resident unit"),
     )
     founded = models.DateField(_("founded"), null=True, blank=True)
+    # The current term (换届): reminders go out six months and one month before it ends.
+    term_start = models.DateField(_("term start"), null=True, blank=True)
+    term_end = models.DateField(_("term end"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 

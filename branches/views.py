@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from activities.meetings import branch_meetings
 from committees.models import Committee
 from core.pages import delete_page, form_page
 from core.scope import can_write, get_for_user
@@ -78,6 +79,9 @@ def branch_detail(request, pk):
             "member_count": branch.members.count(),
             "can_edit": can_edit,
             "can_add_group": can_edit and not branch.is_group,
+            # The meetings card: a branch secretary (or the committee's side) plans them.
+            "meetings": branch_meetings(request.user, branch),
+            "can_add_meeting": can_edit,
         },
     )
 

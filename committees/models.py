@@ -36,6 +36,9 @@ class Committee(models.Model):
     street = models.CharField(_("sub-district (街道)"), max_length=50, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     established = models.DateField(_("established"), null=True, blank=True)
+    # The current term (换届): reminders go out six months and one month before it ends.
+    term_start = models.DateField(_("term start"), null=True, blank=True)
+    term_end = models.DateField(_("term end"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 

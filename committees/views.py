@@ -6,8 +6,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from activities import matters
 from activities.funding import committee_funding_summary
-from activities.models import Activity, ActivityStatus, ServiceTeam
+from activities.models import (
+    Activity,
+    ActivityStatus,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    ServiceTeam,
+)
 from activities.selectors import district_activity_totals
 from core.pages import delete_page, form_page, paginate
 from core.scope import can_write, get_for_user
@@ -75,6 +83,9 @@ def committee_detail(request, pk):
             "expiring": list(expiring_agreements(committee)) if can_edit else [],
             "partners": list(committee_partners(committee)),
             "cobuilding": _cobuilding(committee, with_money=can_edit),
+            "meetings_matters": _meetings_and_matters(
+                request.user, committee, committee_side=can_edit
+            ),
         },
     )
 
@@ -111,6 +122,27 @@ def _cobuilding(committee, *, with_money: bool) -> dict:
         "teams": counts["n_teams"],
         "upcoming": upcoming,
         "funding": committee_funding_summary(committee, year) if with_money else None,
+    }
+
+
+def _meetings_and_matters(user, committee, *, committee_side: bool) -> dict:
+    """The meetings and matters card: the last monthly meeting and the next one planned, of
+    those the user may read (two queries); for those who read all the committee's matters,
+    their figures and the next five still to be done (three queries; one more to find out
+    for a reader who is not the committee's side)."""
+    now = timezone.now()
+    monthly = Meeting.objects.for_user(user).filter(
+        committee=committee, branch__isnull=True, kind=MeetingKind.MONTHLY
+    ).only("pk", "kind", "title", "starts_at", "status")
+    reads_matters = matters.reads_committee_matters(
+        user, committee, committee_side=committee_side
+    )
+    return {
+        "last_monthly": monthly.filter(starts_at__lt=now).order_by("-starts_at", "-pk").first(),
+        "next_monthly": monthly.filter(
+            starts_at__gte=now, status=MeetingStatus.PLANNED
+        ).order_by("starts_at", "pk").first(),
+        "matters": matters.committee_matter_stats(committee) if reads_matters else None,
     }
 
 

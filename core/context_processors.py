@@ -1,13 +1,24 @@
+from functools import cache
+
+from .models import Notification
 from .scope import scope_of
 
 
 def navigation(request):
-    """Flags for the navigation bar, from the request's (cached) scope: no queries of its own."""
+    """Flags for the navigation bar, from the request's (cached) scope: no queries of its own.
+
+    ``unread_notifications`` (the bell) is counted when a page shows it: one COUNT query."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     scope = scope_of(user)
+
+    @cache
+    def unread_notifications():
+        return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
     return {
         "nav_is_district_officer": scope.is_district_officer,
         "nav_is_member": scope.member_id is not None,
+        "unread_notifications": unread_notifications,
     }

@@ -84,3 +84,32 @@ class RoleAssignment(models.Model):
     def __str__(self):
         target = self.district or self.committee or self.branch or self.unit
         return f"{self.user} · {self.get_role_display()} · {target}"
+
+
+class Notification(models.Model):
+    """An in-app reminder (the bell): one per user and ``key``, so a reminder job that runs
+    twice, or is retried, leaves one."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    key = models.CharField(max_length=150)
+    text = models.CharField(_("text"), max_length=300)
+    url = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_key"),
+        ]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.text

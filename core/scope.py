@@ -271,6 +271,69 @@ def _activity_person_rule(s: Scope, write: bool) -> Q:
     return q
 
 
+def _branch_committees(s: Scope):
+    """The committees of the branches a branch secretary runs (a subquery)."""
+    return apps.get_model("branches", "Branch").objects.filter(pk__in=s.branch_ids).values(
+        "committee_id"
+    )
+
+
+def _meeting_rule(s: Scope, write: bool) -> Q:
+    # The committee's side keeps all its meetings; a branch secretary keeps those of their
+    # branch and its party groups and reads the committee's own; a member reads the meetings
+    # they were expected at; a unit's liaison the joint meetings their unit took part in.
+    q = (
+        _committee_rule(s, write=True, via="committee__")
+        | Q(branch_id__in=s.branch_ids)
+        | Q(branch__parent_id__in=s.branch_ids)
+    )
+    if write:
+        return q
+    if s.branch_ids:
+        q |= Q(branch__isnull=True, committee_id__in=_branch_committees(s))
+    if s.member_id:
+        MeetingAttendance = apps.get_model("activities", "MeetingAttendance")
+        q |= Q(pk__in=MeetingAttendance.objects.filter(member_id=s.member_id).values(
+            "meeting_id"))
+    if s.unit_ids:
+        Meeting = apps.get_model("activities", "Meeting")
+        q |= Q(pk__in=Meeting.units.through.objects.filter(unit_id__in=s.unit_ids).values(
+            "meeting_id"))
+    return q
+
+
+def _via_meeting(s: Scope, write: bool) -> Q:
+    # Agenda items, attendance, addenda and attachments follow their meeting.
+    Meeting = apps.get_model("activities", "Meeting")
+    return Q(meeting__in=Meeting.objects.filter(_meeting_rule(s, write)).values("pk"))
+
+
+def _matter_rule(s: Scope, write: bool) -> Q:
+    # Matters name residents and their disputes: the committee's side keeps them; branch
+    # secretaries of the committee read them, and so do the member or unit who raised one or
+    # answers for it.
+    q = _committee_rule(s, write=True, via="committee__")
+    if write:
+        return q
+    if s.branch_ids:
+        q |= Q(committee_id__in=_branch_committees(s))
+    if s.member_id:
+        q |= Q(raised_by_member_id=s.member_id) | Q(responsible_member_id=s.member_id)
+    if s.unit_ids:
+        q |= Q(raised_by_unit_id__in=s.unit_ids) | Q(responsible_unit_id__in=s.unit_ids)
+    return q
+
+
+def _via_matter(s: Scope, write: bool) -> Q:
+    Matter = apps.get_model("activities", "Matter")
+    return Q(matter__in=Matter.objects.filter(_matter_rule(s, write)).values("pk"))
+
+
+def _own_rule(s: Scope, write: bool) -> Q:
+    # Notifications: each user's own.
+    return Q(user_id=s.user_id)
+
+
 def _role_assignment_rule(s: Scope, write: bool) -> Q:
     # Assignments are managed in the admin; a user reads only their own.
     return NOTHING if write else Q(user_id=s.user_id)
@@ -300,7 +363,15 @@ RULES = {
     "activities.serviceteam": _committee_children_rule,
     "activities.activitysignup": _activity_person_rule,
     "activities.attendance": _activity_person_rule,
+    "activities.meeting": _meeting_rule,
+    "activities.meetingattendance": _via_meeting,
+    "activities.agendaitem": _via_meeting,
+    "activities.minutesaddendum": _via_meeting,
+    "activities.meetingattachment": _via_meeting,
+    "activities.matter": _matter_rule,
+    "activities.matterfollowup": _via_matter,
     "core.roleassignment": _role_assignment_rule,
+    "core.notification": _own_rule,
 }
 
 

@@ -1,9 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import notification_views, views
 
 app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("notifications/", notification_views.notification_list, name="notification-list"),
+    path("notifications/<int:pk>/", notification_views.notification_open,
+         name="notification-open"),
+    path("notifications/read-all/", notification_views.notification_read_all,
+         name="notification-read-all"),
 ]

@@ -5,8 +5,18 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from activities.models import Activity, ActivityStatus, Funding, Line, ServiceTeam, TeamKind
+from activities.models import (
+    Activity,
+    ActivityStatus,
+    Funding,
+    Line,
+    Matter,
+    Meeting,
+    ServiceTeam,
+    TeamKind,
+)
 from branches.models import Branch, BranchKind
 from committees.models import Committee, District, Seat, SeatRole, Venue
 from core.models import RoleAssignment
@@ -132,6 +142,34 @@ class FundingFactory(factory.django.DjangoModelFactory):
     amount = Decimal("1000.00")
     state = "received"
     date = factory.LazyFunction(date.today)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A committee's monthly meeting, planned for next week at 15:00 (pass ``branch`` and a
+    branch ``kind`` for a branch's meeting)."""
+
+    class Meta:
+        model = Meeting
+
+    committee = factory.SubFactory(CommitteeFactory)
+    kind = "monthly"
+    starts_at = factory.LazyFunction(
+        lambda: (datetime.now().astimezone() + timedelta(days=7)).replace(
+            hour=15, minute=0, second=0, microsecond=0
+        )
+    )
+
+
+class MatterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Matter
+
+    committee = factory.SubFactory(CommitteeFactory)
+    title = factory.Sequence(lambda n: f"楼道堆物纠纷{n}")
+    kind = "dispute"
+    description = "邻里因楼道堆放杂物发生争执"
+    raised_by_name = "居民王女士"
+    raised_on = factory.LazyFunction(timezone.localdate)  # today in Asia/Shanghai
 
 
 def grant(user, role, target):

@@ -12,12 +12,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
-from activities import attendance, photos
-from activities.models import Attendance, Funding, ServiceTeam
+from activities import attendance, meetings, photos
+from activities.models import (
+    AgendaItem,
+    Attendance,
+    Funding,
+    MeetingAttendance,
+    ServiceTeam,
+)
 from members.checkins import poster_token
 from members.models import CheckIn, Commitment, RosterImport
 from tests.conftest import PERSONAS, persona_client
-from tests.factories import ActivityFactory
+from tests.factories import ActivityFactory, MatterFactory, MeetingFactory
 from units.models import Agreement, Need, Project, Resource
 
 LOGIN = 302  # anonymous: redirected to sign-in
@@ -102,6 +108,28 @@ def a_funding_line(w):
 def a_team(w):
     return ServiceTeam.objects.get_or_create(committee=w.a, name="便民健康服务队",
                                              defaults={"kind": "health"})[0]
+
+
+def a_matter(w):
+    return MatterFactory(committee=w.a, title="楼道堆物纠纷")
+
+
+def a_meeting(w):
+    meeting = MeetingFactory(committee=w.a)
+    MeetingAttendance.objects.create(meeting=meeting, member=w.a_member, name=w.a_member.name)
+    return meeting
+
+
+def an_attachment(w):
+    upload = SimpleUploadedFile("会议纪要.pdf", b"%PDF-1.4\n%test\n", "application/pdf")
+    return meetings.attachment_add(meeting=a_meeting(w), user=w.secretary_a, upload=upload)
+
+
+def a_notification(w):
+    from core.models import Notification
+
+    return Notification.objects.get_or_create(user=w.secretary_a, key="test",
+                                              defaults={"text": "例会提醒", "url": "/"})[0]
 
 
 def an_attendance(w):
@@ -226,6 +254,50 @@ EXPECTED = {
     "activities:team-create": (lambda w: {"pk": w.a.pk}, WRITE_A),
     "activities:team-detail": (lambda w: {"pk": a_team(w).pk}, READ_A),
     "activities:team-update": (lambda w: {"pk": a_team(w).pk}, WRITE_A),
+    # matters name residents and disputes: the committee's side keeps them, its branch
+    # secretaries read them; a member reads only what they raised or answer for
+    # meetings: kept by the committee's side (and a branch's by its secretary), read by the
+    # committee's branch secretaries and the members expected at them
+    "activities:meeting-list": (lambda w: {"pk": w.a.pk}, READ_A),
+    "activities:meeting-create": (lambda w: {"pk": w.a.pk}, WRITE_A),
+    "activities:branch-meeting-create": (lambda w: {"pk": w.a_branch.pk}, WRITE_A_BRANCH),
+    "activities:meeting-detail": (lambda w: {"pk": a_meeting(w).pk}, READ_A),
+    "activities:meeting-update": (lambda w: {"pk": a_meeting(w).pk}, WRITE_A),
+    "activities:meeting-attendance": (lambda w: {"pk": a_meeting(w).pk}, WRITE_A),
+    "activities:agenda-create": (lambda w: {"pk": a_meeting(w).pk}, WRITE_A),
+    "activities:agenda-update": (
+        lambda w: {"pk": AgendaItem.objects.create(meeting=a_meeting(w), title="议题").pk},
+        WRITE_A),
+    "activities:meeting-minutes": (lambda w: {"pk": a_meeting(w).pk}, WRITE_A),
+    "activities:meeting-sign-off": (lambda w: {"pk": a_meeting(w).pk}, WRITE_A),
+    "activities:meeting-addendum": (lambda w: {"pk": a_meeting(w).pk}, WRITE_A),
+    "activities:meeting-print": (lambda w: {"pk": a_meeting(w).pk}, READ_A),
+    "activities:meeting-qr": (lambda w: {"pk": a_meeting(w).pk}, WRITE_A),
+    "activities:meeting-qr-checkin": (lambda w: {"token": meetings.qr_token(a_meeting(w))},
+                                      expect(LOGIN, 403, 403, 403, 403, 200)),
+    "activities:attachment-upload": (lambda w: {"pk": a_meeting(w).pk}, POST_ONLY),
+    "activities:attachment-file": (
+        lambda w: {"pk": (f := an_attachment(w)).meeting_id, "attachment_pk": f.pk}, READ_A),
+    "activities:committee-compliance": (lambda w: {"pk": w.a.pk},
+                                        expect(LOGIN, 200, 200, 404, 200, 404)),
+    "activities:branch-compliance": (lambda w: {"pk": w.a_branch.pk},
+                                     expect(LOGIN, 200, 200, 404, 200, 404)),
+    "activities:district-compliance": (lambda w: {"pk": w.district.pk}, DISTRICT_ONLY),
+    "core:notification-list": (lambda w: {}, expect(LOGIN, 200, 200, 200, 200, 200)),
+    # one's own notifications only: opening it marks it read and goes to its page
+    "core:notification-open": (lambda w: {"pk": a_notification(w).pk},
+                               expect(LOGIN, 404, 302, 404, 404, 404)),
+    "core:notification-read-all": (lambda w: {}, POST_ONLY),
+    "activities:matter-list": (lambda w: {"pk": w.a.pk}, expect(LOGIN, 200, 200, 404, 200, 200)),
+    "activities:matter-create": (lambda w: {"pk": w.a.pk}, WRITE_A),
+    "activities:matter-detail": (lambda w: {"pk": a_matter(w).pk},
+                                 expect(LOGIN, 200, 200, 404, 200, 404)),
+    "activities:matter-update": (lambda w: {"pk": a_matter(w).pk},
+                                 expect(LOGIN, 200, 200, 404, 403, 404)),
+    "activities:matter-status": (lambda w: {"pk": a_matter(w).pk},
+                                 expect(LOGIN, 200, 200, 404, 403, 404)),
+    "activities:matter-follow-up": (lambda w: {"pk": a_matter(w).pk},
+                                    expect(LOGIN, 200, 200, 404, 403, 404)),
     "members:signup-approve": (lambda w: {"pk": 1}, POST_ONLY),
     "members:signup-return": (lambda w: {"pk": 1}, POST_ONLY),
 }

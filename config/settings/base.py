@@ -3,7 +3,9 @@
 import os
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from .envtools import env, env_bool, env_db, env_int, env_list, env_redis_url
@@ -107,7 +109,44 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Longer than the longest task (large imports and reports), so Redis does not re-deliver it.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3 * 3600}
 CELERY_TIMEZONE = "Asia/Shanghai"
-CELERY_BEAT_SCHEDULE: dict = {}
+# Reminders (activities/tasks.py), every morning at 08:00 local time; each task decides what
+# is due that day and sends nothing twice.
+CELERY_BEAT_SCHEDULE: dict = {
+    "meeting-reminders": {
+        "task": "activities.tasks.send_meeting_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "overdue-matter-reminders": {
+        "task": "activities.tasks.send_overdue_matter_reminders",
+        "schedule": crontab(hour=8, minute=5),
+    },
+    "term-reminders": {
+        "task": "activities.tasks.send_term_reminders",
+        "schedule": crontab(hour=8, minute=10),
+    },
+}
+# Meetings owed: committee's monthly meeting; a branch's 三会一课, organisational life,
+# democratic appraisal and themed party day ("month", "quarter" or "year").
+MEETING_FREQUENCIES = {
+    "monthly": "month",
+    "branch_assembly": "quarter",
+    "branch_committee": "month",
+    "group": "month",
+    "lecture": "quarter",
+    "org_life": "year",
+    "appraisal": "year",
+    "themed_day": "month",
+}
+# The day of the month missing meetings are reminded of (1-28).
+REMINDER_DAY_OF_MONTH = env_int("REMINDER_DAY_OF_MONTH", 20)
+if not 1 <= REMINDER_DAY_OF_MONTH <= 28:
+    raise ImproperlyConfigured(
+        f"REMINDER_DAY_OF_MONTH={REMINDER_DAY_OF_MONTH}: use a day from 1 to 28."
+    )
+# Months before a term ends (换届) when the committee and the district are reminded.
+TERM_REMINDER_MONTHS = (6, 1)
+# Prefixed to a notification's link in its email, e.g. https://dadangwei.example.cn
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

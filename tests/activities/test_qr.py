@@ -169,7 +169,7 @@ def test_the_screen_shows_a_fresh_code_that_checks_in_to_this_activity(
     Attendance.objects.create(activity=happening, member=world.a_member, method="qr",
                               hours=2)
     client.force_login(world.secretary_a)
-    with mock.patch("activities.attendance_views.qr_svg", wraps=qr_svg) as drawn:
+    with mock.patch("core.qr.qr_svg", wraps=qr_svg) as drawn:
         response = client.get(qr_url(happening))
     page = response.content.decode()
     assert response.status_code == 200

@@ -27,7 +27,10 @@ from units.models import Agreement, Resource
 # any size; the agreements ending soon and the co-building units ranked (one query each).
 # The co-building card adds three: this year's activities and the teams (one query), the
 # next five activities, and (for the committee's side, as here) this year's funding by source.
-COMMITTEE_PAGE_QUERIES = 17 + session_queries()  # + the three member figures
+# The meetings and matters card adds five: the last and the next monthly meeting (one query
+# each), and for the committee's side the matters' counts, their days to resolve and the next
+# five still to be done.
+COMMITTEE_PAGE_QUERIES = 22 + session_queries()  # + the three member figures
 
 
 def url(committee):

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Sum
+from django.db.models import F, Sum
 
 from branches.models import Branch, BranchKind
 from committees.models import Committee, Seat, SeatRole, Venue
@@ -143,3 +143,31 @@ def test_it_reproduces_the_reports_activities(seeded):
     assert ServiceTeam.objects.count() > 100
     assert Activity.objects.filter(status="held").count() >= 18 * 24  # a year, every committee
     assert Activity.objects.filter(status="open", signed_up__gt=0).exists()
+
+
+def test_it_seeds_a_year_of_meetings_with_gaps_and_matters(seeded_small):
+    from django.utils import timezone
+
+    from activities.models import AgendaItem, Matter, Meeting
+
+    for committee in Committee.objects.all():
+        monthly = Meeting.objects.filter(committee=committee, kind="monthly")
+        assert 9 <= monthly.count() <= 12, committee
+        assert AgendaItem.objects.filter(meeting__in=monthly).exists()
+        assert Matter.objects.filter(committee=committee).exists()
+    # Some committees skipped a month, so compliance shows gaps.
+    counts = {Meeting.objects.filter(committee=c, kind="monthly").count()
+              for c in Committee.objects.all()}
+    assert len(counts) > 1
+    # 解放路社区's disputes, mediated on the spot and deliberated at its monthly meetings.
+    on_the_spot = Matter.objects.filter(
+        committee__name="解放路社区", kind="dispute", status="resolved",
+        resolved_on=F("raised_on"),
+    )
+    assert on_the_spot.count() >= 3
+    assert AgendaItem.objects.filter(matter__in=on_the_spot).exists()
+    # The branches' 三会一课 this year.
+    kinds = set(Meeting.objects.filter(branch__isnull=False).values_list("kind", flat=True))
+    assert {"branch_committee", "themed_day", "group"} <= kinds
+    # One committee's re-election is overdue.
+    assert Committee.objects.filter(term_end__lt=timezone.localdate()).exists()

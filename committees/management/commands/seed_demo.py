@@ -14,6 +14,7 @@ from django.db import transaction
 from stdnum.cn import ric
 
 from activities.demo import seed_activities
+from activities.meeting_demo import seed_meetings
 from branches.models import Branch, BranchKind
 from committees.models import Committee, District, Seat, SeatRole, Venue
 from core.models import RoleAssignment
@@ -81,9 +82,9 @@ REGION = "140802"  # 山西省运城市盐湖区
 
 DEMO_LOGINS = [
     ("district", "District officer of 盐湖区: every committee, every page, creates and deletes committees"),
-    ("xueyuan", "Secretary of 学苑社区: runs that committee's branches, seats and venues; sees no other"),
+    ("xueyuan", "Secretary of 学苑社区: its structure, roster, activities, meetings and matters; sees no other"),
     ("branch", "Secretary of 学苑社区居民党支部: edits that branch and its party groups"),
-    ("member", "A member in 学苑社区: reads the committee's structure"),
+    ("member", "A member in 学苑社区: own page, activities and hours, sign-up and QR check-in"),
     ("liaison", "Liaison of 新象城商业广场: its agreements, resources and ledger"),
     ("admin", "Superuser: Django admin at /admin/"),
 ]
@@ -153,6 +154,7 @@ class Command(BaseCommand):
         seed_stories({name: seeded["committee"] for name, seeded in first.items()}, district)
         self.seed_users(district, first["学苑社区"])
         seed_activities(district)
+        seed_meetings(district)
         return created
 
     def seed_committee(self, district, units, index, name, street, areas):

@@ -1,0 +1,99 @@
+"""Forms of matters (一事一议). The services (``activities.matters``) check the rules again."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import DateInput
+
+from . import matters
+from .models import Matter
+
+
+class _NameChoice(forms.ModelChoiceField):
+    """People and organisations by name only (no ID number, no mobile)."""
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class MatterForm(forms.ModelForm):
+    """What the matter is, who raised it (one of a member, a unit, a resident), who answers
+    for it and by when. The status moves on its own page."""
+
+    class Meta:
+        model = Matter
+        fields = matters.EDITABLE
+        field_classes = {
+            name: _NameChoice for name in (
+                "raised_by_member", "raised_by_unit", "responsible_member", "responsible_team",
+                "responsible_unit",
+            )
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "decision": forms.Textarea(attrs={"rows": 3}),
+            "raised_on": DateInput(),
+            "due_on": DateInput(),
+        }
+        help_texts = {
+            "raised_by_member": _("Who raised it: a member, a unit, or a resident by name "
+                                  "below. Only one."),
+            "decision": _("What the meeting decided; it can also be recorded when the "
+                          "status changes."),
+            "due_on": _("When it should be done by. Past this day the matter shows as "
+                        "overdue."),
+        }
+
+    def __init__(self, *args, committee, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = matters.committee_members(committee).only("pk", "name")
+        units = matters.committee_units(committee).only("pk", "name")
+        self.fields["raised_by_member"].queryset = people
+        self.fields["responsible_member"].queryset = people
+        self.fields["raised_by_unit"].queryset = units
+        self.fields["responsible_unit"].queryset = units
+        self.fields["responsible_team"].queryset = matters.committee_teams(committee).only(
+            "pk", "name"
+        )
+        if self.instance.pk is None:
+            self.fields["raised_on"].initial = timezone.localdate()
+
+
+class MatterStatusForm(forms.Form):
+    """Moving a matter on: only the moves open from where it is are offered."""
+
+    status = forms.ChoiceField(label=_("new status"), widget=forms.RadioSelect)
+    decision = forms.CharField(
+        label=_("decision"), required=False, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Needed to mark it deliberated or in progress, unless already recorded."),
+    )
+    resolved_on = forms.DateField(
+        label=_("resolved on"), required=False, widget=DateInput(),
+        help_text=_("When resolving: the day it was resolved (today if left empty)."),
+    )
+    escalated_to = forms.CharField(
+        label=_("escalated to"), required=False, max_length=100,
+        help_text=_("When escalating: the street or district office that takes it over."),
+    )
+
+    def __init__(self, *args, matter, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            (status.value, status.label) for status in matters.next_statuses(matter)
+        ]
+        self.fields["decision"].initial = matter.decision
+        self.fields["escalated_to"].initial = matter.escalated_to
+
+
+class FollowUpForm(forms.Form):
+    on = forms.DateField(label=_("date"), widget=DateInput())
+    text = forms.CharField(
+        label=_("follow-up"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What was done, who was visited, what was agreed."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate()
