@@ -227,7 +227,7 @@ def _rows(kinds, counts: dict[tuple[str, int], int], year: int, today: date) -> 
             if n:
                 state = HELD
                 row.held += 1
-            elif period.end > today:
+            elif period.end >= today:  # its last day is still a day to hold it
                 state = NOT_YET_DUE
             else:
                 state = MISSING

@@ -36,6 +36,7 @@ from .meeting_forms import (
 )
 from .models import (
     AgendaItem,
+    Matter,
     Meeting,
     MeetingAttachment,
     MeetingAttendanceStatus,
@@ -163,7 +164,7 @@ def meeting_update(request, pk):
 
 # --- the meeting's page and its printable minutes -------------------------------------------
 
-def _meeting_context(meeting) -> dict:
+def _meeting_context(user, meeting) -> dict:
     attendances = list(meeting.attendances.only(
         "pk", "meeting_id", "name", "status", "reason", "checked_in_at", "unit_id", "member_id"
     ))
@@ -174,7 +175,7 @@ def _meeting_context(meeting) -> dict:
         "meeting": meeting,
         "committee": meeting.committee,
         "holder": meeting.branch.name if meeting.branch_id else meeting.committee.name,
-        "agenda": list(meeting.agenda.select_related("matter")),
+        "agenda": _agenda(user, meeting),
         "attendances": attendances,
         "summary": meetings.attendance_summary(attendances),
         "present": by_status[Attend.PRESENT],
@@ -198,7 +199,7 @@ def meeting_detail(request, pk):
         request,
         "activities/meeting_detail.html",
         {
-            **_meeting_context(meeting),
+            **_meeting_context(request.user, meeting),
             "attachments": list(meeting.attachments.all()),
             "can_edit": can_edit,
             "can_change": can_edit and not signed_off,
@@ -218,7 +219,7 @@ def meeting_print(request, pk):
     meeting = _meeting(request.user, pk)
     return render(
         request, "activities/meeting_print.html",
-        {**_meeting_context(meeting), "printed_at": timezone.now()},
+        {**_meeting_context(request.user, meeting), "printed_at": timezone.now()},
     )
 
 
@@ -492,3 +493,16 @@ def attachment_file(request, pk, attachment_pk):
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _agenda(user, meeting):
+    """The agenda; an item's matter is named only to those who may read that matter (it
+    names residents and their disputes), others see that a matter was deliberated."""
+    items = list(meeting.agenda.select_related("matter"))
+    ids = [i.matter_id for i in items if i.matter_id]
+    readable = set(
+        Matter.objects.for_user(user).filter(pk__in=ids).values_list("pk", flat=True)
+    ) if ids else set()
+    for item in items:
+        item.matter_readable = item.matter_id in readable
+    return items

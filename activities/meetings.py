@@ -11,6 +11,7 @@ kept in the audit log (``activities.apps`` registers the meeting models with aud
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import zipfile
 from collections.abc import Iterable
@@ -18,7 +19,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import PurePath
 
-from auditlog.context import set_actor
+from auditlog.context import auditlog_value
+from auditlog.context import set_actor as _auditlog_set_actor
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -68,6 +70,19 @@ MEETING_QR_SALT = "activities.meeting"
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 20
+
+
+@contextlib.contextmanager
+def set_actor(user):
+    """Name ``user`` in the audit log of what follows. auditlog's own ``set_actor`` does not
+    restore what was there (its middleware's actor for the rest of the request): this does."""
+    outer = auditlog_value.get(None)
+    try:
+        with _auditlog_set_actor(user):
+            yield
+    finally:
+        if outer is not None:
+            auditlog_value.set(outer)
 
 
 # --- the holder and who is expected ---------------------------------------------------------
@@ -454,6 +469,13 @@ def qr_refusal(meeting, now=None) -> str | None:
 
 
 def _of_committee(meeting, member) -> bool:
+    """Whether an unexpected member may still check in: to a committee's meeting, a member of
+    that committee; to a branch's or party group's meeting, only that branch's (and its party
+    groups') own members, since checking in opens the minutes to them."""
+    if meeting.branch_id:
+        if member.branch_id is None:
+            return False
+        return meeting.branch_id in (member.branch_id, member.branch.parent_id)
     if member.committee_id == meeting.committee_id:
         return True
     return member.branch_id is not None and member.branch.committee_id == meeting.committee_id

@@ -311,14 +311,18 @@ def _via_meeting(s: Scope, write: bool) -> Q:
 def _matter_rule(s: Scope, write: bool) -> Q:
     # Matters name residents and their disputes: the committee's side keeps them; branch
     # secretaries of the committee read them, and so do the member or unit who raised one or
-    # answers for it.
+    # answers for it (a team answers through its leader).
     q = _committee_rule(s, write=True, via="committee__")
     if write:
         return q
     if s.branch_ids:
         q |= Q(committee_id__in=_branch_committees(s))
     if s.member_id:
-        q |= Q(raised_by_member_id=s.member_id) | Q(responsible_member_id=s.member_id)
+        q |= (
+            Q(raised_by_member_id=s.member_id)
+            | Q(responsible_member_id=s.member_id)
+            | Q(responsible_team__leader_id=s.member_id)  # their team answers for it
+        )
     if s.unit_ids:
         q |= Q(raised_by_unit_id__in=s.unit_ids) | Q(responsible_unit_id__in=s.unit_ids)
     return q

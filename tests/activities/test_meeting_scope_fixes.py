@@ -1,0 +1,56 @@
+"""Regressions from the review of meetings and matters: what a meeting's readers see of its
+matters, who may check in to a branch's meeting, the last day of a period, team leaders."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from activities import compliance, meetings
+from activities.models import AgendaItem, Matter, MeetingAttendance
+from tests.factories import MatterFactory, MeetingFactory, MemberFactory, ServiceTeamFactory
+
+
+def test_a_member_at_the_meeting_does_not_read_the_matters_on_its_agenda(client, world):
+    meeting = MeetingFactory(committee=world.a)
+    MeetingAttendance.objects.create(meeting=meeting, member=world.a_member,
+                                     name=world.a_member.name)
+    matter = MatterFactory(committee=world.a, title="王某与李某漏水纠纷")
+    AgendaItem.objects.create(meeting=meeting, title="一事一议", matter=matter)
+    client.force_login(world.member_user)
+    for url in (meeting.get_absolute_url(), f"/meetings/{meeting.pk}/print/"):
+        page = client.get(url).content.decode()
+        assert "一事一议" in page and "王某与李某漏水纠纷" not in page
+    client.force_login(world.secretary_a)
+    assert "王某与李某漏水纠纷" in client.get(meeting.get_absolute_url()).content.decode()
+
+
+def test_only_the_branchs_own_members_check_in_to_its_meeting(world):
+    start = timezone.now() - timedelta(minutes=5)
+    meeting = MeetingFactory(committee=world.a, branch=world.a_branch,
+                             kind="branch_committee", starts_at=start)
+    retiree = MemberFactory(committee=world.a, branch=world.a_retirees)
+    with pytest.raises(ValidationError):
+        meetings.qr_check_in(meeting=meeting, member=retiree)
+    assert not MeetingAttendance.objects.filter(member=retiree).exists()
+    # a member of one of the branch's party groups may
+    row, changed = meetings.qr_check_in(meeting=meeting, member=world.a_member)
+    assert changed and row.status == "present"
+
+
+def test_the_last_day_of_a_month_is_not_yet_missing(world):
+    rows = compliance.compliance_grid(committee=world.a, year=2026, today=date(2026, 3, 31))
+    monthly = next(r for r in rows if r.kind == "monthly")
+    assert monthly.cells[2].state == compliance.NOT_YET_DUE
+    assert monthly.cells[1].state == compliance.MISSING
+
+
+def test_a_team_leader_reads_the_matter_their_team_answers_for(client, world):
+    team = ServiceTeamFactory(committee=world.a, leader=world.a_member)
+    matter = MatterFactory(committee=world.a, responsible_team=team)
+    other = MatterFactory(committee=world.a)
+    client.force_login(world.member_user)
+    assert client.get(matter.get_absolute_url()).status_code == 200
+    assert client.get(other.get_absolute_url()).status_code == 404
+    assert Matter.objects.for_user(world.member_user).count() == 1
