@@ -275,6 +275,15 @@ def committee_grids(committee, *, year: int, today: date | None = None):
 
 # --- terms -----------------------------------------------------------------------------------
 
+def term_badge(term_end: date | None, today: date | None = None) -> dict | None:
+    """A committee's or branch's term for its page: the state's label and badge class, or
+    None when no term is recorded."""
+    state = term_state(term_end, today or timezone.localdate())
+    if state == TERM_UNKNOWN:
+        return None
+    return {"state": state, "label": TERM_LABELS[state], "css": TERM_CLASSES[state]}
+
+
 def term_state(term_end: date | None, today: date) -> str:
     if term_end is None:
         return TERM_UNKNOWN

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput
+from core.forms import DateInput, check_term
 from core.scope import can_write
 from members.models import Member
 from units.models import Unit
@@ -14,8 +14,12 @@ class BranchForm(forms.ModelForm):
 
     class Meta:
         model = Branch
-        fields = ["kind", "name", "parent", "secretary", "unit", "founded"]
-        widgets = {"founded": DateInput()}
+        fields = [
+            "kind", "name", "parent", "secretary", "unit", "founded", "term_start", "term_end",
+        ]
+        widgets = {
+            "founded": DateInput(), "term_start": DateInput(), "term_end": DateInput(),
+        }
 
     def __init__(self, *args, user, committee, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,4 +63,5 @@ class BranchForm(forms.ModelForm):
             self.add_error(
                 "unit", _("Only a resident unit's party organisation is linked to a unit.")
             )
+        check_term(self)
         return data

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from activities.compliance import term_badge
 from activities.meetings import branch_meetings
 from committees.models import Committee
 from core.pages import delete_page, form_page
@@ -74,6 +75,7 @@ def branch_detail(request, pk):
         "branches/branch_detail.html",
         {
             "branch": branch,
+            "term": term_badge(branch.term_end),
             "committee": branch.committee,
             "groups": groups,
             "member_count": branch.members.count(),

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput
+from core.forms import DateInput, check_term
 from members.models import Member
 from units.models import Unit
 
@@ -11,8 +11,15 @@ from .models import Committee, Seat, Venue
 class CommitteeForm(forms.ModelForm):
     class Meta:
         model = Committee
-        fields = ["name", "street", "address", "established"]
-        widgets = {"established": DateInput()}
+        fields = ["name", "street", "address", "established", "term_start", "term_end"]
+        widgets = {
+            "established": DateInput(), "term_start": DateInput(), "term_end": DateInput(),
+        }
+
+    def clean(self):
+        data = super().clean()
+        check_term(self)
+        return data
 
 
 class SeatForm(forms.ModelForm):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from activities import matters
+from activities.compliance import term_badge
 from activities.funding import committee_funding_summary
 from activities.models import (
     Activity,
@@ -73,6 +74,7 @@ def committee_detail(request, pk):
         "committees/committee_detail.html",
         {
             "committee": committee,
+            "term": term_badge(committee.term_end),
             "kinds": selectors.committee_structure(committee),
             "seats": selectors.committee_seats(committee),
             "figures": selectors.committee_member_figures(committee),

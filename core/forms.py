@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 class DateInput(forms.DateInput):
@@ -42,3 +43,10 @@ class IdsMultipleChoiceField(forms.ModelMultipleChoiceField):
                     params={"value": pk},
                 )
         return super()._check_values(value)
+
+
+def check_term(form: forms.BaseForm) -> None:
+    """A term (换届) ends after it starts: the error goes on the end date."""
+    start, end = form.cleaned_data.get("term_start"), form.cleaned_data.get("term_end")
+    if start and end and end <= start:
+        form.add_error("term_end", ValidationError(_("The term must end after it starts.")))

@@ -54,3 +54,17 @@ def test_a_team_leader_reads_the_matter_their_team_answers_for(client, world):
     assert client.get(matter.get_absolute_url()).status_code == 200
     assert client.get(other.get_absolute_url()).status_code == 404
     assert Matter.objects.for_user(world.member_user).count() == 1
+
+
+def test_a_committees_term_is_edited_and_shown_with_its_state(client, world):
+    client.force_login(world.officer)
+    url = f"/committees/{world.a.pk}/edit/"
+    data = {"name": world.a.name, "street": "", "address": "", "established": "",
+            "term_start": "2021-05-01", "term_end": "2021-04-30"}
+    assert client.post(url, data).status_code == 400  # ends before it starts
+    data["term_end"] = "2026-04-30"
+    assert client.post(url, data).status_code == 302
+    world.a.refresh_from_db()
+    assert world.a.term_end == date(2026, 4, 30)
+    page = client.get(world.a.get_absolute_url()).content.decode()
+    assert "term 2021-05-01 – 2026-04-30" in page and "re-election overdue" in page
