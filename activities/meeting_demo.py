@@ -16,6 +16,7 @@ from branches.models import Branch
 from committees.models import Committee, Seat
 from members.models import Member
 
+from .meetings import default_title
 from .models import (
     AgendaItem,
     Matter,
@@ -80,7 +81,7 @@ class _Seeder:
                   MeetingStatus.HELD if held else MeetingStatus.PLANNED)
         meeting = Meeting(
             committee=committee, branch=branch, kind=kind, starts_at=starts_at,
-            title="", chair="书记", recorder="组织委员", status=status,
+            title=default_title(kind), chair="书记", recorder="组织委员", status=status,
             minutes=minutes if held else "",
             decisions="会议议定事项已分解到人，按期办结。" if held else "",
             signed_off_at=starts_at + timedelta(days=3) if signed else None,

@@ -186,6 +186,9 @@ def _meeting_context(user, meeting) -> dict:
         "units": list(meeting.units.order_by("name")),
         "addenda": list(meeting.addenda.select_related("created_by")),
         "signed_off": meetings.is_signed_off(meeting),
+        # who signed the minutes off (none when the account is gone, or for imported records)
+        "signer": (meeting.signed_off_by.get_full_name() or meeting.signed_off_by.username)
+        if meeting.signed_off_by else "",
     }
 
 

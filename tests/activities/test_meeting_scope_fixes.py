@@ -68,3 +68,16 @@ def test_a_committees_term_is_edited_and_shown_with_its_state(client, world):
     assert world.a.term_end == date(2026, 4, 30)
     page = client.get(world.a.get_absolute_url()).content.decode()
     assert "term 2021-05-01 – 2026-04-30" in page and "re-election overdue" in page
+
+
+def test_minutes_signed_off_by_an_account_since_gone_still_show(client, world):
+    """A blank title reads as the kind; a signer deleted since (SET_NULL) is no server error."""
+    meeting = MeetingFactory(committee=world.a, title="", status="signed_off",
+                             minutes="议定事项", starts_at=timezone.now() - timedelta(days=3),
+                             signed_off_at=timezone.now() - timedelta(days=2))
+    client.force_login(world.secretary_a)
+    for url in (meeting.get_absolute_url(), f"/meetings/{meeting.pk}/print/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Monthly meeting" in page and "Signed off on" in page
