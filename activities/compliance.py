@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Case, Count, F, Q, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, When
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -86,9 +86,21 @@ def committee_kinds() -> list[str]:
     return [k.value for k in MeetingKind if k in due and k in COMMITTEE_KINDS]
 
 
-def branch_kinds() -> list[str]:
+def branch_kinds(has_groups: bool = True) -> list[str]:
+    """The kinds a top-level branch owes; the party group meeting only when it has party
+    groups (a small branch without any holds none)."""
     due = frequencies()
-    return [k.value for k in MeetingKind if k in due and k not in COMMITTEE_KINDS]
+    return [
+        k.value for k in MeetingKind
+        if k in due and k not in COMMITTEE_KINDS and (has_groups or k != MeetingKind.GROUP)
+    ]
+
+
+def with_groups(branches):
+    """Top-level branches annotated with ``has_groups`` (no extra query)."""
+    return branches.annotate(
+        has_groups=Exists(Branch.objects.filter(parent_id=OuterRef("pk")))
+    )
 
 
 def term_reminder_months() -> tuple[int, ...]:
@@ -156,7 +168,9 @@ def held_counts(meetings, year: int) -> dict[tuple, dict[tuple[str, int], int]]:
     "group" meeting is counted for its parent branch."""
     start, end = _year_bounds(year)
     rows = (
-        meetings.filter(status__in=HELD_STATUSES, starts_at__gte=start, starts_at__lt=end)
+        # held (or signed off) and begun: a meeting cannot be held ahead of its time
+        meetings.filter(status__in=HELD_STATUSES, starts_at__gte=start, starts_at__lt=end,
+                        starts_at__lte=timezone.now())
         .annotate(
             month=ExtractMonth("starts_at", tzinfo=timezone.get_default_timezone()),
             holder_branch=Case(
@@ -255,7 +269,10 @@ def compliance_grid(*, committee=None, branch=None, year: int, today: date | Non
         meetings = Meeting.objects.filter(
             Q(branch=branch) | Q(branch__parent=branch, kind=MeetingKind.GROUP)
         )
-        holder, kinds = ("branch", branch.pk), branch_kinds()
+        has_groups = getattr(branch, "has_groups", None)
+        if has_groups is None:
+            has_groups = Branch.objects.filter(parent=branch).exists()
+        holder, kinds = ("branch", branch.pk), branch_kinds(has_groups)
     counts = held_counts(meetings, year).get(holder, {})
     return _rows(kinds, counts, year, today)
 
@@ -263,12 +280,12 @@ def compliance_grid(*, committee=None, branch=None, year: int, today: date | Non
 def committee_grids(committee, *, year: int, today: date | None = None):
     """The committee's own rows and, for each top-level branch, its rows: two queries."""
     today = today or timezone.localdate()
-    branches = list(Branch.objects.filter(committee=committee, parent__isnull=True)
+    branches = list(with_groups(Branch.objects.filter(committee=committee, parent__isnull=True))
                     .order_by("kind", "name"))
     counts = held_counts(Meeting.objects.filter(committee=committee), year)
     own = _rows(committee_kinds(), counts.get(("committee", committee.pk), {}), year, today)
     return own, [
-        (b, _rows(branch_kinds(), counts.get(("branch", b.pk), {}), year, today))
+        (b, _rows(branch_kinds(b.has_groups), counts.get(("branch", b.pk), {}), year, today))
         for b in branches
     ]
 
@@ -289,7 +306,7 @@ def term_state(term_end: date | None, today: date) -> str:
         return TERM_UNKNOWN
     if term_end < today:
         return TERM_OVERDUE
-    if term_end <= add_months(today, term_reminder_months()[0]):
+    if today >= add_months(term_end, -term_reminder_months()[0]):  # counted back from the end
         return TERM_ENDING
     return TERM_OK
 
@@ -330,10 +347,10 @@ def district_compliance(district, year: int, today: date | None = None):
     today = today or timezone.localdate()
     committees = list(Committee.objects.filter(district=district).order_by("name"))
     branches: dict[int, list] = {}
-    for branch_id, committee_id, term_end in Branch.objects.filter(
+    for branch_id, committee_id, term_end, has_groups in with_groups(Branch.objects.filter(
         committee__district=district, parent__isnull=True
-    ).values_list("pk", "committee_id", "term_end"):
-        branches.setdefault(committee_id, []).append((branch_id, term_end))
+    )).values_list("pk", "committee_id", "term_end", "has_groups"):
+        branches.setdefault(committee_id, []).append((branch_id, term_end, has_groups))
     counts = held_counts(Meeting.objects.filter(committee__district=district), year)
 
     table = []
@@ -342,8 +359,9 @@ def district_compliance(district, year: int, today: date | None = None):
         monthly = next((r for r in own if r.kind == MeetingKind.MONTHLY), None)
         branch_rows = [
             row
-            for branch_id, _term in branches.get(committee.pk, [])
-            for row in _rows(branch_kinds(), counts.get(("branch", branch_id), {}), year, today)
+            for branch_id, _term, has_groups in branches.get(committee.pk, [])
+            for row in _rows(branch_kinds(has_groups), counts.get(("branch", branch_id), {}),
+                             year, today)
         ]
         held = sum(r.held for r in own + branch_rows)
         due = sum(r.due for r in own + branch_rows)
@@ -354,7 +372,7 @@ def district_compliance(district, year: int, today: date | None = None):
             branches=len(branches.get(committee.pk, [])),
             branch_missing=sum(r.missing for r in branch_rows),
             branch_terms_overdue=sum(
-                1 for _id, term_end in branches.get(committee.pk, [])
+                1 for _id, term_end, _groups in branches.get(committee.pk, [])
                 if term_state(term_end, today) == TERM_OVERDUE
             ),
             share=round(100 * held / due) if due else None,

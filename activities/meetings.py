@@ -230,6 +230,18 @@ def meeting_save(*, meeting: Meeting, user, committee=None, branch=None,
             stored.status, stored.minutes, stored.decisions)
         if meeting.kind == MeetingKind.JOINT and units is None and stored.kind != meeting.kind:
             units = []
+        if stored.status == MeetingStatus.HELD:
+            # A held meeting counts for its kind and month (compliance): it keeps both, and
+            # cannot move into the future.
+            if meeting.kind != stored.kind:
+                raise ValidationError({"kind": _("A held meeting keeps its kind.")})
+            when = timezone.localtime(meeting.starts_at)
+            was = timezone.localtime(stored.starts_at)
+            moved = (when.year, when.month) != (was.year, was.month)
+            if moved or meeting.starts_at > timezone.now():
+                raise ValidationError({"starts_at": _(
+                    "A held meeting stays in the month it was held, and not in the future."
+                )})
     errors = _holder_errors(meeting, units)
     if errors:
         raise ValidationError(errors)

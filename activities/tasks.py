@@ -15,7 +15,7 @@ hiccups, and write their texts in the portal's language (Chinese).
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from celery import shared_task
 from django.conf import settings
@@ -106,18 +106,20 @@ def meeting_reminders(*, today=None, force: bool = False) -> int:
         return 0
     counts = compliance.held_counts(Meeting.objects.all(), today.year)
     committees = list(Committee.objects.values_list("pk", "name"))
-    branches = list(Branch.objects.filter(parent__isnull=True).values_list("pk", "name"))
+    branches = list(compliance.with_groups(Branch.objects.filter(parent__isnull=True))
+                    .values_list("pk", "name", "has_groups"))
     c_users = committee_side(pk for pk, _name in committees)
-    b_users = branch_secretaries(pk for pk, _name in branches)
+    b_users = branch_secretaries(pk for pk, _name, _groups in branches)
 
     def batches():
-        for holder, rows, kinds, users, url_name in (
-            ("committee", committees, compliance.committee_kinds(), c_users,
+        for holder, rows, users, url_name in (
+            ("committee", [(pk, name, False) for pk, name in committees], c_users,
              "activities:committee-compliance"),
-            ("branch", branches, compliance.branch_kinds(), b_users,
-             "activities:branch-compliance"),
+            ("branch", branches, b_users, "activities:branch-compliance"),
         ):
-            for pk, name in rows:
+            for pk, name, has_groups in rows:
+                kinds = (compliance.committee_kinds() if holder == "committee"
+                         else compliance.branch_kinds(has_groups))
                 missing = compliance.missing_this_month(
                     counts.get((holder, pk), {}), kinds, today
                 )
@@ -173,15 +175,19 @@ def term_threshold(term_end: date, today: date) -> int | None:
     the smallest of ``TERM_REMINDER_MONTHS`` not yet past, None when none applies."""
     if term_end <= today:
         return None
+    # Counted back from the end (31 August less six months is 28 February): counting forward
+    # from today would clamp month ends and remind a day late.
     reached = [m for m in compliance.term_reminder_months()
-               if term_end <= compliance.add_months(today, m)]
+               if today >= compliance.add_months(term_end, -m)]
     return min(reached) if reached else None
 
 
 def term_reminders(*, today=None) -> int:
     """Six and one month (by default) before a term ends, one reminder per threshold."""
     today = _day(today)
-    horizon = compliance.add_months(today, max(compliance.term_reminder_months()))
+    # a few days' slack for month ends; term_threshold decides exactly
+    horizon = compliance.add_months(today, max(compliance.term_reminder_months())) + timedelta(
+        days=4)
     window = {"term_end__gt": today, "term_end__lte": horizon}
     committees = list(Committee.objects.filter(**window).values_list(
         "pk", "name", "district_id", "term_end"))

@@ -136,7 +136,8 @@ def test_a_party_groups_meeting_counts_for_its_branch(world):
 
     assert states(rows, "group")[:3] == [M, H, N]
     assert states(rows, "themed_day")[:3] == [M, M, N]  # only its group meeting counts
-    assert states(retirees, "group")[:3] == [M, M, N]
+    # a branch without party groups owes no party group meeting
+    assert "group" not in [r.kind for r in retirees]
 
 
 def test_another_committees_meetings_do_not_count(world):
@@ -178,12 +179,13 @@ def test_a_bad_frequency_setting_fails_loudly(settings):
 def test_a_grid_is_one_query_at_any_size(world, django_assert_num_queries):
     for month in range(1, 4):
         held(world.a, "group", branch=world.a_group, at=local(2026, month, 5, 19))
-    with django_assert_num_queries(1):
+    # one for the meetings, one to ask whether the branch has party groups
+    with django_assert_num_queries(2):
         compliance.compliance_grid(branch=world.a_branch, year=2026, today=date(2026, 6, 1))
     for month in range(1, 13):
         for kind in ("branch_committee", "themed_day", "lecture"):
             held(world.a, kind, branch=world.a_branch, at=local(2026, month, 5, 19))
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         rows = compliance.compliance_grid(branch=world.a_branch, year=2026,
                                           today=date(2026, 6, 1))
     assert states(rows, "themed_day")[:6] == [H] * 6
@@ -214,17 +216,17 @@ def test_the_district_table_counts_months_branches_and_terms(world):
 
     a, b = table[world.a], table[world.b]
     assert (a.monthly_held, a.monthly_due, a.monthly_missing) == (3, 4, 1)
-    # a_branch: April's committee meeting; a_retirees: 4 monthly × 3 kinds + Q1 assembly
-    # and lecture = 14.
-    assert a.branch_missing == 1 + 14
+    # a_branch: April's committee meeting; a_retirees (no party groups, so no group meeting
+    # owed): 4 monthly × 2 kinds + Q1 assembly and lecture = 10.
+    assert a.branch_missing == 1 + 10
     assert a.branches == 2 and a.branch_terms_overdue == 1
     assert a.term_state == "overdue" and a.term_css == "text-bg-danger"
-    # B's branches (the world's and its seat holder's) hold nothing: 14 missing each.
-    assert (b.monthly_held, b.monthly_due, b.branch_missing) == (0, 4, 14 * b.branches)
+    # B's branches (the world's and its seat holder's, no party groups) hold nothing: 10 each.
+    assert (b.monthly_held, b.monthly_due, b.branch_missing) == (0, 4, 10 * b.branches)
     assert b.term_state == "ending"
     assert b.share == 0
-    # A: 3 monthly + a_branch's 4 + 4 + 3 + 1 + 1 = 16 held; 1 + 15 missing.
-    assert a.share == 50
+    # A: 3 monthly + a_branch's 4 + 4 + 3 + 1 + 1 = 16 held; 1 + 1 + 10 = 12 missing.
+    assert a.share == 57
 
 
 def test_the_district_table_is_three_queries_at_any_size(world, django_assert_num_queries):

@@ -81,3 +81,41 @@ def test_minutes_signed_off_by_an_account_since_gone_still_show(client, world):
         assert response.status_code == 200
         page = response.content.decode()
         assert "Monthly meeting" in page and "Signed off on" in page
+
+
+def test_a_branch_without_party_groups_is_not_reminded_of_a_group_meeting(world):
+    from activities import tasks
+    from core.models import Notification
+    from tests.factories import UserFactory, grant
+
+    secretary = UserFactory(username="retirees_secretary")
+    grant(secretary, "branch_secretary", world.a_retirees)
+    tasks.meeting_reminders(today=date(2026, 3, 20), force=True)
+    keys = list(Notification.objects.filter(user=secretary).values_list("key", flat=True))
+    assert keys, "reminded of the meetings it does owe"
+    assert not [k for k in keys if ":group:" in k]
+
+
+def test_a_held_meeting_keeps_its_kind_and_month(world):
+    start = timezone.now() - timedelta(hours=2)
+    meeting = MeetingFactory(committee=world.a, starts_at=start)
+    meetings.minutes_save(meeting=meeting, user=world.secretary_a, minutes="纪要",
+                          decisions="")
+    meeting.refresh_from_db()
+    meeting.starts_at = start + timedelta(days=60)  # into a future month
+    with pytest.raises(ValidationError):
+        meetings.meeting_save(meeting=meeting, user=world.secretary_a)
+    meeting.refresh_from_db()
+    meeting.kind = "committee_work"
+    with pytest.raises(ValidationError):
+        meetings.meeting_save(meeting=meeting, user=world.secretary_a)
+
+
+def test_term_reminders_count_back_from_a_months_last_day():
+    from activities.tasks import term_threshold
+
+    assert term_threshold(date(2026, 3, 31), today=date(2026, 2, 28)) == 1
+    assert term_threshold(date(2026, 3, 31), today=date(2026, 2, 27)) == 6
+    assert term_threshold(date(2026, 8, 31), today=date(2026, 2, 28)) == 6
+    assert term_threshold(date(2026, 8, 31), today=date(2026, 2, 27)) is None
+    assert compliance.term_state(date(2026, 8, 31), date(2026, 2, 28)) == compliance.TERM_ENDING
