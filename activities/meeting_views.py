@@ -236,24 +236,13 @@ def meeting_attendance(request, pk):
         return _signed_off_redirect(request, meeting)
     rows = meeting.attendances.only("pk", "meeting_id", "name", "status", "reason")
     form = AttendanceForm(request.POST or None, rows=rows)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meetings.record_attendance(meeting=meeting, user=request.user, rows=form.changes())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Attendance saved."))
-            return redirect(meeting.get_absolute_url())
-    return render(
-        request,
-        "activities/meeting_attendance.html",
-        {
-            "meeting": meeting,
-            "committee": meeting.committee,
-            "form": form,
-            "started": meetings.has_started(meeting),
-        },
-        status=400 if request.method == "POST" else 200,
+    return form_page(
+        request, form,
+        save=lambda form: meetings.record_attendance(
+            meeting=meeting, user=request.user, rows=form.changes()),
+        title=_("Record attendance"), cancel_url=meeting.get_absolute_url(),
+        success_message=_("Attendance saved."), next_url=meeting.get_absolute_url(),
+        template="activities/meeting_attendance.html", context=_form_context(meeting),
     )
 
 
@@ -379,27 +368,15 @@ def meeting_minutes(request, pk):
         request.POST or None,
         initial={"minutes": meeting.minutes, "decisions": meeting.decisions},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            meetings.minutes_save(
-                meeting=meeting, user=request.user, minutes=form.cleaned_data["minutes"],
-                decisions=form.cleaned_data["decisions"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Minutes saved; the meeting is marked held."))
-            return redirect(meeting.get_absolute_url())
-    return render(
-        request,
-        "activities/meeting_minutes.html",
-        {
-            "meeting": meeting,
-            "committee": meeting.committee,
-            "form": form,
-            "started": meetings.has_started(meeting),
-        },
-        status=400 if request.method == "POST" else 200,
+    return form_page(
+        request, form,
+        save=lambda form: meetings.minutes_save(
+            meeting=meeting, user=request.user, minutes=form.cleaned_data["minutes"],
+            decisions=form.cleaned_data["decisions"]),
+        title=_("Minutes"), cancel_url=meeting.get_absolute_url(),
+        success_message=_("Minutes saved; the meeting is marked held."),
+        next_url=meeting.get_absolute_url(),
+        template="activities/meeting_minutes.html", context=_form_context(meeting),
     )
 
 
@@ -509,3 +486,12 @@ def _agenda(user, meeting):
     for item in items:
         item.matter_readable = item.matter_id in readable
     return items
+
+
+def _form_context(meeting) -> dict:
+    """What the attendance and minutes pages show beside their form."""
+    return {
+        "meeting": meeting,
+        "committee": meeting.committee,
+        "started": meetings.has_started(meeting),
+    }

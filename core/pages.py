@@ -12,10 +12,12 @@ def paginate(request, queryset, per_page=25):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-def form_page(request, form, *, save, title, cancel_url, success_message, next_url=None):
+def form_page(request, form, *, save, title, cancel_url, success_message, next_url=None,
+              template="core/form.html", context=None):
     """Validate ``form`` on POST, call ``save(form)`` (a service call), then redirect.
 
-    A service's ValidationError is shown on the form; nothing is written.
+    A service's ValidationError is shown on the form; nothing is written. A page with more to
+    show than the form passes its own ``template`` and ``context``.
     """
     if request.method == "POST" and form.is_valid():
         try:
@@ -28,8 +30,8 @@ def form_page(request, form, *, save, title, cancel_url, success_message, next_u
     status = 400 if request.method == "POST" else 200
     return render(
         request,
-        "core/form.html",
-        {"form": form, "title": title, "cancel_url": cancel_url},
+        template,
+        {"form": form, "title": title, "cancel_url": cancel_url, **(context or {})},
         status=status,
     )
 
