@@ -401,14 +401,17 @@ def minutes_save(*, meeting: Meeting, user, minutes: str, decisions: str) -> Mee
     locked.decisions = (decisions or "").strip()
     locked.status = MeetingStatus.HELD
     locked.full_clean(exclude=["units"])
-    with set_actor(user):
-        locked.save(update_fields=["minutes", "decisions", "status", "updated_at"])
     matter_ids = AgendaItem.objects.filter(
         meeting=locked, matter__isnull=False
     ).values_list("matter_id", flat=True)
-    Matter.objects.filter(pk__in=list(matter_ids), status=MatterStatus.OPEN).update(
-        status=MatterStatus.DELIBERATED
-    )
+    with set_actor(user):
+        locked.save(update_fields=["minutes", "decisions", "status", "updated_at"])
+        # One save each (a meeting deliberates a few), so the move is in each matter's history.
+        for matter in Matter.objects.select_for_update().filter(
+            pk__in=list(matter_ids), status=MatterStatus.OPEN
+        ):
+            matter.status = MatterStatus.DELIBERATED
+            matter.save(update_fields=["status"])
     meeting.minutes, meeting.decisions, meeting.status = (
         locked.minutes, locked.decisions, locked.status)
     return meeting

@@ -119,3 +119,17 @@ def test_term_reminders_count_back_from_a_months_last_day():
     assert term_threshold(date(2026, 8, 31), today=date(2026, 2, 28)) == 6
     assert term_threshold(date(2026, 8, 31), today=date(2026, 2, 27)) is None
     assert compliance.term_state(date(2026, 8, 31), date(2026, 2, 28)) == compliance.TERM_ENDING
+
+
+def test_a_matter_deliberated_at_a_meeting_has_it_in_its_history(world):
+    from auditlog.models import LogEntry
+
+    meeting = MeetingFactory(committee=world.a, starts_at=timezone.now() - timedelta(hours=1))
+    matter = MatterFactory(committee=world.a)
+    AgendaItem.objects.create(meeting=meeting, title="一事一议", matter=matter)
+    meetings.minutes_save(meeting=meeting, user=world.secretary_a, minutes="纪要", decisions="")
+    matter.refresh_from_db()
+    assert matter.status == "deliberated"
+    entry = LogEntry.objects.get_for_object(matter).filter(action=LogEntry.Action.UPDATE).get()
+    assert entry.changes_dict["status"] == ["open", "deliberated"]
+    assert entry.actor == world.secretary_a
