@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.scope import can_write
-from members.records import FIRST_YEAR
+from members.records import year_range_error
 from units.models import Unit
 
 from .models import Activity, ActivityStatus, Funding, FundingSource, FundingState
@@ -67,8 +67,8 @@ def _errors(line: Funding, committee) -> dict:
         errors["amount"] = _("Give the amount in yuan with at most two decimals.")
     if line.date and line.date > timezone.localdate() + MAX_AHEAD:
         errors["date"] = _("The date cannot be more than a year ahead.")
-    elif line.date and line.date.year < FIRST_YEAR:
-        errors["date"] = _("Enter a date from %(year)s on.") % {"year": FIRST_YEAR}
+    elif error := year_range_error(line.date):
+        errors["date"] = error
     return errors
 
 

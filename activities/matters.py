@@ -38,9 +38,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from branches.models import Branch
 from members.models import Member
-from members.records import FIRST_YEAR, LAST_YEAR
+from members.records import year_range_error
 from units.models import Unit
 
 from .models import (
@@ -103,13 +102,6 @@ def committee_teams(committee):
 
 # --- writes ----------------------------------------------------------------------------------
 
-def _date_error(value: date | None) -> str | None:
-    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
-        return _("Enter a date between %(first)s and %(last)s.") % {
-            "first": FIRST_YEAR, "last": LAST_YEAR}
-    return None
-
-
 def _raised_by_errors(matter: Matter) -> dict:
     given = [
         matter.raised_by_member_id is not None,
@@ -157,7 +149,7 @@ def _date_errors(matter: Matter) -> dict:
     errors = {}
     today = timezone.localdate()
     for name in ("raised_on", "due_on"):
-        problem = _date_error(getattr(matter, name))
+        problem = year_range_error(getattr(matter, name))
         if problem:
             errors[name] = problem
     if errors:
@@ -245,7 +237,7 @@ def matter_set_status(
     if new == MatterStatus.RESOLVED:
         today = timezone.localdate()
         resolved_on = resolved_on or today
-        problem = _date_error(resolved_on)
+        problem = year_range_error(resolved_on)
         if problem:
             errors["resolved_on"] = problem
         elif resolved_on > today:
@@ -278,7 +270,7 @@ def follow_up_add(*, matter: Matter, user, on: date, text: str) -> MatterFollowU
     errors = {}
     if not text:
         errors["text"] = _("Write what was done.")
-    problem = _date_error(on)
+    problem = year_range_error(on)
     if problem:
         errors["on"] = problem
     elif on > timezone.localdate():
@@ -314,16 +306,6 @@ def with_overdue(queryset, today: date | None = None):
     return queryset.annotate(
         is_overdue=ExpressionWrapper(overdue_q(today), output_field=BooleanField())
     )
-
-
-def reads_committee_matters(user, committee, *, committee_side: bool) -> bool:
-    """Whether the user reads all the committee's matters, and so its matter figures: its
-    side (``committee_side``: the caller knows it already), and the secretaries of its
-    branches, as the matter rule has it. Members and units' liaisons read only the matters
-    they raised or answer for. At most one query."""
-    if committee_side:
-        return True
-    return Branch.objects.for_user(user, write=True).filter(committee=committee).exists()
 
 
 class MatterFilter(django_filters.FilterSet):

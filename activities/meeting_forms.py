@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import Branch
 from committees.models import Venue
 from core.forms import IdsMultipleChoiceField
-from members.records import FIRST_YEAR, LAST_YEAR
+from members.records import year_range_error
 from units.models import Unit
 
 from . import meetings
@@ -60,11 +60,8 @@ class MeetingForm(forms.ModelForm):
 
     def clean_starts_at(self):
         value = self.cleaned_data.get("starts_at")
-        if value and not FIRST_YEAR <= value.year <= LAST_YEAR:
-            raise forms.ValidationError(
-                _("Enter a date between %(first)s and %(last)s.")
-                % {"first": FIRST_YEAR, "last": LAST_YEAR}
-            )
+        if error := year_range_error(value):
+            raise forms.ValidationError(error)
         return value
 
     def units_chosen(self):

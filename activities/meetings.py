@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from committees.models import Seat
 from core.qr import QR_MAX_AGE, read_rotating_token, rotating_token
 from members.models import Member
-from members.records import FIRST_YEAR, LAST_YEAR
+from members.records import year_range_error
 
 from .models import (
     BRANCH_KINDS,
@@ -193,9 +193,8 @@ def _holder_errors(meeting, units) -> dict:
             errors["units"] = _("Choose units of the committee's district.")
     elif meeting.kind == MeetingKind.JOINT and units is not None:
         errors["units"] = _("Choose the units taking part in the joint meeting.")
-    if meeting.starts_at and not FIRST_YEAR <= meeting.starts_at.year <= LAST_YEAR:
-        errors["starts_at"] = _("Enter a date between %(first)s and %(last)s.") % {
-            "first": FIRST_YEAR, "last": LAST_YEAR}
+    if error := year_range_error(meeting.starts_at):
+        errors["starts_at"] = error
     return errors
 
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.records import FIRST_YEAR, LAST_YEAR
+from members.records import year_range_error
 
 from . import attendance, photos
 from .forms import capacity_error
@@ -64,10 +64,8 @@ def activity_save(
 
     errors = _relation_errors(activity, committee, branches, units, teams)
     for name in ("starts_at", "ends_at"):
-        value = getattr(activity, name)
-        if value and not FIRST_YEAR <= value.year <= LAST_YEAR:
-            errors[name] = _("Enter a date between %(first)s and %(last)s.") % {
-                "first": FIRST_YEAR, "last": LAST_YEAR}
+        if error := year_range_error(getattr(activity, name)):
+            errors[name] = error
     if errors:
         raise ValidationError(errors)  # nothing below can compare out-of-range times
     if activity.starts_at and activity.ends_at and activity.ends_at <= activity.starts_at:

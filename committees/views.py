@@ -19,7 +19,7 @@ from activities.models import (
 )
 from activities.selectors import district_activity_totals
 from core.pages import delete_page, form_page, paginate
-from core.scope import can_write, get_for_user
+from core.scope import can_write, get_for_user, reads_committee_matters
 from units.agreements import expiring_agreements
 from units.ledger import committee_partners
 
@@ -85,9 +85,7 @@ def committee_detail(request, pk):
             "expiring": list(expiring_agreements(committee)) if can_edit else [],
             "partners": list(committee_partners(committee)),
             "cobuilding": _cobuilding(committee, with_money=can_edit),
-            "meetings_matters": _meetings_and_matters(
-                request.user, committee, committee_side=can_edit
-            ),
+            "meetings_matters": _meetings_and_matters(request.user, committee),
         },
     )
 
@@ -127,18 +125,16 @@ def _cobuilding(committee, *, with_money: bool) -> dict:
     }
 
 
-def _meetings_and_matters(user, committee, *, committee_side: bool) -> dict:
+def _meetings_and_matters(user, committee) -> dict:
     """The meetings and matters card: the last monthly meeting and the next one planned, of
     those the user may read (two queries); for those who read all the committee's matters,
     their figures and the next five still to be done (three queries; one more to find out
-    for a reader who is not the committee's side)."""
+    for a branch secretary)."""
     now = timezone.now()
     monthly = Meeting.objects.for_user(user).filter(
         committee=committee, branch__isnull=True, kind=MeetingKind.MONTHLY
     ).only("pk", "kind", "title", "starts_at", "status")
-    reads_matters = matters.reads_committee_matters(
-        user, committee, committee_side=committee_side
-    )
+    reads_matters = reads_committee_matters(user, committee)
     return {
         "last_monthly": monthly.filter(starts_at__lt=now).order_by("-starts_at", "-pk").first(),
         "next_monthly": monthly.filter(

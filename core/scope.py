@@ -328,6 +328,19 @@ def _matter_rule(s: Scope, write: bool) -> Q:
     return q
 
 
+def reads_committee_matters(user, committee) -> bool:
+    """Whether the user reads every matter of the committee (and so its matter figures), as
+    ``_matter_rule`` has it: the committee's side and the secretaries of its branches. Others
+    read only the matters they raised or answer for. A query only for a branch secretary."""
+    s = scope_of(user)
+    if s.superuser or committee.district_id in s.district_ids or committee.pk in s.committee_ids:
+        return True
+    if not s.branch_ids:
+        return False
+    Branch = apps.get_model("branches", "Branch")
+    return Branch.objects.filter(pk__in=s.branch_ids, committee_id=committee.pk).exists()
+
+
 def _via_matter(s: Scope, write: bool) -> Q:
     Matter = apps.get_model("activities", "Matter")
     return Q(matter__in=Matter.objects.filter(_matter_rule(s, write)).values("pk"))
@@ -336,6 +349,14 @@ def _via_matter(s: Scope, write: bool) -> Q:
 def _own_rule(s: Scope, write: bool) -> Q:
     # Notifications: each user's own.
     return Q(user_id=s.user_id)
+
+
+def counts_attendance_of(user, member) -> bool:
+    """Whether ``_activity_person_rule`` lets the user count any of a member's attendance: the
+    member themselves and the committee's side (of the activities' committees). A branch
+    secretary counts none, so their view of a member shows no hours rather than a zero."""
+    s = scope_of(user)
+    return bool(s.superuser or s.district_ids or s.committee_ids or s.member_id == member.pk)
 
 
 def _role_assignment_rule(s: Scope, write: bool) -> Q:

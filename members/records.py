@@ -24,6 +24,15 @@ def year_or_current(value) -> int:
     return year if FIRST_YEAR <= year <= LAST_YEAR else timezone.localdate().year
 
 
+def year_range_error(value) -> str | None:
+    """Why a date (or date and time) typed in a form is refused: outside 2000..2100 (year 1 is
+    a slip of the keyboard, and breaks comparisons with other times); None when it is fine."""
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        return _("Enter a date between %(first)s and %(last)s.") % {
+            "first": FIRST_YEAR, "last": LAST_YEAR}
+    return None
+
+
 def member_transfer(
     *, member: Member, to_branch: Branch, on: datetime.date, reason: str, user
 ) -> Transfer:

@@ -12,9 +12,9 @@ from core.scope import (
     can_see_contact_details,
     can_see_full_id_number,
     can_write,
+    counts_attendance_of,
     get_for_user,
     is_member_or_writer,
-    scope_of,
 )
 
 from . import selectors, services
@@ -75,11 +75,9 @@ def _detail(request, member, *, full_id_number=None):
     # Activities and hours: those the viewer may read (the committee's side of each activity,
     # the district, the member themselves), the last few listed, all counted.
     # A branch secretary counts no one's attendance: no card, rather than a misleading zero.
-    scope = scope_of(request.user)
     activities = (
         attendance.member_activity_summary(member, user=request.user, limit=RECENT_ATTENDANCES)
-        if scope.superuser or scope.district_ids or scope.committee_ids
-        or scope.member_id == member.pk
+        if counts_attendance_of(request.user, member)
         else None
     )
     return render(

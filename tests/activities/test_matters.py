@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from activities import matters
 from activities.models import Matter, MatterFollowUp, MatterStatus
+from core.scope import reads_committee_matters
 from tests.factories import (
     MatterFactory,
     MemberFactory,
@@ -400,9 +401,10 @@ class TestCommitteeFigures:
 
 def test_only_the_committees_side_and_its_branch_secretaries_read_all_its_matters(world):
     liaison = UserFactory(username="liaison")
-    assert matters.reads_committee_matters(world.secretary_a, world.a, committee_side=True)
-    assert matters.reads_committee_matters(world.branch_secretary, world.a, committee_side=False)
-    assert not matters.reads_committee_matters(world.member_user, world.a, committee_side=False)
-    assert not matters.reads_committee_matters(liaison, world.a, committee_side=False)
-    assert not matters.reads_committee_matters(world.branch_secretary, world.b,
-                                               committee_side=False)
+    assert reads_committee_matters(world.secretary_a, world.a)
+    assert reads_committee_matters(world.officer, world.a)
+    assert reads_committee_matters(world.branch_secretary, world.a)
+    assert not reads_committee_matters(world.secretary_b, world.a)
+    assert not reads_committee_matters(world.member_user, world.a)
+    assert not reads_committee_matters(liaison, world.a)
+    assert not reads_committee_matters(world.branch_secretary, world.b)
