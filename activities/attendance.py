@@ -9,7 +9,6 @@ decided by the database, not by looking first.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees.models import Committee
-from core.qr import QR_MAX_AGE, read_rotating_token, rotating_token
+from core.qr import (
+    QR_CLOSES_AFTER,
+    QR_MAX_AGE,
+    QR_OPENS_BEFORE,
+    read_rotating_token,
+    rotating_token,
+)
 from core.scope import can_write, scope_of
 from members.models import Member
 
@@ -34,11 +39,6 @@ from .models import (
 )
 
 ACTIVITY_QR_SALT = "activities.attendance"
-# How long a code works (QR_MAX_AGE) and how often the screen shows a new one: core.qr, shared
-# with meetings.
-# Scanning works from two hours before the start until six hours after the end.
-QR_OPENS_BEFORE = timedelta(hours=2)
-QR_CLOSES_AFTER = timedelta(hours=6)
 MAX_HOURS = Decimal(24)
 
 

@@ -29,7 +29,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from committees.models import Seat
-from core.qr import QR_MAX_AGE, read_rotating_token, rotating_token
+from core.qr import (
+    QR_CLOSES_AFTER,
+    QR_MAX_AGE,
+    QR_OPENS_BEFORE,
+    read_rotating_token,
+    rotating_token,
+)
 from members.models import Member
 from members.records import year_range_error
 
@@ -63,9 +69,6 @@ AGENDA_MATTER_STATUSES = (
 BULK_BATCH = 500
 # A QR check-in more than this long after the start counts as late.
 LATE_AFTER = timedelta(minutes=15)
-# Scanning works from two hours before the start to six hours after it (meetings have no end).
-QR_OPENS_BEFORE = timedelta(hours=2)
-QR_CLOSES_AFTER = timedelta(hours=6)
 MEETING_QR_SALT = "activities.meeting"
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024

@@ -2,6 +2,8 @@
 rotating attendance code that activities and meetings show on a screen (shared here: one
 token scheme, one screen, one scan page)."""
 
+from datetime import timedelta
+
 import segno
 from django.core import signing
 from django.shortcuts import render
@@ -12,6 +14,10 @@ from django.urls import reverse
 # working.
 QR_MAX_AGE = 300
 QR_REFRESH = 30
+# Scanning is open from two hours before the start until six hours after the end (a meeting:
+# after its start), for activities and meetings alike.
+QR_OPENS_BEFORE = timedelta(hours=2)
+QR_CLOSES_AFTER = timedelta(hours=6)
 
 
 def qr_svg(url: str, *, scale: int = 6) -> str:
