@@ -374,31 +374,3 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.member} @ {self.activity}"
-
-
-# Meetings and matters live in their own module; importing them here registers the models.
-from .meeting_models import (  # noqa: E402
-    BRANCH_KINDS,
-    COMMITTEE_KINDS,
-    AgendaItem,
-    Matter,
-    MatterFollowUp,
-    MatterKind,
-    MatterStatus,
-    Meeting,
-    MeetingAttachment,
-    MeetingAttendance,
-    MeetingAttendanceStatus,
-    MeetingKind,
-    MeetingStatus,
-    MinutesAddendum,
-)
-
-__all__ = [
-    "BRANCH_KINDS", "COMMITTEE_KINDS", "Activity", "ActivityPhoto", "ActivitySignup",
-    "ActivityStatus", "AgendaItem", "Attendance", "AttendanceMethod", "Funding",
-    "FundingSource", "FundingState", "Line", "Matter", "MatterFollowUp", "MatterKind",
-    "MatterStatus", "Meeting", "MeetingAttachment", "MeetingAttendance",
-    "MeetingAttendanceStatus", "MeetingKind", "MeetingStatus", "MinutesAddendum",
-    "ServiceTeam", "SignupState", "TeamKind",
-]

@@ -5,11 +5,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from activities.compliance import term_badge
-from activities.meetings import branch_meetings
 from committees.models import Committee
 from core.pages import delete_page, form_page
 from core.scope import can_write, get_for_user
+from meetings.compliance import term_badge
+from meetings.services import branch_meetings
 
 from . import services
 from .forms import BranchForm

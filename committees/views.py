@@ -6,20 +6,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from activities import matters
-from activities.compliance import term_badge
 from activities.funding import committee_funding_summary
-from activities.models import (
-    Activity,
-    ActivityStatus,
-    Meeting,
-    MeetingKind,
-    MeetingStatus,
-    ServiceTeam,
-)
+from activities.models import Activity, ActivityStatus, ServiceTeam
 from activities.selectors import district_activity_totals
 from core.pages import delete_page, form_page, paginate
 from core.scope import can_write, get_for_user, reads_committee_matters
+from meetings import matters
+from meetings.compliance import term_badge
+from meetings.models import Meeting, MeetingKind, MeetingStatus
 from units.agreements import expiring_agreements
 from units.ledger import committee_partners
 

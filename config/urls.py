@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("units.urls")),
     path("", include("activities.urls")),
+    path("", include("meetings.urls")),
 ]

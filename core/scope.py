@@ -292,11 +292,11 @@ def _meeting_rule(s: Scope, write: bool) -> Q:
     if s.branch_ids:
         q |= Q(branch__isnull=True, committee_id__in=_branch_committees(s))
     if s.member_id:
-        MeetingAttendance = apps.get_model("activities", "MeetingAttendance")
+        MeetingAttendance = apps.get_model("meetings", "MeetingAttendance")
         q |= Q(pk__in=MeetingAttendance.objects.filter(member_id=s.member_id).values(
             "meeting_id"))
     if s.unit_ids:
-        Meeting = apps.get_model("activities", "Meeting")
+        Meeting = apps.get_model("meetings", "Meeting")
         q |= Q(pk__in=Meeting.units.through.objects.filter(unit_id__in=s.unit_ids).values(
             "meeting_id"))
     return q
@@ -304,7 +304,7 @@ def _meeting_rule(s: Scope, write: bool) -> Q:
 
 def _via_meeting(s: Scope, write: bool) -> Q:
     # Agenda items, attendance, addenda and attachments follow their meeting.
-    Meeting = apps.get_model("activities", "Meeting")
+    Meeting = apps.get_model("meetings", "Meeting")
     return Q(meeting__in=Meeting.objects.filter(_meeting_rule(s, write)).values("pk"))
 
 
@@ -342,7 +342,7 @@ def reads_committee_matters(user, committee) -> bool:
 
 
 def _via_matter(s: Scope, write: bool) -> Q:
-    Matter = apps.get_model("activities", "Matter")
+    Matter = apps.get_model("meetings", "Matter")
     return Q(matter__in=Matter.objects.filter(_matter_rule(s, write)).values("pk"))
 
 
@@ -388,13 +388,13 @@ RULES = {
     "activities.serviceteam": _committee_children_rule,
     "activities.activitysignup": _activity_person_rule,
     "activities.attendance": _activity_person_rule,
-    "activities.meeting": _meeting_rule,
-    "activities.meetingattendance": _via_meeting,
-    "activities.agendaitem": _via_meeting,
-    "activities.minutesaddendum": _via_meeting,
-    "activities.meetingattachment": _via_meeting,
-    "activities.matter": _matter_rule,
-    "activities.matterfollowup": _via_matter,
+    "meetings.meeting": _meeting_rule,
+    "meetings.meetingattendance": _via_meeting,
+    "meetings.agendaitem": _via_meeting,
+    "meetings.minutesaddendum": _via_meeting,
+    "meetings.meetingattachment": _via_meeting,
+    "meetings.matter": _matter_rule,
+    "meetings.matterfollowup": _via_matter,
     "core.roleassignment": _role_assignment_rule,
     "core.notification": _own_rule,
 }

@@ -7,19 +7,11 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from activities.models import (
-    Activity,
-    ActivityStatus,
-    Funding,
-    Line,
-    Matter,
-    Meeting,
-    ServiceTeam,
-    TeamKind,
-)
+from activities.models import Activity, ActivityStatus, Funding, Line, ServiceTeam, TeamKind
 from branches.models import Branch, BranchKind
 from committees.models import Committee, District, Seat, SeatRole, Venue
 from core.models import RoleAssignment
+from meetings.models import Matter, Meeting
 from members.models import Category, Member
 from units.models import Unit, UnitKind
 

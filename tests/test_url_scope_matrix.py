@@ -12,14 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
-from activities import attendance, meetings, photos
-from activities.models import (
-    AgendaItem,
-    Attendance,
-    Funding,
-    MeetingAttendance,
-    ServiceTeam,
-)
+from activities import attendance, photos
+from activities.models import Attendance, Funding, ServiceTeam
+from meetings import services as meeting_services
+from meetings.models import AgendaItem, MeetingAttendance
 from members.checkins import poster_token
 from members.models import CheckIn, Commitment, RosterImport
 from tests.conftest import PERSONAS, persona_client
@@ -122,7 +118,7 @@ def a_meeting(w):
 
 def an_attachment(w):
     upload = SimpleUploadedFile("会议纪要.pdf", b"%PDF-1.4\n%test\n", "application/pdf")
-    return meetings.attachment_add(meeting=a_meeting(w), user=w.secretary_a, upload=upload)
+    return meeting_services.attachment_add(meeting=a_meeting(w), user=w.secretary_a, upload=upload)
 
 
 def a_notification(w):
@@ -258,45 +254,45 @@ EXPECTED = {
     # secretaries read them; a member reads only what they raised or answer for
     # meetings: kept by the committee's side (and a branch's by its secretary), read by the
     # committee's branch secretaries and the members expected at them
-    "activities:meeting-list": (lambda w: {"pk": w.a.pk}, READ_A),
-    "activities:meeting-create": (lambda w: {"pk": w.a.pk}, WRITE_A),
-    "activities:branch-meeting-create": (lambda w: {"pk": w.a_branch.pk}, WRITE_A_BRANCH),
-    "activities:meeting-detail": (lambda w: {"pk": a_meeting(w).pk}, READ_A),
-    "activities:meeting-update": (lambda w: {"pk": a_meeting(w).pk}, WRITE_A),
-    "activities:meeting-attendance": (lambda w: {"pk": a_meeting(w).pk}, WRITE_A),
-    "activities:agenda-create": (lambda w: {"pk": a_meeting(w).pk}, WRITE_A),
-    "activities:agenda-update": (
+    "meetings:meeting-list": (lambda w: {"pk": w.a.pk}, READ_A),
+    "meetings:meeting-create": (lambda w: {"pk": w.a.pk}, WRITE_A),
+    "meetings:branch-meeting-create": (lambda w: {"pk": w.a_branch.pk}, WRITE_A_BRANCH),
+    "meetings:meeting-detail": (lambda w: {"pk": a_meeting(w).pk}, READ_A),
+    "meetings:meeting-update": (lambda w: {"pk": a_meeting(w).pk}, WRITE_A),
+    "meetings:meeting-attendance": (lambda w: {"pk": a_meeting(w).pk}, WRITE_A),
+    "meetings:agenda-create": (lambda w: {"pk": a_meeting(w).pk}, WRITE_A),
+    "meetings:agenda-update": (
         lambda w: {"pk": AgendaItem.objects.create(meeting=a_meeting(w), title="议题").pk},
         WRITE_A),
-    "activities:meeting-minutes": (lambda w: {"pk": a_meeting(w).pk}, WRITE_A),
-    "activities:meeting-sign-off": (lambda w: {"pk": a_meeting(w).pk}, WRITE_A),
-    "activities:meeting-addendum": (lambda w: {"pk": a_meeting(w).pk}, WRITE_A),
-    "activities:meeting-print": (lambda w: {"pk": a_meeting(w).pk}, READ_A),
-    "activities:meeting-qr": (lambda w: {"pk": a_meeting(w).pk}, WRITE_A),
-    "activities:meeting-qr-checkin": (lambda w: {"token": meetings.qr_token(a_meeting(w))},
+    "meetings:meeting-minutes": (lambda w: {"pk": a_meeting(w).pk}, WRITE_A),
+    "meetings:meeting-sign-off": (lambda w: {"pk": a_meeting(w).pk}, WRITE_A),
+    "meetings:meeting-addendum": (lambda w: {"pk": a_meeting(w).pk}, WRITE_A),
+    "meetings:meeting-print": (lambda w: {"pk": a_meeting(w).pk}, READ_A),
+    "meetings:meeting-qr": (lambda w: {"pk": a_meeting(w).pk}, WRITE_A),
+    "meetings:meeting-qr-checkin": (lambda w: {"token": meeting_services.qr_token(a_meeting(w))},
                                       expect(LOGIN, 403, 403, 403, 403, 200)),
-    "activities:attachment-upload": (lambda w: {"pk": a_meeting(w).pk}, POST_ONLY),
-    "activities:attachment-file": (
+    "meetings:attachment-upload": (lambda w: {"pk": a_meeting(w).pk}, POST_ONLY),
+    "meetings:attachment-file": (
         lambda w: {"pk": (f := an_attachment(w)).meeting_id, "attachment_pk": f.pk}, READ_A),
-    "activities:committee-compliance": (lambda w: {"pk": w.a.pk},
+    "meetings:committee-compliance": (lambda w: {"pk": w.a.pk},
                                         expect(LOGIN, 200, 200, 404, 200, 404)),
-    "activities:branch-compliance": (lambda w: {"pk": w.a_branch.pk},
+    "meetings:branch-compliance": (lambda w: {"pk": w.a_branch.pk},
                                      expect(LOGIN, 200, 200, 404, 200, 404)),
-    "activities:district-compliance": (lambda w: {"pk": w.district.pk}, DISTRICT_ONLY),
+    "meetings:district-compliance": (lambda w: {"pk": w.district.pk}, DISTRICT_ONLY),
     "core:notification-list": (lambda w: {}, expect(LOGIN, 200, 200, 200, 200, 200)),
     # one's own notifications only: opening it marks it read and goes to its page
     "core:notification-open": (lambda w: {"pk": a_notification(w).pk},
                                expect(LOGIN, 404, 302, 404, 404, 404)),
     "core:notification-read-all": (lambda w: {}, POST_ONLY),
-    "activities:matter-list": (lambda w: {"pk": w.a.pk}, expect(LOGIN, 200, 200, 404, 200, 200)),
-    "activities:matter-create": (lambda w: {"pk": w.a.pk}, WRITE_A),
-    "activities:matter-detail": (lambda w: {"pk": a_matter(w).pk},
+    "meetings:matter-list": (lambda w: {"pk": w.a.pk}, expect(LOGIN, 200, 200, 404, 200, 200)),
+    "meetings:matter-create": (lambda w: {"pk": w.a.pk}, WRITE_A),
+    "meetings:matter-detail": (lambda w: {"pk": a_matter(w).pk},
                                  expect(LOGIN, 200, 200, 404, 200, 404)),
-    "activities:matter-update": (lambda w: {"pk": a_matter(w).pk},
+    "meetings:matter-update": (lambda w: {"pk": a_matter(w).pk},
                                  expect(LOGIN, 200, 200, 404, 403, 404)),
-    "activities:matter-status": (lambda w: {"pk": a_matter(w).pk},
+    "meetings:matter-status": (lambda w: {"pk": a_matter(w).pk},
                                  expect(LOGIN, 200, 200, 404, 403, 404)),
-    "activities:matter-follow-up": (lambda w: {"pk": a_matter(w).pk},
+    "meetings:matter-follow-up": (lambda w: {"pk": a_matter(w).pk},
                                     expect(LOGIN, 200, 200, 404, 403, 404)),
     "members:signup-approve": (lambda w: {"pk": 1}, POST_ONLY),
     "members:signup-return": (lambda w: {"pk": 1}, POST_ONLY),

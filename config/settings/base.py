@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "units",
     "members",
     "activities",
+    "meetings",
 ]
 
 MIDDLEWARE = [
@@ -109,19 +110,19 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Longer than the longest task (large imports and reports), so Redis does not re-deliver it.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3 * 3600}
 CELERY_TIMEZONE = "Asia/Shanghai"
-# Reminders (activities/tasks.py), every morning at 08:00 local time; each task decides what
+# Reminders (meetings/tasks.py), every morning at 08:00 local time; each task decides what
 # is due that day and sends nothing twice.
 CELERY_BEAT_SCHEDULE: dict = {
     "meeting-reminders": {
-        "task": "activities.tasks.send_meeting_reminders",
+        "task": "meetings.tasks.send_meeting_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
     "overdue-matter-reminders": {
-        "task": "activities.tasks.send_overdue_matter_reminders",
+        "task": "meetings.tasks.send_overdue_matter_reminders",
         "schedule": crontab(hour=8, minute=5),
     },
     "term-reminders": {
-        "task": "activities.tasks.send_term_reminders",
+        "task": "meetings.tasks.send_term_reminders",
         "schedule": crontab(hour=8, minute=10),
     },
 }

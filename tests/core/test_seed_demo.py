@@ -148,7 +148,7 @@ def test_it_reproduces_the_reports_activities(seeded):
 def test_it_seeds_a_year_of_meetings_with_gaps_and_matters(seeded_small):
     from django.utils import timezone
 
-    from activities.models import AgendaItem, Matter, Meeting
+    from meetings.models import AgendaItem, Matter, Meeting
 
     for committee in Committee.objects.all():
         monthly = Meeting.objects.filter(committee=committee, kind="monthly")

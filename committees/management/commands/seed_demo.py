@@ -14,10 +14,10 @@ from django.db import transaction
 from stdnum.cn import ric
 
 from activities.demo import seed_activities
-from activities.meeting_demo import seed_meetings
 from branches.models import Branch, BranchKind
 from committees.models import Committee, District, Seat, SeatRole, Venue
 from core.models import RoleAssignment
+from meetings.demo import seed_meetings
 from members.models import (
     Appraisal,
     Category,

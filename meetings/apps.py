@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MeetingsConfig(AppConfig):
+    """The monthly meeting (一月一例会), the branches' 三会一课, matters (一事一议), compliance
+    and the reminders that keep them on time."""
+
+    name = "meetings"
+    verbose_name = _("Meetings and matters")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from .models import (
+            AgendaItem,
+            Matter,
+            MatterFollowUp,
+            Meeting,
+            MeetingAttendance,
+            MinutesAddendum,
+        )
+
+        # Minutes are signed off and then corrected only by addenda; who changed what, before
+        # and after, stays in the log.
+        auditlog.register(Meeting, m2m_fields={"units"})
+        auditlog.register(MinutesAddendum)
+        auditlog.register(AgendaItem)
+        auditlog.register(MeetingAttendance)
+        # Matters: each move (status, decision, who answers for it) and each follow-up.
+        auditlog.register(Matter)
+        auditlog.register(MatterFollowUp)

@@ -1,0 +1,396 @@
+"""Compliance with the meeting rules: a committee's monthly meeting (一月一例会) and a branch's
+三会一课 and the rest, month by month, in local (Asia/Shanghai) calendar periods.
+
+The frequencies are settings (``MEETING_FREQUENCIES``). A committee owes its monthly meeting;
+each top-level branch owes the branch kinds, and a party group's own meeting counts for its
+parent branch. A period is *held* when a meeting of the kind was held (or its minutes signed
+off) with a local start date inside it, *not yet due* while its end is after today, and
+*missing* otherwise. Each grid costs one query, whatever its size; the district table three.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, When
+from django.db.models.functions import ExtractMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import Branch
+from committees.models import Committee
+
+from .models import COMMITTEE_KINDS, Meeting, MeetingKind, MeetingStatus
+
+DEFAULT_FREQUENCIES = {
+    "monthly": "month",
+    "branch_assembly": "quarter",
+    "branch_committee": "month",
+    "group": "month",
+    "lecture": "quarter",
+    "org_life": "year",
+    "appraisal": "year",
+    "themed_day": "month",
+}
+FREQUENCY_LABELS = {
+    "month": _("every month"),
+    "quarter": _("every quarter"),
+    "year": _("every year"),
+}
+HELD_STATUSES = (MeetingStatus.HELD, MeetingStatus.SIGNED_OFF)
+
+HELD, MISSING, NOT_YET_DUE = "held", "missing", "not_yet_due"
+STATE_LABELS = {HELD: _("held"), MISSING: _("missing"), NOT_YET_DUE: _("not yet due")}
+STATE_CLASSES = {
+    HELD: "text-bg-success",
+    MISSING: "text-bg-danger",
+    NOT_YET_DUE: "text-bg-secondary",
+}
+
+TERM_OVERDUE, TERM_ENDING, TERM_OK, TERM_UNKNOWN = "overdue", "ending", "ok", "unknown"
+TERM_LABELS = {
+    TERM_OVERDUE: _("re-election overdue"),
+    TERM_ENDING: _("term ends soon"),
+    TERM_OK: _("in term"),
+    TERM_UNKNOWN: _("no term recorded"),
+}
+TERM_CLASSES = {
+    TERM_OVERDUE: "text-bg-danger",
+    TERM_ENDING: "text-bg-warning",
+    TERM_OK: "text-bg-success",
+    TERM_UNKNOWN: "text-bg-secondary",
+}
+
+
+# --- settings --------------------------------------------------------------------------------
+
+def frequencies() -> dict[str, str]:
+    """{meeting kind: "month" | "quarter" | "year"}, from settings; a bad value stops loudly."""
+    value = getattr(settings, "MEETING_FREQUENCIES", None) or DEFAULT_FREQUENCIES
+    for kind, frequency in value.items():
+        if kind not in MeetingKind.values or frequency not in FREQUENCY_LABELS:
+            raise ImproperlyConfigured(
+                f"MEETING_FREQUENCIES[{kind!r}] = {frequency!r}: use a meeting kind and one of "
+                "month, quarter, year."
+            )
+    return dict(value)
+
+
+def committee_kinds() -> list[str]:
+    """Kinds a committee owes, in the order of ``MeetingKind``."""
+    due = frequencies()
+    return [k.value for k in MeetingKind if k in due and k in COMMITTEE_KINDS]
+
+
+def branch_kinds(has_groups: bool = True) -> list[str]:
+    """The kinds a top-level branch owes; the party group meeting only when it has party
+    groups (a small branch without any holds none)."""
+    due = frequencies()
+    return [
+        k.value for k in MeetingKind
+        if k in due and k not in COMMITTEE_KINDS and (has_groups or k != MeetingKind.GROUP)
+    ]
+
+
+def with_groups(branches):
+    """Top-level branches annotated with ``has_groups`` (no extra query)."""
+    return branches.annotate(
+        has_groups=Exists(Branch.objects.filter(parent_id=OuterRef("pk")))
+    )
+
+
+def term_reminder_months() -> tuple[int, ...]:
+    return tuple(sorted(getattr(settings, "TERM_REMINDER_MONTHS", (6, 1)), reverse=True))
+
+
+# --- periods ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Period:
+    key: str  # "2026-03", "2026-Q1", "2026"
+    start: date
+    end: date  # the last day, inclusive
+    months: tuple[int, ...]
+
+
+def periods(year: int, frequency: str) -> list[Period]:
+    """The periods of ``year`` for a frequency: 12 months, 4 quarters or the year."""
+    if frequency == "month":
+        return [
+            Period(f"{year}-{m:02d}", date(year, m, 1), _last_day(year, m), (m,))
+            for m in range(1, 13)
+        ]
+    if frequency == "quarter":
+        return [
+            Period(f"{year}-Q{q}", date(year, 3 * q - 2, 1), _last_day(year, 3 * q),
+                   (3 * q - 2, 3 * q - 1, 3 * q))
+            for q in range(1, 5)
+        ]
+    if frequency == "year":
+        return [Period(str(year), date(year, 1, 1), date(year, 12, 31), tuple(range(1, 13)))]
+    raise ValueError(f"unknown frequency {frequency!r}")
+
+
+def period_of(day: date, frequency: str) -> Period:
+    """The period of ``frequency`` that contains ``day``."""
+    return next(p for p in periods(day.year, frequency) if day.month in p.months)
+
+
+def _last_day(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` moved by whole months, clamped to the month's last day (Aug 31 - 6 = Feb 28)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# --- counting held meetings ------------------------------------------------------------------
+
+def _year_bounds(year: int):
+    zone = timezone.get_default_timezone()
+    return (
+        timezone.make_aware(datetime(year, 1, 1), zone),
+        timezone.make_aware(datetime(year + 1, 1, 1), zone),
+    )
+
+
+def held_counts(meetings, year: int) -> dict[tuple, dict[tuple[str, int], int]]:
+    """{holder: {(kind, local month): meetings held}} for the given meetings in ``year``, in
+    one query. A holder is ``("committee", id)`` or ``("branch", id)``; a party group's
+    "group" meeting is counted for its parent branch."""
+    start, end = _year_bounds(year)
+    rows = (
+        # held (or signed off) and begun: a meeting cannot be held ahead of its time
+        meetings.filter(status__in=HELD_STATUSES, starts_at__gte=start, starts_at__lt=end,
+                        starts_at__lte=timezone.now())
+        .annotate(
+            month=ExtractMonth("starts_at", tzinfo=timezone.get_default_timezone()),
+            holder_branch=Case(
+                When(kind=MeetingKind.GROUP, branch__parent_id__isnull=False,
+                     then=F("branch__parent_id")),
+                default=F("branch_id"),
+            ),
+        )
+        .order_by()
+        .values_list("committee_id", "holder_branch", "kind", "month")
+        .annotate(n=Count("pk"))
+    )
+    counts: dict[tuple, dict[tuple[str, int], int]] = {}
+    for committee_id, branch_id, kind, month, n in rows:
+        holder = ("branch", branch_id) if branch_id else ("committee", committee_id)
+        cell = counts.setdefault(holder, {})
+        cell[(kind, month)] = cell.get((kind, month), 0) + n
+    return counts
+
+
+# --- grids -----------------------------------------------------------------------------------
+
+@dataclass
+class Cell:
+    month: int
+    period: Period
+    state: str
+    count: int  # meetings of the kind held in this month
+
+    @property
+    def label(self):
+        return STATE_LABELS[self.state]
+
+    @property
+    def css(self):
+        return STATE_CLASSES[self.state]
+
+
+@dataclass
+class Row:
+    kind: str
+    frequency: str
+    cells: list[Cell] = field(default_factory=list)
+    held: int = 0  # periods held
+    missing: int = 0  # periods due and not held
+
+    @property
+    def label(self):
+        return MeetingKind(self.kind).label
+
+    @property
+    def frequency_label(self):
+        return FREQUENCY_LABELS[self.frequency]
+
+    @property
+    def due(self):
+        """Periods held or missing: those already due, and any held early."""
+        return self.held + self.missing
+
+
+def _rows(kinds, counts: dict[tuple[str, int], int], year: int, today: date) -> list[Row]:
+    due = frequencies()
+    rows = []
+    for kind in kinds:
+        row = Row(kind=kind, frequency=due[kind])
+        for period in periods(year, row.frequency):
+            n = sum(counts.get((kind, m), 0) for m in period.months)
+            if n:
+                state = HELD
+                row.held += 1
+            elif period.end >= today:  # its last day is still a day to hold it
+                state = NOT_YET_DUE
+            else:
+                state = MISSING
+                row.missing += 1
+            row.cells.extend(
+                Cell(month=m, period=period, state=state, count=counts.get((kind, m), 0))
+                for m in period.months
+            )
+        rows.append(row)
+    return rows
+
+
+def compliance_grid(*, committee=None, branch=None, year: int, today: date | None = None):
+    """One holder's rows (one per meeting kind it owes) × 12 months, in one query.
+
+    Pass a committee (its monthly meeting) or a top-level branch (三会一课 and the rest,
+    its party groups' meetings counting for it)."""
+    if (committee is None) == (branch is None):
+        raise TypeError("pass a committee or a branch")
+    today = today or timezone.localdate()
+    if committee is not None:
+        meetings = Meeting.objects.filter(committee=committee, branch__isnull=True)
+        holder, kinds = ("committee", committee.pk), committee_kinds()
+    else:
+        meetings = Meeting.objects.filter(
+            Q(branch=branch) | Q(branch__parent=branch, kind=MeetingKind.GROUP)
+        )
+        has_groups = getattr(branch, "has_groups", None)
+        if has_groups is None:
+            has_groups = Branch.objects.filter(parent=branch).exists()
+        holder, kinds = ("branch", branch.pk), branch_kinds(has_groups)
+    counts = held_counts(meetings, year).get(holder, {})
+    return _rows(kinds, counts, year, today)
+
+
+def committee_grids(committee, *, year: int, today: date | None = None):
+    """The committee's own rows and, for each top-level branch, its rows: two queries."""
+    today = today or timezone.localdate()
+    branches = list(with_groups(Branch.objects.filter(committee=committee, parent__isnull=True))
+                    .order_by("kind", "name"))
+    counts = held_counts(Meeting.objects.filter(committee=committee), year)
+    own = _rows(committee_kinds(), counts.get(("committee", committee.pk), {}), year, today)
+    return own, [
+        (b, _rows(branch_kinds(b.has_groups), counts.get(("branch", b.pk), {}), year, today))
+        for b in branches
+    ]
+
+
+# --- terms -----------------------------------------------------------------------------------
+
+def term_badge(term_end: date | None, today: date | None = None) -> dict | None:
+    """A committee's or branch's term for its page: the state's label and badge class, or
+    None when no term is recorded."""
+    state = term_state(term_end, today or timezone.localdate())
+    if state == TERM_UNKNOWN:
+        return None
+    return {"state": state, "label": TERM_LABELS[state], "css": TERM_CLASSES[state]}
+
+
+def term_state(term_end: date | None, today: date) -> str:
+    if term_end is None:
+        return TERM_UNKNOWN
+    if term_end < today:
+        return TERM_OVERDUE
+    if today >= add_months(term_end, -term_reminder_months()[0]):  # counted back from the end
+        return TERM_ENDING
+    return TERM_OK
+
+
+# --- the district table ----------------------------------------------------------------------
+
+@dataclass
+class CommitteeCompliance:
+    committee: Committee
+    monthly_held: int
+    monthly_due: int
+    branches: int
+    branch_missing: int
+    branch_terms_overdue: int
+    share: int | None  # percent of due periods held, None while nothing is due
+    term_state: str
+
+    @property
+    def monthly_missing(self):
+        return self.monthly_due - self.monthly_held
+
+    @property
+    def monthly_css(self):
+        return STATE_CLASSES[MISSING if self.monthly_missing else HELD]
+
+    @property
+    def term_label(self):
+        return TERM_LABELS[self.term_state]
+
+    @property
+    def term_css(self):
+        return TERM_CLASSES[self.term_state]
+
+
+def district_compliance(district, year: int, today: date | None = None):
+    """Per committee of the district: monthly meetings held / due so far, the branches'
+    missing periods, the share of due periods held, and the committee's term. Three queries."""
+    today = today or timezone.localdate()
+    committees = list(Committee.objects.filter(district=district).order_by("name"))
+    branches: dict[int, list] = {}
+    for branch_id, committee_id, term_end, has_groups in with_groups(Branch.objects.filter(
+        committee__district=district, parent__isnull=True
+    )).values_list("pk", "committee_id", "term_end", "has_groups"):
+        branches.setdefault(committee_id, []).append((branch_id, term_end, has_groups))
+    counts = held_counts(Meeting.objects.filter(committee__district=district), year)
+
+    table = []
+    for committee in committees:
+        own = _rows(committee_kinds(), counts.get(("committee", committee.pk), {}), year, today)
+        monthly = next((r for r in own if r.kind == MeetingKind.MONTHLY), None)
+        branch_rows = [
+            row
+            for branch_id, _term, has_groups in branches.get(committee.pk, [])
+            for row in _rows(branch_kinds(has_groups), counts.get(("branch", branch_id), {}),
+                             year, today)
+        ]
+        held = sum(r.held for r in own + branch_rows)
+        due = sum(r.due for r in own + branch_rows)
+        table.append(CommitteeCompliance(
+            committee=committee,
+            monthly_held=monthly.held if monthly else 0,
+            monthly_due=monthly.due if monthly else 0,
+            branches=len(branches.get(committee.pk, [])),
+            branch_missing=sum(r.missing for r in branch_rows),
+            branch_terms_overdue=sum(
+                1 for _id, term_end, _groups in branches.get(committee.pk, [])
+                if term_state(term_end, today) == TERM_OVERDUE
+            ),
+            share=round(100 * held / due) if due else None,
+            term_state=term_state(committee.term_end, today),
+        ))
+    return table
+
+
+# --- what is due now (for reminders) ---------------------------------------------------------
+
+def missing_this_month(counts_for_holder, kinds, today: date) -> list[tuple[str, Period]]:
+    """Kinds whose current period ends this month and has no meeting held yet."""
+    due = frequencies()
+    result = []
+    for kind in kinds:
+        period = period_of(today, due[kind])
+        if period.end.month != today.month:
+            continue
+        if not any(counts_for_holder.get((kind, m), 0) for m in period.months):
+            result.append((kind, period))
+    return result

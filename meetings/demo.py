@@ -1,0 +1,267 @@
+"""Meetings and matters demo data for ``seed_demo``: a year of monthly meetings in every
+committee with agenda items, attendance and matters (解放路社区's disputes mediated on the spot
+among them), a few months missing so the compliance calendar shows gaps, the branches' 三会一课
+records this year, and terms (换届) of which one is overdue and one ends soon.
+
+Written in bulk; run once per district (nothing happens when the district has meetings).
+"""
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from branches.models import Branch
+from committees.models import Committee, Seat
+from members.models import Member
+
+from .models import (
+    AgendaItem,
+    Matter,
+    MatterFollowUp,
+    MatterKind,
+    MatterStatus,
+    Meeting,
+    MeetingAttendance,
+    MeetingAttendanceStatus,
+    MeetingKind,
+    MeetingStatus,
+    MinutesAddendum,
+)
+from .services import default_title
+
+MONTHLY_AGENDA = [
+    "通报上月工作完成情况", "研究本月共建活动安排", "议定居民反映的急难愁盼问题",
+    "在职党员报到服务情况", "驻区单位需求与资源对接",
+]
+MATTERS = [
+    ("楼道堆物引发邻里纠纷", MatterKind.DISPUTE, "3号楼住户", "楼道堆放杂物影响通行，两户发生争执"),
+    ("小区停车位不足", MatterKind.SERVICE, "居民代表", "晚间车辆乱停，消防通道被占"),
+    ("增设老年助餐点的建议", MatterKind.PROPOSAL, "退休党员", "社区老人多，希望就近助餐"),
+    ("广场舞噪音投诉", MatterKind.COMPLAINT, "5号楼住户", "晚间广场舞音量过大影响休息"),
+    ("路灯损坏", MatterKind.SERVICE, "居民", "小区东门路灯损坏多日"),
+    ("漏水责任纠纷", MatterKind.DISPUTE, "楼上楼下住户", "楼上漏水导致楼下天花板受损"),
+]
+DECIDED = "社区党委议定：分工负责，限期办结。"
+JIEFANGLU_DISPUTES = [
+    ("商铺占道经营纠纷", "临街商户与居民因占道经营发生争执"),
+    ("物业费收缴纠纷", "部分业主与物业公司就收费标准产生分歧"),
+    ("宠物扰邻纠纷", "犬只夜间吠叫影响邻居休息"),
+    ("车位归属纠纷", "两户居民争用同一车位"),
+]
+
+
+def _at(day: date, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
+def _month_start(today: date, months_ago: int) -> date:
+    year, month = today.year, today.month - months_ago
+    while month <= 0:
+        month += 12
+        year -= 1
+    return date(year, month, 1)
+
+
+class _Seeder:
+    def __init__(self, district):
+        self.district = district
+        self.today = timezone.localdate()
+        self.rng = random.Random(6)  # noqa: S311 (demo data, not secrets)
+        self.meetings = []  # (Meeting, [attendance], [agenda titles with matter index])
+        self.matters = []
+
+    def meeting(self, committee, kind, day, hour=15, *, branch=None, attendance=(),
+                agenda=(), minutes=""):
+        starts_at = _at(day, hour)
+        held = starts_at < timezone.now()
+        signed = held and day < self.today - timedelta(days=20)
+        status = (MeetingStatus.SIGNED_OFF if signed else
+                  MeetingStatus.HELD if held else MeetingStatus.PLANNED)
+        meeting = Meeting(
+            committee=committee, branch=branch, kind=kind, starts_at=starts_at,
+            title=default_title(kind), chair="书记", recorder="组织委员", status=status,
+            minutes=minutes if held else "",
+            decisions="会议议定事项已分解到人，按期办结。" if held else "",
+            signed_off_at=starts_at + timedelta(days=3) if signed else None,
+        )
+        self.meetings.append((meeting, list(attendance), list(agenda)))
+        return meeting
+
+    def terms(self, committees):
+        for n, committee in enumerate(committees):
+            start = date(2021, 5, 1)
+            end = date(2026, 4, 30) if n == 4 else (  # 解放路: re-election overdue
+                self.today + timedelta(days=45) if n == 1 else date(2028, 4, 30))
+            Committee.objects.filter(pk=committee.pk).update(term_start=start, term_end=end)
+        Branch.objects.filter(committee__district=self.district, term_start__isnull=True).update(
+            term_start=date(2024, 3, 1), term_end=date(2027, 2, 28))
+
+    def committee_year(self, index, committee, seats):
+        skip = set()
+        if index % 4 == 1:
+            skip.add(3)
+        if index % 5 == 2:
+            skip |= {2, 5}
+        for months_ago in range(11, -1, -1):
+            if months_ago in skip:
+                continue
+            first = _month_start(self.today, months_ago)
+            day = first + timedelta(days=9)
+            if day > self.today + timedelta(days=20):
+                continue
+            attendance = []
+            for k, (member_id, name) in enumerate(seats):
+                status = MeetingAttendanceStatus.PRESENT
+                reason = ""
+                if k == (months_ago % max(len(seats), 1)) and len(seats) > 3:
+                    status, reason = MeetingAttendanceStatus.LEAVE, "外出学习"
+                attendance.append(MeetingAttendance(
+                    member_id=member_id, name=name, status=status, reason=reason,
+                ))
+            agenda = [(t, None) for t in self.rng.sample(MONTHLY_AGENDA, 2)]
+            self.meeting(committee, MeetingKind.MONTHLY, day, attendance=attendance,
+                         agenda=agenda,
+                         minutes="书记主持，传达上级精神，通报上月工作，逐项议定本月事项。")
+        # A joint party-building meeting with units each half-year.
+        for months_ago in (8, 2):
+            self.meeting(committee, MeetingKind.JOINT,
+                         _month_start(self.today, months_ago) + timedelta(days=14),
+                         agenda=[("共建项目推进情况", None), ("驻区单位认领需求", None)],
+                         minutes="驻区单位党组织负责人参加，交流共建项目进展。")
+
+    def branch_year(self, index, branch, groups):
+        """三会一课 this year: a few gaps in every fourth committee."""
+        gaps = index % 4 == 3
+        for month in range(1, self.today.month + 1):
+            first = date(self.today.year, month, 1)
+            if first + timedelta(days=4) > self.today:
+                continue
+            monthly = [MeetingKind.BRANCH_COMMITTEE, MeetingKind.THEMED_DAY]
+            for n, kind in enumerate(monthly):
+                if gaps and month in (2, 7) and kind == MeetingKind.THEMED_DAY:
+                    continue
+                self.meeting(branch.committee, kind, first + timedelta(days=3 + n * 7), 9,
+                             branch=branch, minutes="按计划召开，学习交流。")
+            for group in groups:
+                if gaps and month == 5:
+                    continue
+                self.meeting(branch.committee, MeetingKind.GROUP, first + timedelta(days=12),
+                             19, branch=group, minutes="党小组学习讨论。")
+            if month % 3 == 0:
+                self.meeting(branch.committee, MeetingKind.BRANCH_ASSEMBLY,
+                             first + timedelta(days=20), 15, branch=branch,
+                             minutes="支部党员大会，通报季度工作。")
+                if not (gaps and month == 6):
+                    self.meeting(branch.committee, MeetingKind.LECTURE,
+                                 first + timedelta(days=21), 15, branch=branch,
+                                 minutes="书记讲党课。")
+        if self.today.month >= 3:
+            self.meeting(branch.committee, MeetingKind.ORG_LIFE,
+                         date(self.today.year, 2, 25), 15, branch=branch,
+                         minutes="对照检查，开展批评与自我批评。")
+            self.meeting(branch.committee, MeetingKind.APPRAISAL,
+                         date(self.today.year, 2, 26), 15, branch=branch,
+                         minutes="民主评议党员，评定等次。")
+
+    def committee_matters(self, committee, members, jiefanglu):
+        matters = []
+        for n, (title, kind, who, text) in enumerate(MATTERS):
+            raised = self.today - timedelta(days=30 * (n + 1) + 3)
+            status = [MatterStatus.RESOLVED, MatterStatus.RESOLVED, MatterStatus.IN_PROGRESS,
+                      MatterStatus.RESOLVED, MatterStatus.DELIBERATED, MatterStatus.OPEN][n]
+            due = raised + timedelta(days=30)
+            resolved = raised + timedelta(days=5 + 4 * n) if status == MatterStatus.RESOLVED \
+                else None
+            matters.append(Matter(
+                committee=committee, title=title, kind=kind, raised_by_name=who,
+                description=text, raised_on=raised, due_on=due, status=status,
+                resolved_on=resolved,
+                decision="" if status == MatterStatus.OPEN else DECIDED,
+                responsible_member_id=members[n % len(members)] if members else None,
+            ))
+        if jiefanglu:
+            for n, (title, text) in enumerate(JIEFANGLU_DISPUTES):
+                raised = self.today - timedelta(days=20 * (n + 1))
+                matters.append(Matter(
+                    committee=committee, title=title, kind=MatterKind.DISPUTE,
+                    raised_by_name="居民", parties=text.split("与")[0], description=text,
+                    raised_on=raised, due_on=raised + timedelta(days=7),
+                    status=MatterStatus.RESOLVED, resolved_on=raised,
+                    decision="社区党委组织双方现场调解，当场达成一致。",
+                ))
+        return matters
+
+    def write(self, matters_by_committee):
+        Matter.objects.bulk_create([m for ms in matters_by_committee.values() for m in ms])
+        Meeting.objects.bulk_create([m for m, _, _ in self.meetings], batch_size=1000)
+        attendance, agenda = [], []
+        for meeting, rows, items in self.meetings:
+            for row in rows:
+                row.meeting = meeting
+                if meeting.status == MeetingStatus.PLANNED:
+                    row.status, row.reason = MeetingAttendanceStatus.EXPECTED, ""
+                attendance.append(row)
+            for position, (title, matter) in enumerate(items, start=1):
+                agenda.append(AgendaItem(meeting=meeting, position=position, title=title,
+                                         matter=matter, decision="议定通过。"))
+        # Each committee's matters are deliberated at its monthly meetings, one a month.
+        monthly = {}
+        for meeting, _, _ in self.meetings:
+            if meeting.kind == MeetingKind.MONTHLY and meeting.status != MeetingStatus.PLANNED:
+                monthly.setdefault(meeting.committee_id, []).append(meeting)
+        for committee_id, matters in matters_by_committee.items():
+            meetings = sorted(monthly.get(committee_id, []), key=lambda m: m.starts_at)
+            for matter in matters:
+                if matter.status == MatterStatus.OPEN:
+                    continue
+                after = [m for m in meetings if m.starts_at.date() >= matter.raised_on]
+                if after:
+                    agenda.append(AgendaItem(
+                        meeting=after[0], position=9, title=f"一事一议：{matter.title}",
+                        matter=matter, discussion=matter.description, decision=matter.decision,
+                    ))
+        MeetingAttendance.objects.bulk_create(attendance, batch_size=2000)
+        AgendaItem.objects.bulk_create(agenda, batch_size=2000)
+        follow_ups = [
+            MatterFollowUp(matter=m, on=m.raised_on + timedelta(days=3),
+                           text="社区网格员上门回访，跟进办理。")
+            for ms in matters_by_committee.values() for m in ms
+            if m.status in (MatterStatus.IN_PROGRESS, MatterStatus.RESOLVED)
+        ]
+        MatterFollowUp.objects.bulk_create(follow_ups)
+        signed = [m for m, _, _ in self.meetings if m.status == MeetingStatus.SIGNED_OFF]
+        if signed:
+            MinutesAddendum.objects.create(
+                meeting=signed[-1], text="补充：会议议定的路灯维修事项已于会后三日内完成。")
+
+
+def seed_meetings(district) -> None:
+    if Meeting.objects.filter(committee__district=district).exists():
+        return
+    seeder = _Seeder(district)
+    committees = list(Committee.objects.filter(district=district).order_by("pk"))
+    seeder.terms(committees)
+    matters = {}
+    for index, committee in enumerate(committees):
+        seats = list(
+            Seat.objects.filter(committee=committee, member__isnull=False)
+            .filter(Q(term_end__isnull=True) | Q(term_end__gte=seeder.today))
+            .values_list("member_id", "member__name")
+        )
+        seeder.committee_year(index, committee, seats)
+        branches = Branch.objects.filter(committee=committee, parent__isnull=True)
+        groups = {}
+        for group in Branch.objects.filter(committee=committee, parent__isnull=False):
+            groups.setdefault(group.parent_id, []).append(group)
+        for branch in branches:
+            seeder.branch_year(index, branch, groups.get(branch.pk, []))
+        members = list(
+            Member.objects.filter(committee=committee).order_by("pk").values_list(
+                "pk", flat=True)[:6]
+        )
+        matters[committee.pk] = seeder.committee_matters(
+            committee, members, jiefanglu=committee.name == "解放路社区"
+        )
+    seeder.write(matters)

@@ -1,0 +1,497 @@
+"""Pages of meetings: a committee's list, planning one (committee or branch), its page,
+editing it, attendance (form and QR), agenda items, the minutes, signing them off, addenda,
+the printable minutes, and attachments."""
+
+from pathlib import PurePath
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from branches.models import Branch
+from committees.models import Committee
+from core.forms import add_service_errors
+from core.pages import form_page, paginate
+from core.qr import qr_page, qr_screen_context
+from core.scope import can_write, get_for_user
+from members.models import Member
+
+from . import services
+from .forms import (
+    AddendumForm,
+    AgendaForm,
+    AttachmentForm,
+    AttendanceForm,
+    MeetingFilterForm,
+    MeetingForm,
+    MinutesForm,
+    holder_branches,
+)
+from .models import (
+    AgendaItem,
+    Matter,
+    Meeting,
+    MeetingAttachment,
+    MeetingAttendanceStatus,
+    MeetingKind,
+    MeetingStatus,
+)
+
+Attend = MeetingAttendanceStatus
+
+
+def _meeting(user, pk, *, write=False):
+    return get_for_user(
+        user, Meeting, write=write, pk=pk,
+        queryset=Meeting.objects.select_related(
+            "committee__district", "branch__parent", "venue", "signed_off_by"
+        ),
+    )
+
+
+def _list_url(meeting):
+    return reverse("meetings:meeting-list", args=[meeting.committee_id])
+
+
+def _signed_off_redirect(request, meeting):
+    messages.error(
+        request, _("The minutes are signed off: the meeting can no longer be changed. Add an "
+                   "addendum instead.")
+    )
+    return redirect(meeting.get_absolute_url())
+
+
+# --- the list -------------------------------------------------------------------------------
+
+@login_required
+def meeting_list(request, pk):
+    committee = get_for_user(request.user, Committee, pk=pk)
+    branches = list(holder_branches(committee))
+    form = MeetingFilterForm(request.GET or None, committee=committee, branches=branches)
+    filters = {}
+    if form.is_bound:
+        form.is_valid()  # a value that does not parse is reported and ignored
+        filters = form.cleaned_data
+    page = paginate(
+        request, services.meeting_rows(request.user, committee, filters),
+        per_page=services.PAGE_SIZE,
+    )
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {
+            "committee": committee,
+            "form": form,
+            "page": page,
+            "filtered": any(request.GET.get(name) for name in form.fields),
+            "can_add": can_write(request.user, committee),
+        },
+    )
+
+
+# --- planning and editing -------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_create(request, pk):
+    committee = get_for_user(request.user, Committee, write=True, pk=pk)
+    form = MeetingForm(
+        request.POST or None, instance=Meeting(committee=committee), committee=committee,
+        initial={"kind": MeetingKind.MONTHLY},
+    )
+    return form_page(
+        request, form,
+        save=lambda f: services.meeting_save(
+            meeting=f.instance, user=request.user, committee=committee,
+            units=f.units_chosen(),
+        ),
+        title=_("New meeting of %(name)s") % {"name": committee.name},
+        cancel_url=reverse("meetings:meeting-list", args=[committee.pk]),
+        success_message=_("Meeting planned."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def branch_meeting_create(request, pk):
+    """A meeting of a branch or party group: its secretary (or the parent branch's), or the
+    committee's side."""
+    branch = get_for_user(
+        request.user, Branch, write=True, pk=pk,
+        queryset=Branch.objects.select_related("committee", "parent"),
+    )
+    form = MeetingForm(
+        request.POST or None, instance=Meeting(committee=branch.committee, branch=branch),
+        committee=branch.committee, branch=branch,
+    )
+    return form_page(
+        request, form,
+        save=lambda f: services.meeting_save(meeting=f.instance, user=request.user,
+                                             branch=branch),
+        title=_("New meeting of %(name)s") % {"name": branch.name},
+        cancel_url=branch.get_absolute_url(),
+        success_message=_("Meeting planned."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_update(request, pk):
+    meeting = _meeting(request.user, pk, write=True)
+    if services.is_signed_off(meeting):
+        return _signed_off_redirect(request, meeting)
+    form = MeetingForm(
+        request.POST or None, instance=meeting, committee=meeting.committee,
+        branch=meeting.branch,
+    )
+    return form_page(
+        request, form,
+        save=lambda f: services.meeting_save(
+            meeting=f.instance, user=request.user, units=f.units_chosen()
+        ),
+        title=_("Edit the meeting “%(title)s”") % {"title": meeting.title},
+        cancel_url=meeting.get_absolute_url(),
+        success_message=_("Meeting saved."),
+    )
+
+
+# --- the meeting's page and its printable minutes -------------------------------------------
+
+def _meeting_context(user, meeting) -> dict:
+    attendances = list(meeting.attendances.only(
+        "pk", "meeting_id", "name", "status", "reason", "checked_in_at", "unit_id", "member_id"
+    ))
+    by_status = {value: [] for value in Attend.values}
+    for row in attendances:
+        by_status[row.status].append(row)
+    return {
+        "meeting": meeting,
+        "committee": meeting.committee,
+        "holder": meeting.branch.name if meeting.branch_id else meeting.committee.name,
+        "agenda": _agenda(user, meeting),
+        "attendances": attendances,
+        "summary": services.attendance_summary(attendances),
+        "present": by_status[Attend.PRESENT],
+        "late": by_status[Attend.LATE],
+        "leave": by_status[Attend.LEAVE],
+        "absent": by_status[Attend.ABSENT],
+        "expected": by_status[Attend.EXPECTED],
+        "units": list(meeting.units.order_by("name")),
+        "addenda": list(meeting.addenda.select_related("created_by")),
+        "signed_off": services.is_signed_off(meeting),
+        # who signed the minutes off (none when the account is gone, or for imported records)
+        "signer": (meeting.signed_off_by.get_full_name() or meeting.signed_off_by.username)
+        if meeting.signed_off_by else "",
+    }
+
+
+@login_required
+def meeting_detail(request, pk):
+    meeting = _meeting(request.user, pk)
+    can_edit = can_write(request.user, meeting)
+    signed_off = services.is_signed_off(meeting)
+    started = services.has_started(meeting)
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {
+            **_meeting_context(request.user, meeting),
+            "attachments": list(meeting.attachments.all()),
+            "can_edit": can_edit,
+            "can_change": can_edit and not signed_off,
+            "can_write_minutes": can_edit and not signed_off and started,
+            "can_sign_off": can_edit and meeting.status == MeetingStatus.HELD
+            and bool(meeting.minutes.strip()),
+            "can_add_addendum": can_edit and signed_off,
+            "can_show_qr": can_edit and services.qr_refusal(meeting) is None,
+            "attachment_form": AttachmentForm() if can_edit else None,
+            "started": started,
+        },
+    )
+
+
+@login_required
+def meeting_print(request, pk):
+    meeting = _meeting(request.user, pk)
+    return render(
+        request, "meetings/meeting_print.html",
+        {**_meeting_context(request.user, meeting), "printed_at": timezone.now()},
+    )
+
+
+# --- attendance -----------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_attendance(request, pk):
+    meeting = _meeting(request.user, pk, write=True)
+    if services.is_signed_off(meeting):
+        return _signed_off_redirect(request, meeting)
+    rows = meeting.attendances.only("pk", "meeting_id", "name", "status", "reason")
+    form = AttendanceForm(request.POST or None, rows=rows)
+    return form_page(
+        request, form,
+        save=lambda form: services.record_attendance(
+            meeting=meeting, user=request.user, rows=form.changes()),
+        title=_("Record attendance"), cancel_url=meeting.get_absolute_url(),
+        success_message=_("Attendance saved."), next_url=meeting.get_absolute_url(),
+        template="meetings/meeting_attendance.html", context=_form_context(meeting),
+    )
+
+
+@login_required
+def meeting_qr(request, pk):
+    """The code the recorder shows on a screen: a new one every few seconds."""
+    meeting = _meeting(request.user, pk, write=True)
+    context = {
+        **qr_screen_context(
+            request, salt=services.MEETING_QR_SALT, obj=meeting,
+            checkin_url_name="meetings:meeting-qr-checkin",
+            refusal=services.qr_refusal(meeting),
+        ),
+        "committee": meeting.committee,
+        "title": meeting.title,
+        "starts_at": meeting.starts_at,
+        "subtitle": meeting.branch.name if meeting.branch_id else meeting.committee.name,
+        "count": services.checked_in_count(meeting),
+        "back_url": meeting.get_absolute_url(),
+        "back_label": _("Back to the meeting"),
+    }
+    return qr_page(request, "activities/qr.html", context)
+
+
+def _checkin_page(request, context, status=200):
+    meeting, record = context.get("meeting"), context.get("record")
+    if meeting is not None:
+        context.update(title=meeting.title, starts_at=meeting.starts_at)
+    if record is not None:
+        when = (
+            date_format(timezone.localtime(record.checked_in_at), "H:i")
+            if record.checked_in_at else "—"
+        )
+        values = {"status": record.get_status_display(), "t": when}
+        context["done_message"] = _("Checked in at %(t)s: %(status)s.") % values
+        context["already_message"] = _(
+            "Your attendance is already recorded: %(status)s (checked in at %(t)s)."
+        ) % values
+    return qr_page(request, "activities/qr_checkin.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_qr_checkin(request, token):
+    """Where a meeting's QR code leads: one tap records the member present (or late)."""
+    meeting = services.meeting_from_token(token)
+    if meeting is None:
+        return _checkin_page(request, {"state": "expired"}, status=400)
+    member = Member.objects.select_related("branch").filter(user=request.user).first()
+    if member is None:
+        return _checkin_page(request, {"state": "no_member", "meeting": meeting}, status=403)
+    context = {"meeting": meeting, "member": member}
+    if request.method == "POST":
+        try:
+            record, changed = services.qr_check_in(meeting=meeting, member=member)
+        except ValidationError as exc:
+            return _checkin_page(
+                request, {**context, "state": "refused", "errors": exc.messages}, status=400
+            )
+        return _checkin_page(
+            request, {**context, "state": "done" if changed else "already", "record": record}
+        )
+    record = meeting.attendances.filter(member=member).first()
+    if record is not None and record.status not in (Attend.EXPECTED, Attend.ABSENT):
+        return _checkin_page(request, {**context, "state": "already", "record": record})
+    refusal = services.qr_refusal(meeting)
+    if refusal:
+        return _checkin_page(request, {**context, "state": "refused", "errors": [refusal]})
+    return _checkin_page(request, {**context, "state": "confirm"})
+
+
+# --- the agenda -----------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_create(request, pk):
+    meeting = _meeting(request.user, pk, write=True)
+    if services.is_signed_off(meeting):
+        return _signed_off_redirect(request, meeting)
+    form = AgendaForm(request.POST or None, instance=AgendaItem(meeting=meeting),
+                      meeting=meeting)
+    return form_page(
+        request, form,
+        save=lambda f: services.agenda_save(item=f.instance, user=request.user,
+                                            meeting=meeting),
+        title=_("New agenda item of “%(title)s”") % {"title": meeting.title},
+        cancel_url=meeting.get_absolute_url(),
+        success_message=_("Agenda item saved."),
+        next_url=meeting.get_absolute_url(),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_update(request, pk):
+    item = get_for_user(
+        request.user, AgendaItem, write=True, pk=pk,
+        queryset=AgendaItem.objects.select_related("meeting__committee"),
+    )
+    meeting = item.meeting
+    if services.is_signed_off(meeting):
+        return _signed_off_redirect(request, meeting)
+    form = AgendaForm(request.POST or None, instance=item, meeting=meeting)
+    return form_page(
+        request, form,
+        save=lambda f: services.agenda_save(item=f.instance, user=request.user),
+        title=_("Edit the agenda item “%(title)s”") % {"title": item.title},
+        cancel_url=meeting.get_absolute_url(),
+        success_message=_("Agenda item saved."),
+        next_url=meeting.get_absolute_url(),
+    )
+
+
+# --- minutes, sign-off, addenda -------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_minutes(request, pk):
+    meeting = _meeting(request.user, pk, write=True)
+    if services.is_signed_off(meeting):
+        return _signed_off_redirect(request, meeting)
+    form = MinutesForm(
+        request.POST or None,
+        initial={"minutes": meeting.minutes, "decisions": meeting.decisions},
+    )
+    return form_page(
+        request, form,
+        save=lambda form: services.minutes_save(
+            meeting=meeting, user=request.user, minutes=form.cleaned_data["minutes"],
+            decisions=form.cleaned_data["decisions"]),
+        title=_("Minutes"), cancel_url=meeting.get_absolute_url(),
+        success_message=_("Minutes saved; the meeting is marked held."),
+        next_url=meeting.get_absolute_url(),
+        template="meetings/meeting_minutes.html", context=_form_context(meeting),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_sign_off(request, pk):
+    meeting = _meeting(request.user, pk, write=True)
+    errors, status = [], 200
+    if request.method == "POST":
+        try:
+            services.sign_off(meeting=meeting, user=request.user)
+        except ValidationError as exc:
+            errors, status = exc.messages, 400
+        else:
+            messages.success(request, _("The minutes are signed off."))
+            return redirect(meeting.get_absolute_url())
+    return render(
+        request,
+        "meetings/meeting_sign_off.html",
+        {
+            "meeting": meeting,
+            "committee": meeting.committee,
+            "errors": errors,
+            "can_sign_off": meeting.status == MeetingStatus.HELD
+            and bool(meeting.minutes.strip()),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_addendum(request, pk):
+    meeting = _meeting(request.user, pk, write=True)
+    form = AddendumForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_addendum(meeting=meeting, user=request.user,
+                                  text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Addendum added to the minutes."))
+            return redirect(meeting.get_absolute_url())
+    return render(
+        request,
+        "meetings/meeting_addendum.html",
+        {
+            "meeting": meeting,
+            "committee": meeting.committee,
+            "form": form,
+            "signed_off": services.is_signed_off(meeting),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- attachments ----------------------------------------------------------------------------
+
+@login_required
+@require_POST
+def attachment_upload(request, pk):
+    meeting = _meeting(request.user, pk, write=True)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(meeting=meeting, user=request.user,
+                                    upload=form.cleaned_data["file"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Attachment added."))
+            return redirect(meeting.get_absolute_url())
+    return render(
+        request,
+        "meetings/meeting_attachment.html",
+        {"meeting": meeting, "committee": meeting.committee, "form": form},
+        status=400,
+    )
+
+
+@login_required
+def attachment_file(request, pk, attachment_pk):
+    attachment = get_for_user(request.user, MeetingAttachment, pk=attachment_pk, meeting_id=pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The attachment's file is missing.") from None
+    kind = services.file_kind(attachment.name)
+    response = FileResponse(
+        handle, as_attachment=True, filename=PurePath(attachment.name).name,
+        content_type=kind.content_type if kind else "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _agenda(user, meeting):
+    """The agenda; an item's matter is named only to those who may read that matter (it
+    names residents and their disputes), others see that a matter was deliberated."""
+    items = list(meeting.agenda.select_related("matter"))
+    ids = [i.matter_id for i in items if i.matter_id]
+    readable = set(
+        Matter.objects.for_user(user).filter(pk__in=ids).values_list("pk", flat=True)
+    ) if ids else set()
+    for item in items:
+        item.matter_readable = item.matter_id in readable
+    return items
+
+
+def _form_context(meeting) -> dict:
+    """What the attendance and minutes pages show beside their form."""
+    return {
+        "meeting": meeting,
+        "committee": meeting.committee,
+        "started": services.has_started(meeting),
+    }
