@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from committees.models import Committee
+from committees.terms import term_badge
 from core.pages import delete_page, form_page
 from core.scope import can_write, get_for_user
-from meetings.compliance import term_badge
 from meetings.services import branch_meetings
 
 from . import services

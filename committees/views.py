@@ -9,10 +9,10 @@ from django.views.decorators.http import require_http_methods
 from activities.funding import committee_funding_summary
 from activities.models import Activity, ActivityStatus, ServiceTeam
 from activities.selectors import district_activity_totals
+from committees.terms import term_badge
 from core.pages import delete_page, form_page, paginate
 from core.scope import can_write, get_for_user, reads_committee_matters
 from meetings import matters
-from meetings.compliance import term_badge
 from meetings.models import Meeting, MeetingKind, MeetingStatus
 from units.agreements import expiring_agreements
 from units.ledger import committee_partners

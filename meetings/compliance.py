@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch
 from committees.models import Committee
+from committees.terms import TERM_CLASSES, TERM_LABELS, TERM_OVERDUE, term_state
 
 from .models import COMMITTEE_KINDS, Meeting, MeetingKind, MeetingStatus
 
@@ -51,19 +52,6 @@ STATE_CLASSES = {
     NOT_YET_DUE: "text-bg-secondary",
 }
 
-TERM_OVERDUE, TERM_ENDING, TERM_OK, TERM_UNKNOWN = "overdue", "ending", "ok", "unknown"
-TERM_LABELS = {
-    TERM_OVERDUE: _("re-election overdue"),
-    TERM_ENDING: _("term ends soon"),
-    TERM_OK: _("in term"),
-    TERM_UNKNOWN: _("no term recorded"),
-}
-TERM_CLASSES = {
-    TERM_OVERDUE: "text-bg-danger",
-    TERM_ENDING: "text-bg-warning",
-    TERM_OK: "text-bg-success",
-    TERM_UNKNOWN: "text-bg-secondary",
-}
 
 
 # --- settings --------------------------------------------------------------------------------
@@ -103,10 +91,6 @@ def with_groups(branches):
     )
 
 
-def term_reminder_months() -> tuple[int, ...]:
-    return tuple(sorted(getattr(settings, "TERM_REMINDER_MONTHS", (6, 1)), reverse=True))
-
-
 # --- periods ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -142,14 +126,6 @@ def period_of(day: date, frequency: str) -> Period:
 
 def _last_day(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` moved by whole months, clamped to the month's last day (Aug 31 - 6 = Feb 28)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 # --- counting held meetings ------------------------------------------------------------------
@@ -288,27 +264,6 @@ def committee_grids(committee, *, year: int, today: date | None = None):
         (b, _rows(branch_kinds(b.has_groups), counts.get(("branch", b.pk), {}), year, today))
         for b in branches
     ]
-
-
-# --- terms -----------------------------------------------------------------------------------
-
-def term_badge(term_end: date | None, today: date | None = None) -> dict | None:
-    """A committee's or branch's term for its page: the state's label and badge class, or
-    None when no term is recorded."""
-    state = term_state(term_end, today or timezone.localdate())
-    if state == TERM_UNKNOWN:
-        return None
-    return {"state": state, "label": TERM_LABELS[state], "css": TERM_CLASSES[state]}
-
-
-def term_state(term_end: date | None, today: date) -> str:
-    if term_end is None:
-        return TERM_UNKNOWN
-    if term_end < today:
-        return TERM_OVERDUE
-    if today >= add_months(term_end, -term_reminder_months()[0]):  # counted back from the end
-        return TERM_ENDING
-    return TERM_OK
 
 
 # --- the district table ----------------------------------------------------------------------

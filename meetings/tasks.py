@@ -27,6 +27,8 @@ from django.utils.translation import gettext as _
 
 from branches.models import Branch
 from committees.models import Committee, Seat
+from committees.terms import term_reminder_months
+from core.dates import add_months
 from core.models import Role, RoleAssignment
 from core.notify import notify
 
@@ -177,8 +179,8 @@ def term_threshold(term_end: date, today: date) -> int | None:
         return None
     # Counted back from the end (31 August less six months is 28 February): counting forward
     # from today would clamp month ends and remind a day late.
-    reached = [m for m in compliance.term_reminder_months()
-               if today >= compliance.add_months(term_end, -m)]
+    reached = [m for m in term_reminder_months()
+               if today >= add_months(term_end, -m)]
     return min(reached) if reached else None
 
 
@@ -186,7 +188,7 @@ def term_reminders(*, today=None) -> int:
     """Six and one month (by default) before a term ends, one reminder per threshold."""
     today = _day(today)
     # a few days' slack for month ends; term_threshold decides exactly
-    horizon = compliance.add_months(today, max(compliance.term_reminder_months())) + timedelta(
+    horizon = add_months(today, max(term_reminder_months())) + timedelta(
         days=4)
     window = {"term_end__gt": today, "term_end__lte": horizon}
     committees = list(Committee.objects.filter(**window).values_list(

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from committees import terms
 from meetings import compliance
 from meetings.compliance import HELD, MISSING, NOT_YET_DUE
 from tests.conftest import session_queries
@@ -244,11 +245,11 @@ def test_the_district_table_is_three_queries_at_any_size(world, django_assert_nu
 
 def test_term_states():
     today = date(2026, 5, 1)
-    assert compliance.term_state(None, today) == "unknown"
-    assert compliance.term_state(date(2026, 4, 30), today) == "overdue"
-    assert compliance.term_state(date(2026, 5, 1), today) == "ending"
-    assert compliance.term_state(date(2026, 11, 1), today) == "ending"
-    assert compliance.term_state(date(2026, 11, 2), today) == "ok"
+    assert terms.term_state(None, today) == "unknown"
+    assert terms.term_state(date(2026, 4, 30), today) == "overdue"
+    assert terms.term_state(date(2026, 5, 1), today) == "ending"
+    assert terms.term_state(date(2026, 11, 1), today) == "ending"
+    assert terms.term_state(date(2026, 11, 2), today) == "ok"
 
 
 # --- the pages -------------------------------------------------------------------------------

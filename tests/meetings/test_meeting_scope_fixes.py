@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from committees import terms
 from meetings import compliance
 from meetings import services as meeting_services
 from meetings.models import AgendaItem, Matter, MeetingAttendance
@@ -119,7 +120,7 @@ def test_term_reminders_count_back_from_a_months_last_day():
     assert term_threshold(date(2026, 3, 31), today=date(2026, 2, 27)) == 6
     assert term_threshold(date(2026, 8, 31), today=date(2026, 2, 28)) == 6
     assert term_threshold(date(2026, 8, 31), today=date(2026, 2, 27)) is None
-    assert compliance.term_state(date(2026, 8, 31), date(2026, 2, 28)) == compliance.TERM_ENDING
+    assert terms.term_state(date(2026, 8, 31), date(2026, 2, 28)) == terms.TERM_ENDING
 
 
 def test_a_matter_deliberated_at_a_meeting_has_it_in_its_history(world):
