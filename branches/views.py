@@ -7,9 +7,9 @@ from django.views.decorators.http import require_http_methods
 
 from committees.models import Committee
 from committees.terms import term_badge
+from core import sections
 from core.pages import delete_page, form_page
 from core.scope import can_write, get_for_user
-from meetings.services import branch_meetings
 
 from . import services
 from .forms import BranchForm
@@ -81,9 +81,7 @@ def branch_detail(request, pk):
             "member_count": branch.members.count(),
             "can_edit": can_edit,
             "can_add_group": can_edit and not branch.is_group,
-            # The meetings card: a branch secretary (or the committee's side) plans them.
-            "meetings": branch_meetings(request.user, branch),
-            "can_add_meeting": can_edit,
+            "cards": sections.render("branch-detail", request, branch, {"branch": branch}),
         },
     )
 

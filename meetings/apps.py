@@ -12,6 +12,7 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from . import sections  # noqa: F401  (registers the cards this app adds to pages)
         from .models import (
             AgendaItem,
             Matter,

@@ -9,16 +9,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from activities import attendance
 from committees.models import Committee
+from core import sections
 from core.pages import decision
 from core.qr import qr_svg
 from core.scope import checkin_targets, get_for_user, scope_of
 
 from . import checkins
 from .models import CheckIn, CheckInStatus, Member, SignUp, SignUpStatus
-
-RECENT_ATTENDANCES = 10  # on the member's own page; the rest on "My activities"
 
 
 def _own_member(request):
@@ -48,7 +46,7 @@ def my_page(request):
             "history": history,
             "active": active,
             "targets": checkin_targets(request.user).order_by("name"),
-            "activities": attendance.member_activity_summary(member, limit=RECENT_ATTENDANCES),
+            "cards": sections.render("member-me", request, member),
         },
     )
 

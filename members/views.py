@@ -4,15 +4,14 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from activities import attendance
 from branches.models import Branch
 from committees.models import Committee
+from core import sections
 from core.pages import form_page, paginate
 from core.scope import (
     can_see_contact_details,
     can_see_full_id_number,
     can_write,
-    counts_attendance_of,
     get_for_user,
     is_member_or_writer,
 )
@@ -22,7 +21,6 @@ from .forms import MemberForm
 from .models import Member
 
 ROSTER_PAGE_SIZE = 50
-RECENT_ATTENDANCES = 10
 
 
 def _roster_page(request, *, roster_filter, title, context):
@@ -72,14 +70,6 @@ def branch_roster(request, pk):
 
 def _detail(request, member, *, full_id_number=None):
     can_edit = can_write(request.user, member)
-    # Activities and hours: those the viewer may read (the committee's side of each activity,
-    # the district, the member themselves), the last few listed, all counted.
-    # A branch secretary counts no one's attendance: no card, rather than a misleading zero.
-    activities = (
-        attendance.member_activity_summary(member, user=request.user, limit=RECENT_ATTENDANCES)
-        if counts_attendance_of(request.user, member)
-        else None
-    )
     return render(
         request,
         "members/member_detail.html",
@@ -95,7 +85,7 @@ def _detail(request, member, *, full_id_number=None):
             "can_reveal": can_see_full_id_number(request.user, member),
             "show_contact": can_see_contact_details(request.user, member),
             "full_id_number": full_id_number,
-            "activities": activities,
+            "cards": sections.render("member-detail", request, member),
         },
     )
 

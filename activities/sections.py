@@ -1,0 +1,27 @@
+"""The cards activities add to lower apps' pages (``core.sections``)."""
+
+from core import sections
+from core.scope import counts_attendance_of
+
+from .attendance import member_activity_summary
+
+RECENT_ATTENDANCES = 10  # on a member's page; the rest on "My activities"
+
+
+@sections.register("member-detail", template="activities/_member_activities.html")
+def member_activities_card(request, member):
+    """Activities and hours the viewer may read (the committee's side of each activity, the
+    district, the member themselves), the last few listed, all counted. A branch secretary
+    counts no one's attendance: no card, rather than a misleading zero."""
+    if not counts_attendance_of(request.user, member):
+        return None
+    return {"activities": member_activity_summary(
+        member, user=request.user, limit=RECENT_ATTENDANCES)}
+
+
+@sections.register("member-me", template="activities/_member_activities.html")
+def my_activities_card(request, member):
+    return {
+        "activities": member_activity_summary(member, limit=RECENT_ATTENDANCES),
+        "mine": True,
+    }
