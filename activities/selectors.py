@@ -8,12 +8,13 @@ from typing import NamedTuple
 
 import django_filters
 from django import forms
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from committees.models import Committee
 
+from .funding import committee_funding_summary
 from .models import Activity, ActivityStatus, Attendance, Funding, Line, ServiceTeam
 
 PAGE_SIZE = 20
@@ -215,4 +216,39 @@ def district_activity_totals(district, year: int | None = None) -> DistrictActiv
         hours=attended["hours"] or 0,
         teams=ServiceTeam.objects.filter(committee__district=district).count(),
         funding_received=received or 0,
+    )
+
+
+def committee_cobuilding(committee, *, with_money: bool) -> dict:
+    """The committee page's co-building card: this year's activities (cancelled ones left out)
+    and the committee's teams (one query), the next five activities (one), and for the
+    committee's side this year's funding by source (one)."""
+    now = timezone.now()
+    year = timezone.localdate().year
+    counts = Committee.objects.filter(pk=committee.pk).values(
+        n_activities=_count(
+            Activity.objects.filter(committee=OuterRef("pk"), starts_at__year=year)
+            .exclude(status=ActivityStatus.CANCELLED)
+        ),
+        n_teams=_count(ServiceTeam.objects.filter(committee=OuterRef("pk"))),
+    ).get()
+    upcoming = list(
+        Activity.objects.filter(
+            committee=committee, starts_at__gte=now,
+            status__in=[ActivityStatus.PLANNED, ActivityStatus.OPEN],
+        ).order_by("starts_at", "pk")[:5]
+    )
+    return {
+        "year": year,
+        "activities": counts["n_activities"],
+        "teams": counts["n_teams"],
+        "upcoming": upcoming,
+        "funding": committee_funding_summary(committee, year) if with_money else None,
+    }
+
+
+def _count(queryset):
+    return Subquery(
+        queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+        output_field=IntegerField(),
     )

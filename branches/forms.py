@@ -1,9 +1,9 @@
 from django import forms
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, check_term
 from core.scope import can_write
-from members.models import Member
 from units.models import Unit
 
 from .models import Branch
@@ -34,7 +34,7 @@ class BranchForm(forms.ModelForm):
         self.fields["kind"].required = False
         self.fields["kind"].help_text = _("A party group takes its parent branch's kind.")
         self.fields["secretary"].queryset = (
-            Member.objects.for_user(user).filter(committee=committee).order_by("name")
+            apps.get_model("members.Member").objects.for_user(user).filter(committee=committee).order_by("name")
         )
         self.fields["unit"].queryset = Unit.objects.for_user(user).order_by("name")
         self.fields["unit"].help_text = _("For a resident unit's party organisation.")

@@ -1,11 +1,16 @@
 from django import forms
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, check_term
-from members.models import Member
-from units.models import Unit
 
 from .models import Committee, Seat, Venue
+
+
+def _model(label):
+    """A seat's holder (a member, a unit) is a model of an app above committees: named by its
+    label, as the seat's foreign keys name it, rather than imported."""
+    return apps.get_model(label)
 
 
 class CommitteeForm(forms.ModelForm):
@@ -38,10 +43,10 @@ class SeatForm(forms.ModelForm):
     def __init__(self, *args, user, committee, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = (
-            Member.objects.for_user(user).filter(committee=committee).order_by("name")
+            _model("members.Member").objects.for_user(user).filter(committee=committee).order_by("name")
         )
         self.fields["member"].help_text = _("A member on this committee's roster.")
-        self.fields["unit"].queryset = Unit.objects.for_user(user).order_by("name")
+        self.fields["unit"].queryset = _model("units.Unit").objects.for_user(user).order_by("name")
 
     def clean(self):
         data = super().clean()
@@ -65,5 +70,5 @@ class VenueForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.for_user(user).order_by("name")
+        self.fields["unit"].queryset = _model("units.Unit").objects.for_user(user).order_by("name")
         self.fields["unit"].empty_label = _("The community")

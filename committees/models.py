@@ -23,7 +23,7 @@ class District(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("committees:district-detail", args=[self.pk])
+        return reverse("overview:district-detail", args=[self.pk])
 
 
 class Committee(models.Model):
@@ -57,7 +57,7 @@ class Committee(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("committees:committee-detail", args=[self.pk])
+        return reverse("overview:committee-detail", args=[self.pk])
 
 
 class SeatRole(models.TextChoices):

@@ -5,13 +5,11 @@ from . import views
 app_name = "committees"
 
 urlpatterns = [
-    path("districts/<int:pk>/", views.district_detail, name="district-detail"),
     path(
         "districts/<int:district_pk>/committees/new/",
         views.committee_create,
         name="committee-create",
     ),
-    path("committees/<int:pk>/", views.committee_detail, name="committee-detail"),
     path("committees/<int:pk>/edit/", views.committee_update, name="committee-update"),
     path("committees/<int:pk>/delete/", views.committee_delete, name="committee-delete"),
     path("committees/<int:committee_pk>/seats/new/", views.seat_create, name="seat-create"),

@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("units.urls")),
     path("", include("activities.urls")),
     path("", include("meetings.urls")),
+    path("", include("overview.urls")),
 ]

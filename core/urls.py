@@ -1,11 +1,10 @@
 from django.urls import path
 
-from . import notification_views, views
+from . import notification_views
 
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("notifications/", notification_views.notification_list, name="notification-list"),
     path("notifications/<int:pk>/", notification_views.notification_open,
          name="notification-open"),

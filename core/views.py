@@ -1,49 +1,8 @@
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from branches.models import Branch
-from committees.models import Committee, District
-from members.models import SignUp
-
-from .scope import scope_of
-
-
-@login_required
-def home(request):
-    """Send each user to the place they work; list the places when there are several."""
-    scope = scope_of(request.user)
-    districts = list(District.objects.for_user(request.user))
-    committees = list(Committee.objects.for_user(request.user).order_by("name")[:50])
-    branches = list(
-        Branch.objects.filter(pk__in=scope.branch_ids).select_related("committee")
-    )
-    places = (
-        [d.get_absolute_url() for d in districts]
-        + [c.get_absolute_url() for c in committees]
-        + [b.get_absolute_url() for b in branches]
-    )
-    if scope.member_id and not (scope.district_ids or scope.committee_ids or scope.branch_ids
-                                or scope.unit_ids):
-        return redirect("members:me")  # a member's home is their own page
-    if scope.unit_ids and not (scope.district_ids or scope.committee_ids or scope.branch_ids):
-        # A unit's liaison works on their unit's page (agreements, resources, ledger).
-        return redirect("units:unit-detail", pk=min(scope.unit_ids))
-    if len(places) == 1:
-        return redirect(places[0])
-    if districts:
-        return redirect(districts[0].get_absolute_url())
-    if not places and SignUp.objects.filter(user=request.user).exists():
-        return redirect("members:me")  # the state of their sign-up
-    return render(
-        request,
-        "core/home.html",
-        {"committees": committees, "branches": branches},
-    )
 
 
 @require_GET

@@ -212,7 +212,7 @@ def term_reminders(*, today=None) -> int:
                     "name": name, "date": term_end.isoformat()}
                 yield (c_users.get(pk, set()) | d_users.get(district_id, set()),
                        f"term:committee:{pk}:{term_end.isoformat()}:{months}m", text,
-                       reverse("committees:committee-detail", args=[pk]))
+                       reverse("overview:committee-detail", args=[pk]))
         for pk, name, committee_id, committee_name, district_id, term_end in branches:
             months = term_threshold(term_end, today)
             if months:
@@ -232,7 +232,7 @@ def term_reminders(*, today=None) -> int:
                 yield (c_users.get(seat.committee_id, set())
                        | d_users.get(seat.committee.district_id, set()),
                        f"term:seat:{seat.pk}:{seat.term_end.isoformat()}:{months}m", text,
-                       reverse("committees:committee-detail", args=[seat.committee_id]))
+                       reverse("overview:committee-detail", args=[seat.committee_id]))
 
     return _send(batches())
 

@@ -85,7 +85,7 @@ def signup(request):
     if request.user.is_authenticated and (
         existing is None or existing.status != SignUpStatus.RETURNED
     ):
-        return redirect("core:home")
+        return redirect("overview:home")
     resubmit = existing is not None
     initial = None
     if resubmit:

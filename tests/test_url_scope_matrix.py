@@ -141,10 +141,10 @@ EXPECTED = {
     "logout": (lambda w: {}, expect(405, 405, 405, 405, 405, 405)),
     "set_language": (lambda w: {}, expect(302, 302, 302, 302, 302, 302)),
     # home sends each user to where they work; the branch secretary has two places to pick.
-    "core:home": (lambda w: {}, expect(LOGIN, 302, 302, 302, 200, 302)),
-    "committees:district-detail": (lambda w: {"pk": w.district.pk}, DISTRICT_ONLY),
+    "overview:home": (lambda w: {}, expect(LOGIN, 302, 302, 302, 200, 302)),
+    "overview:district-detail": (lambda w: {"pk": w.district.pk}, DISTRICT_ONLY),
     "committees:committee-create": (lambda w: {"district_pk": w.district.pk}, DISTRICT_ONLY),
-    "committees:committee-detail": (lambda w: {"pk": w.a.pk}, READ_A),
+    "overview:committee-detail": (lambda w: {"pk": w.a.pk}, READ_A),
     "committees:committee-update": (lambda w: {"pk": w.a.pk}, WRITE_A),
     "committees:committee-delete": (lambda w: {"pk": w.a.pk},
                                     expect(LOGIN, 200, 403, 404, 403, 403)),
@@ -304,7 +304,7 @@ MORE = [
     # Another branch of the same committee is read-only to the branch secretary.
     ("branches:branch-update", lambda w: {"pk": w.a_retirees.pk}, WRITE_A),
     # Committee B's objects are out of every committee-A persona's sight.
-    ("committees:committee-detail", lambda w: {"pk": w.b.pk}, B_ONLY),
+    ("overview:committee-detail", lambda w: {"pk": w.b.pk}, B_ONLY),
     ("committees:seat-update", lambda w: {"pk": w.b_seat.pk}, B_ONLY),
     ("committees:venue-delete", lambda w: {"pk": w.b_venue.pk}, B_ONLY),
     ("branches:branch-detail", lambda w: {"pk": w.b_branch.pk}, B_ONLY),

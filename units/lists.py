@@ -10,14 +10,13 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 import django_filters
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import BooleanField, Case, DecimalField, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-
-from branches.models import Branch
 
 from .models import (
     Agreement,
@@ -56,12 +55,18 @@ def offerable_units(user, committee, *, committee_side: bool):
     return units.filter(pk__in=Unit.objects.for_user(user, write=True).values("pk"))
 
 
+def _branches():
+    """The Branch model: branches sit above units (a unit's party organisation is a branch),
+    so it is named by label, as ``Need.branch`` names it, rather than imported."""
+    return apps.get_model("branches.Branch")
+
+
 def need_branches(user, committee):
     """Branches the user may raise a need for in this committee. Party groups are left out:
     a need is raised by a branch, and the scope lets a branch secretary keep only the needs
     of their branch itself."""
     return (
-        Branch.objects.for_user(user, write=True)
+        _branches().objects.for_user(user, write=True)
         .filter(committee=committee, parent__isnull=True)
         .order_by("kind", "name")
     )
@@ -243,7 +248,7 @@ def project_total(project, user) -> Decimal:
 def need_save(*, need: Need) -> Need:
     """Create or update a need; the branch that raised it must be one of the committee's."""
     need.title = need.title.strip()
-    if need.branch_id is not None and not Branch.objects.filter(
+    if need.branch_id is not None and not _branches().objects.filter(
         pk=need.branch_id, committee_id=need.committee_id
     ).exists():
         raise ValidationError({"branch": _("Choose a branch of this committee.")})

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "members",
     "activities",
     "meetings",
+    "overview",
 ]
 
 MIDDLEWARE = [
@@ -160,7 +161,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "overview:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # django-axes: lock one username from one address, so a shared office IP does not lock out

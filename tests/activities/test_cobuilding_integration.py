@@ -84,7 +84,7 @@ def test_the_project_page_shows_no_money_to_others(login, world, project, person
 # --- the committee page --------------------------------------------------------------------
 
 def committee_url(committee):
-    return reverse("committees:committee-detail", args=[committee.pk])
+    return reverse("overview:committee-detail", args=[committee.pk])
 
 
 @pytest.fixture

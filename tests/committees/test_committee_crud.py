@@ -47,7 +47,7 @@ def test_the_district_officer_creates_a_committee(client, world):
 
     committee = Committee.objects.get(name="康馨社区")
     assert response.status_code == 302
-    assert response.url == reverse("committees:committee-detail", kwargs={"pk": committee.pk})
+    assert response.url == reverse("overview:committee-detail", kwargs={"pk": committee.pk})
     assert committee.district == world.district
     assert (committee.street, committee.address) == ("中城街道", "康馨路12号")
     assert str(committee.established) == "2019-07-01"
@@ -110,7 +110,7 @@ def test_the_secretary_edits_their_committee(client, world):
     response = client.post(update_url(world.a), form_data(name="学苑新村社区"))
 
     assert response.status_code == 302
-    assert response.url == reverse("committees:committee-detail", kwargs={"pk": world.a.pk})
+    assert response.url == reverse("overview:committee-detail", kwargs={"pk": world.a.pk})
     world.a.refresh_from_db()
     assert world.a.name == "学苑新村社区"
     assert world.a.district == world.district
@@ -216,7 +216,7 @@ def test_deleting_an_empty_committee_takes_its_seats_and_venues_with_it(client, 
     response = client.post(delete_url(c))
 
     assert response.status_code == 302
-    assert response.url == reverse("committees:district-detail", kwargs={"pk": world.district.pk})
+    assert response.url == reverse("overview:district-detail", kwargs={"pk": world.district.pk})
     assert not Committee.objects.filter(pk=c.pk).exists()
     assert not Seat.objects.filter(pk=seat.pk).exists()
     assert not Venue.objects.filter(pk=venue.pk).exists()

@@ -28,7 +28,7 @@ def delete_url(seat):
 
 
 def seats_url(committee):
-    return reverse("committees:committee-detail", kwargs={"pk": committee.pk}) + "#seats"
+    return reverse("overview:committee-detail", kwargs={"pk": committee.pk}) + "#seats"
 
 
 def unit_person(world, **overrides):

@@ -27,7 +27,7 @@ def delete_url(venue):
 
 
 def venues_url(committee):
-    return reverse("committees:committee-detail", kwargs={"pk": committee.pk}) + "#venues"
+    return reverse("overview:committee-detail", kwargs={"pk": committee.pk}) + "#venues"
 
 
 def venue_data(**overrides):

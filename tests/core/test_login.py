@@ -50,12 +50,12 @@ def test_sign_out_is_a_post_and_ends_the_session(client, officer):
     assert client.get(reverse("logout")).status_code == 405
     response = client.post(reverse("logout"))
     assert response.status_code == 302
-    assert client.get(reverse("core:home")).url.startswith(reverse("login"))
+    assert client.get(reverse("overview:home")).url.startswith(reverse("login"))
 
 
 @pytest.mark.django_db
 def test_a_user_without_a_role_is_told_whom_to_ask(client):
     client.force_login(UserFactory(username="newcomer"))
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("overview:home"))
     assert response.status_code == 200
     assert "尚未在任何大党委中分配角色" in response.content.decode()

@@ -60,7 +60,7 @@ def test_the_bell_shows_the_unread_count(login, world):
                                 read_at=timezone.now())
     Notification.objects.create(user=world.secretary_b, key="other", text="别人的")
 
-    response = login(world.secretary_a).get(reverse("core:home"), follow=True)
+    response = login(world.secretary_a).get(reverse("overview:home"), follow=True)
 
     assert unread_badge(response) == 3
     assert f'href="{LIST}"' in response.content.decode()

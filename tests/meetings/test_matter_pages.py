@@ -356,7 +356,7 @@ class TestMatterDetail:
 
 class TestCommitteeCard:
     def committee_page(self, login, user, committee):
-        return login(user).get(reverse("committees:committee-detail", args=[committee.pk]))
+        return login(user).get(reverse("overview:committee-detail", args=[committee.pk]))
 
     def test_the_secretary_sees_the_figures_the_meetings_and_the_links(self, login, world):
         raised = today() - timedelta(days=20)

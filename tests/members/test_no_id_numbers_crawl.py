@@ -414,7 +414,7 @@ def _expected(persona: str, data: IdWorld) -> dict[str, str]:
         "the member page": url("members:member-detail", member.pk),
     }
     secretary = {
-        "A's page": url("committees:committee-detail", a.pk),
+        "A's page": url("overview:committee-detail", a.pk),
         "check-ins and sign-ups": url("members:checkin-queue", a.pk),
         "the import page": url("members:roster-import", a.pk),
         "the import preview": url("members:roster-import-detail", data.import_ready.pk),
@@ -428,7 +428,7 @@ def _expected(persona: str, data: IdWorld) -> dict[str, str]:
         "officer": {
             **common,
             **secretary,
-            "the district": url("committees:district-detail", w.district.pk),
+            "the district": url("overview:district-detail", w.district.pk),
             "B's roster export": url("members:roster-export", w.b.pk),
         },
         "branch_secretary": {
@@ -452,7 +452,7 @@ def test_no_full_id_number_on_any_page_reached_by_get(client, id_world, persona)
     client = persona_client(client, w, persona)
     seeds = [
         "/",
-        reverse("committees:committee-detail", args=[w.a.pk]),
+        reverse("overview:committee-detail", args=[w.a.pk]),
         reverse("members:committee-roster", args=[w.a.pk]),
         # Every member page by its address (a 404 outside the persona's scope): the in-service
         # member asking to check in to A is on no roster of A, but A's secretary may open them.

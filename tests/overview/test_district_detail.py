@@ -19,7 +19,7 @@ DISTRICT_PAGE_QUERIES = 17 + session_queries()
 
 
 def url(district):
-    return reverse("committees:district-detail", kwargs={"pk": district.pk})
+    return reverse("overview:district-detail", kwargs={"pk": district.pk})
 
 
 def text(response):

@@ -34,7 +34,7 @@ COMMITTEE_PAGE_QUERIES = 22 + session_queries()  # + the three member figures
 
 
 def url(committee):
-    return reverse("committees:committee-detail", kwargs={"pk": committee.pk})
+    return reverse("overview:committee-detail", kwargs={"pk": committee.pk})
 
 
 def text(response):

@@ -1,0 +1,151 @@
+"""Reads that gather several apps: the district's figures and a committee's structure, members
+and cards from co-building and meetings."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from branches.models import Branch, BranchKind
+from committees.models import Committee, Seat, SeatRole, Venue
+from committees.selectors import LARGE_VENUE_AREA
+from members.models import CheckIn, CheckInStatus, Member
+
+
+def _count(queryset):
+    """A correlated COUNT per committee, so several counts do not multiply each other."""
+    return Coalesce(
+        Subquery(
+            queryset.filter(committee=OuterRef("pk"))
+            .order_by()
+            .values("committee")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def with_counts(committees):
+    """Annotate committees with their structure counts (constant number of queries)."""
+    top = Branch.objects.filter(parent__isnull=True)
+    area = Coalesce(
+        Subquery(
+            Venue.objects.filter(committee=OuterRef("pk"))
+            .order_by()
+            .values("committee")
+            .annotate(total=Sum("area"))
+            .values("total"),
+            output_field=DecimalField(max_digits=10, decimal_places=1),
+        ),
+        Decimal(0),
+        output_field=DecimalField(max_digits=10, decimal_places=1),
+    )
+    return committees.annotate(
+        n_residents=_count(top.filter(kind=BranchKind.RESIDENTS)),
+        n_retirees=_count(top.filter(kind=BranchKind.RETIREES)),
+        n_unit_orgs=_count(top.filter(kind=BranchKind.UNIT)),
+        n_in_service=_count(top.filter(kind=BranchKind.IN_SERVICE)),
+        n_groups=_count(Branch.objects.filter(parent__isnull=False)),
+        n_seats=_count(Seat.objects.all()),
+        n_part_time=_count(Seat.objects.filter(role=SeatRole.PART_TIME)),
+        n_venues=_count(Venue.objects.all()),
+        venue_area=area,
+        n_members=_count(Member.objects.all()),
+    )
+
+
+@dataclass
+class DistrictTotals:
+    committees: int
+    branches: int
+    groups: int
+    seats: int
+    part_time_seats: int
+    venues: int
+    venue_area: Decimal
+    members: int
+    large_venue_committees: int
+
+    @property
+    def large_venue_share(self) -> int:
+        """Percentage of committees with 500 m² or more of venues."""
+        if not self.committees:
+            return 0
+        return round(100 * self.large_venue_committees / self.committees)
+
+
+def district_totals(district) -> DistrictTotals:
+    committees = Committee.objects.filter(district=district)
+    branches = Branch.objects.filter(committee__district=district).aggregate(
+        top=Count("pk", filter=Q(parent__isnull=True)),
+        groups=Count("pk", filter=Q(parent__isnull=False)),
+    )
+    seats = Seat.objects.filter(committee__district=district).aggregate(
+        all=Count("pk"), part_time=Count("pk", filter=Q(role=SeatRole.PART_TIME))
+    )
+    venues = Venue.objects.filter(committee__district=district).aggregate(
+        n=Count("pk"), area=Sum("area")
+    )
+    per_committee_area = (
+        Venue.objects.filter(committee__district=district)
+        .values("committee")
+        .annotate(total=Sum("area"))
+        .filter(total__gte=LARGE_VENUE_AREA)
+    )
+    return DistrictTotals(
+        committees=committees.count(),
+        branches=branches["top"],
+        groups=branches["groups"],
+        seats=seats["all"],
+        part_time_seats=seats["part_time"],
+        venues=venues["n"],
+        venue_area=venues["area"] or Decimal(0),
+        members=Member.objects.filter(committee__district=district).count(),
+        large_venue_committees=per_committee_area.count(),
+    )
+
+
+@dataclass
+class KindNode:
+    kind: str
+    label: str
+    branches: list = field(default_factory=list)
+
+
+def committee_structure(committee) -> list[KindNode]:
+    """The committee's four kinds of organisation, each with its branches and their groups.
+
+    Each branch carries ``member_count`` and a ``child_groups`` list. Two queries.
+    """
+    branches = list(
+        Branch.objects.filter(committee=committee)
+        .select_related("secretary", "unit")
+        .annotate(member_count=Count("members"))
+        .order_by("name")
+    )
+    by_parent: dict[int, list] = {}
+    for branch in branches:
+        branch.child_groups = []
+        if branch.parent_id:
+            by_parent.setdefault(branch.parent_id, []).append(branch)
+    nodes = {kind: KindNode(kind=kind, label=label) for kind, label in BranchKind.choices}
+    for branch in branches:
+        if branch.parent_id is None:
+            branch.child_groups = by_parent.get(branch.pk, [])
+            nodes[branch.kind].branches.append(branch)
+    return list(nodes.values())
+
+
+def committee_member_figures(committee) -> dict:
+    """Members managed here, members whose membership is held in its branches, and in-service
+    members checked in here: three different counts (a person may be in more than one)."""
+    return {
+        "managed": Member.objects.filter(committee=committee).count(),
+        "membership": Member.objects.filter(branch__committee=committee).count(),
+        "checked_in": CheckIn.objects.filter(
+            committee=committee, status=CheckInStatus.CONFIRMED
+        ).count(),
+    }
