@@ -1,0 +1,45 @@
+"""core.sections: cards that higher apps add to lower apps' pages."""
+
+import pytest
+from django.test import RequestFactory
+
+from core import sections
+
+
+@pytest.fixture
+def slot(monkeypatch):
+    monkeypatch.setattr(sections, "_SLOTS", {})
+    return "test-page"
+
+
+def test_cards_render_in_order_with_the_page_context_under_their_own(slot, tmp_path, settings):
+    (tmp_path / "a.html").write_text("A:{{ name }}:{{ shared }}")
+    (tmp_path / "b.html").write_text("B:{{ name }}")
+    settings.TEMPLATES[0]["DIRS"] = [tmp_path, *settings.TEMPLATES[0]["DIRS"]]
+
+    @sections.register(slot, template="b.html", order=20)
+    def second(request, obj):
+        return {"name": obj}
+
+    @sections.register(slot, template="a.html", order=10)
+    def first(request, obj):
+        return {"name": f"<{obj}>"}
+
+    html = sections.render(slot, RequestFactory().get("/"), "x", {"shared": "page", "name": "p"})
+    assert html == ["A:&lt;x&gt;:page", "B:x"]  # escaped, ordered, card over page
+
+
+def test_a_card_that_returns_none_is_not_shown(slot, tmp_path, settings):
+    (tmp_path / "a.html").write_text("A")
+    settings.TEMPLATES[0]["DIRS"] = [tmp_path, *settings.TEMPLATES[0]["DIRS"]]
+    sections.register(slot, template="a.html")(lambda request, obj: None)
+    assert sections.render(slot, RequestFactory().get("/"), "x") == []
+    assert sections.render("no-such-slot", RequestFactory().get("/"), "x") == []
+
+
+def test_the_apps_register_their_cards_on_the_lower_pages():
+    """Filled by activities' and meetings' AppConfig.ready()."""
+    assert [c.template for c in sections._SLOTS["branch-detail"]] == [
+        "meetings/_meeting_branch_card.html"]
+    assert [c.template for c in sections._SLOTS["member-detail"]] == [
+        "activities/_member_activities.html"]
