@@ -8,9 +8,7 @@ without a query per row:
 * full mobiles: whoever may change the record (``can_see_contact_details``): one annotation
   on the roster query, so the export stays one query whatever its size.
 
-Every text cell is escaped against formula injection (a leading ``= + - @``, tab or carriage
-return gets an apostrophe in front), whatever ``IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT`` says:
-that setting only strips a leading ``=``. Characters a workbook cannot hold are replaced.
+Every text cell is escaped against formula injection (``core.xlsx.escape_cell``).
 
 Exports are not written to the audit log; ID numbers never reach a URL or a log line.
 """
@@ -19,14 +17,12 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import translation
 from import_export import fields, resources
 from import_export.formats.base_formats import XLSX
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from core.scope import scope_of
+from core.xlsx import escape_cell
 
 from .models import Member
 from .validators import mask_id_number, mask_mobile
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 HEADERS = [
     "姓名", "性别", "民族", "身份证号", "手机号", "入党日期", "转正日期",
@@ -40,15 +36,6 @@ FIELDS = (
 
 # How the 所在支部 column marks a membership held outside the district.
 OUTSIDE_PREFIX = "区外："
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape_cell(value) -> str:
-    """Text safe to put in a cell: never read as a formula, no illegal characters."""
-    text = ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", str(value or ""))
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
 
 def _date(value) -> str:
     return value.isoformat() if value else ""

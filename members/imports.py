@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from branches.models import Branch
 from committees.models import Committee
+from core.xlsx import add_sheet, escape_cell, new_workbook, workbook_bytes
 from units.models import Unit
 
 from .exports import HEADERS
@@ -681,18 +682,13 @@ _TEMPLATE_NOTES = [
 def template_xlsx(committee: Committee) -> bytes:
     """An empty roster with the headers, the ID and mobile columns as text, drop-downs for the
     fixed columns, and a second sheet explaining each column and listing the branches."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "党员名册"
-    sheet.append(HEADERS)
+    workbook = new_workbook()
+    sheet = add_sheet(workbook, "党员名册", HEADERS, [])
     for i, header in enumerate(HEADERS, start=1):
         letter = get_column_letter(i)
-        sheet[f"{letter}1"].font = Font(bold=True)
         sheet.column_dimensions[letter].width = 22 if header in ("身份证号", "所在支部") else 14
         if header in ("身份证号", "手机号"):
             for row in range(2, 2002):
@@ -707,18 +703,15 @@ def template_xlsx(committee: Committee) -> bytes:
                                allow_blank=True)
         check.add(f"{letter}2:{letter}20001")
         sheet.add_data_validation(check)
-    sheet.freeze_panes = "A2"
 
     notes = workbook.create_sheet("填写说明")
     notes.append(["列", "说明"])
     for row in _TEMPLATE_NOTES:
         notes.append(list(row))
     notes.append([])
-    notes.append([f"{committee.name}的党支部、党小组"])
+    notes.append([escape_cell(f"{committee.name}的党支部、党小组")])
     for name in committee.branches.order_by("kind", "name").values_list("name", flat=True):
-        notes.append([name])
+        notes.append([escape_cell(name)])
     notes.column_dimensions["A"].width = 30
     notes.column_dimensions["B"].width = 90
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

@@ -43,8 +43,9 @@ from django.urls import reverse
 from django.utils import timezone
 from stdnum.cn import ric
 
+from core.xlsx import XLSX_CONTENT_TYPE
 from members import import_services
-from members.exports import HEADERS, XLSX_CONTENT_TYPE
+from members.exports import HEADERS
 from members.models import (
     Appraisal,
     Category,
