@@ -11,11 +11,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from activities.models import Attendance
+from core.dates import FIRST_YEAR, LAST_YEAR
 from core.xlsx import add_sheet, new_workbook, workbook_bytes
 from units.models import Unit
 
 from .models import CheckIn, CheckInStatus
-from .records import FIRST_YEAR, LAST_YEAR
 
 
 @dataclass(frozen=True)

@@ -6,16 +6,15 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from committees.models import Committee, District
+from core.dates import year_context, year_or_current
 from core.models import RoleAssignment
 from core.pages import form_page, paginate
 from core.scope import can_write, get_for_user
 from core.xlsx import xlsx_response
-from members.records import year_or_current
 
 from . import agreements, ledger
 from .forms import UnitFilter, UnitForm
@@ -85,9 +84,7 @@ def unit_detail(request, pk):
         {
             "unit": unit,
             "ledger": record,
-            "year": year,
-            "previous_year": year - 1,
-            "next_year": year + 1 if year < timezone.localdate().year else None,
+            **year_context(year),
             "can_edit": can_write(request.user, unit),
             "party_branches": unit.branches.select_related("committee").order_by("name"),
             "liaisons": [
