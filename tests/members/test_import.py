@@ -19,9 +19,9 @@ from stdnum.cn import ric
 
 from core.xlsx import XLSX_CONTENT_TYPE
 from members import import_services
-from members.exports import HEADERS
 from members.imports import MAX_ROWS, ImportRefused, build_plan, read_table
 from members.models import Category, ImportStatus, Member, RosterImport, Status, Transfer
+from members.roster_columns import HEADERS
 from members.services import member_save
 from tests.factories import MemberFactory
 

@@ -45,7 +45,6 @@ from stdnum.cn import ric
 
 from core.xlsx import XLSX_CONTENT_TYPE
 from members import import_services
-from members.exports import HEADERS
 from members.models import (
     Appraisal,
     Category,
@@ -57,6 +56,7 @@ from members.models import (
     SignUp,
     Status,
 )
+from members.roster_columns import HEADERS
 from members.validators import mask_id_number
 from tests.conftest import persona_client
 from tests.factories import MemberFactory, UserFactory
