@@ -35,12 +35,16 @@ messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore='.venv/*' --ignore='staticfiles/*'
 	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore='.venv/*'
 
-## Production against Redis: a Celery worker and the beat scheduler.
+## A Celery worker and the beat scheduler (against Redis when REDIS_URL is set). Like `make run`
+## (manage.py), they use config.settings.local unless DJANGO_SETTINGS_MODULE says otherwise;
+## config.celery on its own defaults to production, as config.wsgi does.
+WORKER_SETTINGS := DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local}
+
 worker: $(STAMP)
-	$(BIN)/celery -A config worker --loglevel=INFO
+	$(WORKER_SETTINGS) $(BIN)/celery -A config worker --loglevel=INFO
 
 beat: $(STAMP)
-	$(BIN)/celery -A config beat --loglevel=INFO
+	$(WORKER_SETTINGS) $(BIN)/celery -A config beat --loglevel=INFO
 
 clean:
 	rm -rf $(VENV) staticfiles *.egg-info

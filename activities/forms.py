@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch
 from committees.models import Venue
+from core.dates import year_range_error
 from core.forms import IdsMultipleChoiceField
-from members.records import year_range_error
 from units.models import Project, Unit
 
 from . import photos

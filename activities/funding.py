@@ -25,8 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.dates import year_range_error
 from core.scope import can_write
-from members.records import year_range_error
 from units.models import Unit
 
 from .models import Activity, ActivityStatus, Funding, FundingSource, FundingState

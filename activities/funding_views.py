@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from committees.models import Committee
+from core.dates import year_context, year_or_current
 from core.forms import add_service_errors
 from core.pages import paginate
 from core.scope import get_for_user
-from members.records import year_or_current
 from units.models import Project
 
 from . import funding
@@ -149,9 +149,8 @@ def committee_funding(request, pk):
         "activities/funding_committee.html",
         {
             "committee": committee,
-            "year": year,
-            "previous_year": year - 1,
-            "next_year": year + 1 if year < timezone.localdate().year + 1 else None,
+            # Funding is pledged ahead: the switcher goes on to next year.
+            **year_context(year, ahead=1),
             "totals": funding.committee_funding_summary(committee, year),
             "page": paginate(
                 request, funding.committee_funding_lines(request.user, committee, year),

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.records import year_range_error
+from core.dates import year_range_error
 
 from . import attendance, photos
 from .forms import capacity_error

@@ -1,7 +1,45 @@
-"""Dates every app counts with."""
+"""Dates every app counts with: years typed by users (the range the portal accepts, a year read
+from a URL, the context of a page's year switcher, the check forms run on a date) and months."""
 
 import calendar
 from datetime import date
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def year_or_current(value, *, ahead: int | None = None) -> int:
+    """A year typed in a URL (``FIRST_YEAR``..``LAST_YEAR``, or with ``ahead`` up to that many
+    years past the current one); anything else means the current year."""
+    current = timezone.localdate().year
+    latest = LAST_YEAR if ahead is None else current + ahead
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return current
+    return year if FIRST_YEAR <= year <= latest else current
+
+
+def year_context(year: int, *, ahead: int = 0) -> dict:
+    """What ``includes/_year_switch.html`` reads: the year, the one before it, and the one
+    after it while that is at most ``ahead`` years past the current one (else None)."""
+    latest = timezone.localdate().year + ahead
+    return {
+        "year": year,
+        "previous_year": year - 1,
+        "next_year": year + 1 if year < latest else None,
+    }
+
+
+def year_range_error(value) -> str | None:
+    """Why a date (or date and time) typed in a form is refused: outside 2000..2100 (year 1 is
+    a slip of the keyboard, and breaks comparisons with other times); None when it is fine."""
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        return _("Enter a date between %(first)s and %(last)s.") % {
+            "first": FIRST_YEAR, "last": LAST_YEAR}
+    return None
 
 
 def add_months(day: date, months: int) -> date:

@@ -4,19 +4,18 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from committees.models import Committee
 from core.scope import get_for_user
+from core.xlsx import xlsx_response
 
 from . import selectors
-from .exports import XLSX_CONTENT_TYPE, export_queryset, roster_xlsx
+from .exports import export_queryset, roster_xlsx
 
 logger = logging.getLogger(__name__)
 
@@ -42,9 +41,7 @@ def roster_export(request, pk):
 
     content = roster_xlsx(request.user, rows)
     filename = f"{committee.name}-党员名册-{timezone.localdate():%Y%m%d}.xlsx"
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "private, no-store"
+    response = xlsx_response(content, filename)
     logger.info(
         "roster export: user=%s committee=%s rows=%s", request.user.pk, committee.pk, len(rows)
     )

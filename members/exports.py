@@ -8,9 +8,7 @@ without a query per row:
 * full mobiles: whoever may change the record (``can_see_contact_details``): one annotation
   on the roster query, so the export stays one query whatever its size.
 
-Every text cell is escaped against formula injection (a leading ``= + - @``, tab or carriage
-return gets an apostrophe in front), whatever ``IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT`` says:
-that setting only strips a leading ``=``. Characters a workbook cannot hold are replaced.
+Every text cell is escaped against formula injection (``core.xlsx.escape_cell``).
 
 Exports are not written to the audit log; ID numbers never reach a URL or a log line.
 """
@@ -19,36 +17,15 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import translation
 from import_export import fields, resources
 from import_export.formats.base_formats import XLSX
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from core.scope import scope_of
+from core.xlsx import escape_cell
 
 from .models import Member
+from .roster_columns import COLUMN, HEADERS, outside_cell
 from .validators import mask_id_number, mask_mobile
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-HEADERS = [
-    "姓名", "性别", "民族", "身份证号", "手机号", "入党日期", "转正日期",
-    "党员状态", "党员类别", "所在支部", "居住社区", "工作单位", "现居住地址",
-]
-
-FIELDS = (
-    "name", "gender", "ethnicity", "id_number", "mobile", "joined_on", "full_member_on",
-    "status", "category", "membership", "committee", "employer", "address",
-)
-
-# How the 所在支部 column marks a membership held outside the district.
-OUTSIDE_PREFIX = "区外："
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape_cell(value) -> str:
-    """Text safe to put in a cell: never read as a formula, no illegal characters."""
-    text = ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", str(value or ""))
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
+FIELDS = tuple(COLUMN)
 
 def _date(value) -> str:
     return value.isoformat() if value else ""
@@ -71,21 +48,22 @@ def export_queryset(queryset, user):
 
 
 class MemberExportResource(resources.ModelResource):
-    """Export only (nothing is imported through it). Rows come from ``export_queryset``."""
+    """Export only (nothing is imported through it). Rows come from ``export_queryset``; the
+    columns are ``members.roster_columns``'s, which the import reads back."""
 
-    name = fields.Field(column_name="姓名")
-    gender = fields.Field(column_name="性别")
-    ethnicity = fields.Field(column_name="民族")
-    id_number = fields.Field(column_name="身份证号")
-    mobile = fields.Field(column_name="手机号")
-    joined_on = fields.Field(column_name="入党日期")
-    full_member_on = fields.Field(column_name="转正日期")
-    status = fields.Field(column_name="党员状态")
-    category = fields.Field(column_name="党员类别")
-    membership = fields.Field(column_name="所在支部")
-    committee = fields.Field(column_name="居住社区")
-    employer = fields.Field(column_name="工作单位")
-    address = fields.Field(column_name="现居住地址")
+    name = fields.Field(column_name=COLUMN["name"])
+    gender = fields.Field(column_name=COLUMN["gender"])
+    ethnicity = fields.Field(column_name=COLUMN["ethnicity"])
+    id_number = fields.Field(column_name=COLUMN["id_number"])
+    mobile = fields.Field(column_name=COLUMN["mobile"])
+    joined_on = fields.Field(column_name=COLUMN["joined_on"])
+    full_member_on = fields.Field(column_name=COLUMN["full_member_on"])
+    status = fields.Field(column_name=COLUMN["status"])
+    category = fields.Field(column_name=COLUMN["category"])
+    branch = fields.Field(column_name=COLUMN["branch"])
+    committee = fields.Field(column_name=COLUMN["committee"])
+    employer = fields.Field(column_name=COLUMN["employer"])
+    address = fields.Field(column_name=COLUMN["address"])
 
     class Meta:
         model = Member
@@ -133,12 +111,11 @@ class MemberExportResource(resources.ModelResource):
     def dehydrate_category(self, member):
         return escape_cell(member.get_category_display())
 
-    def dehydrate_membership(self, member):
-        # A membership outside the district is marked, so the file imports back as it was
-        # (``members.imports`` reads "区外：<organisation>").
+    def dehydrate_branch(self, member):
+        # A membership outside the district is marked, so the file imports back as it was.
         if member.branch_id:
             return escape_cell(member.branch.name)
-        return escape_cell(f"{OUTSIDE_PREFIX}{member.outside_organisation}")
+        return escape_cell(outside_cell(member.outside_organisation))
 
     def dehydrate_committee(self, member):
         return escape_cell(member.committee.name)

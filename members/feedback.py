@@ -6,18 +6,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-import tablib
 from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from import_export.formats.base_formats import XLSX
 
 from activities.models import Attendance
+from core.dates import FIRST_YEAR, LAST_YEAR
+from core.xlsx import add_sheet, new_workbook, workbook_bytes
 from units.models import Unit
 
-from .exports import escape_cell
 from .models import CheckIn, CheckInStatus
-from .records import FIRST_YEAR, LAST_YEAR
 
 
 @dataclass(frozen=True)
@@ -109,15 +107,20 @@ HEADERS = [
 
 
 def feedback_xlsx(committee, unit, quarter: Quarter, rows) -> bytes:
-    dataset = tablib.Dataset(headers=HEADERS, title=f"{quarter.year}年第{quarter.number}季度")
-    for checkin in rows:
-        dataset.append([
-            escape_cell(checkin.member.name),
-            escape_cell(checkin.member.membership),
-            escape_cell(committee.name),
+    """The sheet as a workbook. The counts and hours are text, as they have always been in
+    this sheet (django-import-export, which wrote it before ``core.xlsx``, made every cell
+    text)."""
+    workbook = new_workbook()
+    add_sheet(workbook, f"{quarter.year}年第{quarter.number}季度", HEADERS, [
+        [
+            checkin.member.name,
+            checkin.member.membership,
+            committee.name,
             checkin.started_on.isoformat() if checkin.started_on else "",
             checkin.ended_on.isoformat() if checkin.ended_on else "",
-            checkin.activities,
-            checkin.hours,
-        ])
-    return XLSX().export_data(dataset)
+            str(checkin.activities),
+            str(checkin.hours),
+        ]
+        for checkin in rows
+    ])
+    return workbook_bytes(workbook)

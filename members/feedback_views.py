@@ -1,16 +1,14 @@
 """The committee's quarterly feedback sheet to each employer unit, on screen and in Excel."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from committees.models import Committee
 from core.scope import get_for_user
+from core.xlsx import xlsx_response
 
 from . import feedback
-from .exports import XLSX_CONTENT_TYPE
 
 
 @login_required
@@ -24,10 +22,7 @@ def feedback_sheet(request, pk):
     if unit and request.GET.get("format") == "xlsx":
         content = feedback.feedback_xlsx(committee, unit, quarter, rows)
         filename = f"{committee.name}-{unit.name}-{quarter.year}Q{quarter.number}-反馈.xlsx"
-        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = content_disposition_header(True, filename)
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return xlsx_response(content, filename)
     return render(
         request,
         "members/feedback_sheet.html",

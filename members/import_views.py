@@ -1,18 +1,16 @@
 """Roster import pages: upload, the check's preview or problems, confirmation, the result."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from committees.models import Committee
 from core.pages import decision
 from core.scope import get_for_user
+from core.xlsx import xlsx_response
 
 from . import import_services
-from .exports import XLSX_CONTENT_TYPE
 from .forms import RosterImportForm
 from .imports import template_xlsx
 from .models import RosterImport
@@ -48,11 +46,7 @@ def roster_import(request, pk):
 @require_GET
 def roster_import_template(request, pk):
     committee = get_for_user(request.user, Committee, write=True, pk=pk)
-    response = HttpResponse(template_xlsx(committee), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{committee.name}-党员名册导入模板.xlsx"
-    )
-    return response
+    return xlsx_response(template_xlsx(committee), f"{committee.name}-党员名册导入模板.xlsx")
 
 
 def _import(request, pk):

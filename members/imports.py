@@ -35,10 +35,11 @@ from django.utils.translation import gettext as _
 
 from branches.models import Branch
 from committees.models import Committee
+from core.xlsx import add_sheet, escape_cell, new_workbook, workbook_bytes
 from units.models import Unit
 
-from .exports import HEADERS
 from .models import Category, Gender, Member, Status
+from .roster_columns import COLUMN, HEADERS, outside_cell, outside_organisation
 from .services import derive_member_fields
 from .validators import mask_id_number, normalize_id_number
 
@@ -52,16 +53,7 @@ MAX_COMPRESSION_RATIO = 150
 PREVIEW_ROWS = 200  # rows of each kind kept for the preview page
 MAX_ISSUES_KEPT = 500
 
-# The columns, keyed by the member field they fill (the export writes the same headers).
-COLUMN = dict(
-    zip(
-        ["name", "gender", "ethnicity", "id_number", "mobile", "joined_on", "full_member_on",
-         "status", "category", "branch", "committee", "employer", "address"],
-        HEADERS,
-        strict=True,
-    )
-)
-# Model fields reported under a column.
+# Model fields reported under a column (``COLUMN``: the columns, keyed by the field they fill).
 _FIELD_COLUMN = {
     **COLUMN,
     "employer_unit": COLUMN["employer"],
@@ -599,7 +591,7 @@ def _check_row(number, cells, lookups: _Lookups, problem, today) -> PlannedRow |
         target.employer_unit, target.employer_name = (unit, "") if unit else (None, employer)
 
     branch_name = text[COLUMN["branch"]]
-    outside = _outside_organisation(branch_name)
+    outside = outside_organisation(branch_name)
     if outside is not None:
         if outside:
             target.branch, target.outside_organisation = None, outside
@@ -642,16 +634,6 @@ def _check_row(number, cells, lookups: _Lookups, problem, today) -> PlannedRow |
     return planned
 
 
-_OUTSIDE = re.compile(r"区外\s*[:：]\s*(.*)")
-
-
-def _outside_organisation(text: str) -> str | None:
-    """The organisation of "区外：<organisation>" (how the export marks a membership held
-    outside the district), or None when the cell names a branch or is empty."""
-    match = _OUTSIDE.fullmatch(unicodedata.normalize("NFKC", text).strip()) if text else None
-    return match.group(1).strip() if match else None
-
-
 def _value(member: Member, name: str):
     field_ = Member._meta.get_field(name)
     return getattr(member, field_.attname)
@@ -659,66 +641,59 @@ def _value(member: Member, name: str):
 
 # --- the template -----------------------------------------------------------------------------
 
-_TEMPLATE_NOTES = [
-    ("姓名", "必填。与身份证一致，少数民族姓名可用“·”。"),
-    ("性别", "可空（由身份证号得出）；填写时须为“男”或“女”，并与身份证号一致。"),
-    ("民族", "可空，默认“汉族”。"),
-    ("身份证号", "必填，18 位；请保持本列为文本格式，否则 Excel 会丢掉末几位。已在本社区名册上的人"
-              "按身份证号更新，不会重复登记。"),
-    ("手机号", "可空，11 位手机号。"),
-    ("入党日期", "可空，如 2001-07-01。"),
-    ("转正日期", "可空，不早于入党日期。"),
-    ("党员状态", "“正式党员”或“预备党员”，空白视为正式党员。"),
-    ("党员类别", "必填：小个专、离退休干部、在职党员、社区居民、其他。"),
-    ("所在支部", "本区党支部的名称（见下方本社区的支部）。组织关系在区外（如在职党员留在单位）时"
-              "留空并填写工作单位，或写“区外：组织名称”（导出的名册就是这样写的）。"),
-    ("居住社区", "可空；填写时须为本社区名称。"),
-    ("工作单位", "驻区单位的名称或其他单位名称。"),
-    ("现居住地址", "可空。"),
-]
+# What the template's notes sheet says of each column (in ``COLUMN``'s order).
+_TEMPLATE_NOTES = {
+    "name": "必填。与身份证一致，少数民族姓名可用“·”。",
+    "gender": "可空（由身份证号得出）；填写时须为“男”或“女”，并与身份证号一致。",
+    "ethnicity": "可空，默认“汉族”。",
+    "id_number": "必填，18 位；请保持本列为文本格式，否则 Excel 会丢掉末几位。已在本社区名册上的人"
+                 "按身份证号更新，不会重复登记。",
+    "mobile": "可空，11 位手机号。",
+    "joined_on": "可空，如 2001-07-01。",
+    "full_member_on": "可空，不早于入党日期。",
+    "status": "“正式党员”或“预备党员”，空白视为正式党员。",
+    "category": "必填：小个专、离退休干部、在职党员、社区居民、其他。",
+    "branch": "本区党支部的名称（见下方本社区的支部）。组织关系在区外（如在职党员留在单位）时"
+              f"留空并填写工作单位，或写“{outside_cell('组织名称')}”（导出的名册就是这样写的）。",
+    "committee": "可空；填写时须为本社区名称。",
+    "employer": "驻区单位的名称或其他单位名称。",
+    "address": "可空。",
+}
 
 
 def template_xlsx(committee: Committee) -> bytes:
     """An empty roster with the headers, the ID and mobile columns as text, drop-downs for the
     fixed columns, and a second sheet explaining each column and listing the branches."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "党员名册"
-    sheet.append(HEADERS)
-    for i, header in enumerate(HEADERS, start=1):
-        letter = get_column_letter(i)
-        sheet[f"{letter}1"].font = Font(bold=True)
-        sheet.column_dimensions[letter].width = 22 if header in ("身份证号", "所在支部") else 14
-        if header in ("身份证号", "手机号"):
+    workbook = new_workbook()
+    sheet = add_sheet(workbook, "党员名册", HEADERS, [])
+    letters = {key: get_column_letter(i) for i, key in enumerate(COLUMN, start=1)}
+    for key, letter in letters.items():
+        sheet.column_dimensions[letter].width = 22 if key in ("id_number", "branch") else 14
+        if key in ("id_number", "mobile"):
             for row in range(2, 2002):
                 sheet[f"{letter}{row}"].number_format = "@"
-    for header, words in (
-        ("性别", ["男", "女"]),
-        ("党员状态", ["正式党员", "预备党员"]),
-        ("党员类别", CATEGORY_WORDS),
+    for key, words in (
+        ("gender", ["男", "女"]),
+        ("status", ["正式党员", "预备党员"]),
+        ("category", CATEGORY_WORDS),
     ):
-        letter = get_column_letter(HEADERS.index(header) + 1)
+        letter = letters[key]
         check = DataValidation(type="list", formula1='"' + ",".join(words) + '"',
                                allow_blank=True)
         check.add(f"{letter}2:{letter}20001")
         sheet.add_data_validation(check)
-    sheet.freeze_panes = "A2"
 
     notes = workbook.create_sheet("填写说明")
     notes.append(["列", "说明"])
-    for row in _TEMPLATE_NOTES:
-        notes.append(list(row))
+    for key, header in COLUMN.items():
+        notes.append([header, _TEMPLATE_NOTES[key]])
     notes.append([])
-    notes.append([f"{committee.name}的党支部、党小组"])
+    notes.append([escape_cell(f"{committee.name}的党支部、党小组")])
     for name in committee.branches.order_by("kind", "name").values_list("name", flat=True):
-        notes.append([name])
+        notes.append([escape_cell(name)])
     notes.column_dimensions["A"].width = 30
     notes.column_dimensions["B"].width = 90
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

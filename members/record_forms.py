@@ -4,10 +4,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch
+from core.dates import FIRST_YEAR, LAST_YEAR
 from core.forms import DateInput
 
 from .models import Commitment, Rating
-from .records import FIRST_YEAR, LAST_YEAR
 
 
 class TransferForm(forms.Form):

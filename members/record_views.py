@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from branches.models import Branch
 from committees.models import Committee
 from committees.selectors import committee_seats
+from core.dates import year_or_current
 from core.pages import form_page
 from core.qr import qr_svg
 from core.scope import can_write, get_for_user, is_member_or_writer
@@ -169,7 +170,7 @@ def appraisal_summary(request, pk):
     branch = get_for_user(
         request.user, Branch, pk=pk, queryset=Branch.objects.select_related("committee")
     )
-    year = records.year_or_current(request.GET.get("year"))
+    year = year_or_current(request.GET.get("year"))
     members = _branch_members(request.user, branch)
     rows, totals = _summary_rows(branch, members, year)
     labels = dict(Rating.choices)
@@ -199,7 +200,7 @@ def appraisal_record(request, pk):
         request.user, Branch, write=True, pk=pk,
         queryset=Branch.objects.select_related("committee"),
     )
-    year = records.year_or_current(request.GET.get("year"))
+    year = year_or_current(request.GET.get("year"))
     members = _rated_members(_branch_members(request.user, branch, write=True), year)
     before = {m.pk: m.rating or "" for m in members}
     form = AppraisalForm(request.POST or None, members=members, ratings=before)

@@ -7,12 +7,10 @@ Reads only. Amounts are ``Decimal`` yuan throughout, summed without floats.
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from io import BytesIO
 
 from django.db.models import Count, DecimalField, ExpressionWrapper, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
-from openpyxl import Workbook
 
 from activities.funding import funding_totals
 from activities.models import (
@@ -25,7 +23,7 @@ from activities.models import (
 )
 from committees.models import Seat
 from core.scope import scope_of
-from members.exports import escape_cell
+from core.xlsx import add_sheet, new_workbook, workbook_bytes
 
 from .models import (
     Agreement,
@@ -217,15 +215,6 @@ def _date(value) -> str:
     return value.isoformat() if value else ""
 
 
-def _sheet(workbook, title, headers, rows):
-    sheet = workbook.create_sheet(title)
-    sheet.append(headers)
-    for row in rows:
-        sheet.append([escape_cell(v) if isinstance(v, str) else v for v in row])
-    sheet.freeze_panes = "A2"
-    return sheet
-
-
 def _datetime(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
@@ -234,10 +223,9 @@ def ledger_xlsx(ledger: UnitLedger) -> bytes:
     """The ledger as a workbook: a summary, then one sheet each for agreements, seats,
     projects, resources, activities and funding. Chinese headers; every text cell escaped
     against formulas; amounts and hours as numbers."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = new_workbook()
     with translation.override("zh-hans"):
-        _sheet(workbook, "概况", ["项目", "内容"], [
+        add_sheet(workbook, "概况", ["项目", "内容"], [
             ["单位", ledger.unit.name],
             ["年度", ledger.year],
             ["共建协议（个）", len(ledger.agreements)],
@@ -252,7 +240,7 @@ def ledger_xlsx(ledger: UnitLedger) -> bytes:
             ["资助已到账（元）", ledger.funding["received"]],
             ["资助已承诺未到账（元）", ledger.funding["pledged"]],
         ])
-        _sheet(
+        add_sheet(
             workbook, "共建协议",
             ["共建社区", "签订日期", "起始日期", "终止日期", "状态", "社区承诺", "单位承诺"],
             [
@@ -262,7 +250,7 @@ def ledger_xlsx(ledger: UnitLedger) -> bytes:
                 for a in ledger.agreements
             ],
         )
-        _sheet(
+        add_sheet(
             workbook, "兼职委员",
             ["社区", "姓名", "职务", "任期开始", "任期结束", "承诺"],
             [
@@ -271,7 +259,7 @@ def ledger_xlsx(ledger: UnitLedger) -> bytes:
                 for s in ledger.seats
             ],
         )
-        _sheet(
+        add_sheet(
             workbook, "共建项目",
             ["社区", "项目", "状态", "对应需求", "需求状态", "开始日期", "完成日期"],
             [
@@ -282,7 +270,7 @@ def ledger_xlsx(ledger: UnitLedger) -> bytes:
                 for p in ledger.projects
             ],
         )
-        resources = _sheet(
+        resources = add_sheet(
             workbook, "提供资源",
             ["社区", "类别", "内容", "数量", "金额（元）", "状态", "提供日期"],
             [
@@ -294,7 +282,7 @@ def ledger_xlsx(ledger: UnitLedger) -> bytes:
         resources.append(["合计（不含已撤回）", "", "", "", ledger.money, "", ""])
         for (cell,) in resources.iter_rows(min_row=2, min_col=5, max_col=5):
             cell.number_format = "#,##0.00"
-        _sheet(
+        add_sheet(
             workbook, "共建活动",
             ["社区", "活动", "开始时间", "状态"],
             [
@@ -302,7 +290,7 @@ def ledger_xlsx(ledger: UnitLedger) -> bytes:
                 for a in ledger.activities
             ],
         )
-        funding = _sheet(
+        funding = add_sheet(
             workbook, "资助",
             ["社区", "活动或项目", "金额（元）", "状态", "日期", "备注"],
             [
@@ -315,6 +303,4 @@ def ledger_xlsx(ledger: UnitLedger) -> bytes:
         funding.append(["已承诺合计", "", ledger.funding["pledged"], "", "", ""])
         for (cell,) in funding.iter_rows(min_row=2, min_col=3, max_col=3):
             cell.number_format = "#,##0.00"
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)

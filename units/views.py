@@ -4,20 +4,17 @@ the ledger in Excel."""
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from committees.models import Committee, District
+from core.dates import year_context, year_or_current
 from core.models import RoleAssignment
 from core.pages import form_page, paginate
 from core.scope import can_write, get_for_user
-from members.exports import XLSX_CONTENT_TYPE
-from members.records import year_or_current
+from core.xlsx import xlsx_response
 
 from . import agreements, ledger
 from .forms import UnitFilter, UnitForm
@@ -87,9 +84,7 @@ def unit_detail(request, pk):
         {
             "unit": unit,
             "ledger": record,
-            "year": year,
-            "previous_year": year - 1,
-            "next_year": year + 1 if year < timezone.localdate().year else None,
+            **year_context(year),
             "can_edit": can_write(request.user, unit),
             "party_branches": unit.branches.select_related("committee").order_by("name"),
             "liaisons": [
@@ -120,9 +115,4 @@ def unit_ledger_export(request, pk):
     unit = get_for_user(request.user, Unit, pk=pk)
     year = year_or_current(request.GET.get("year"))
     content = ledger.ledger_xlsx(ledger.unit_ledger(unit, year, user=request.user))
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{unit.name}-成果联享-{year}.xlsx"
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return xlsx_response(content, f"{unit.name}-成果联享-{year}.xlsx")

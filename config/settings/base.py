@@ -190,7 +190,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# Exports: the library strips a leading "=" only; members/exports.py escapes = + - @ itself.
+# Exports: the library strips a leading "=" only; core.xlsx.escape_cell escapes = + - @ itself.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 

@@ -495,6 +495,14 @@ class TestCommitteeFunding:
             response = client.get(self.url(world.a), {"page": 2})
         assert len(response.context["page"]) == 5
 
+    def test_the_year_switcher_goes_on_to_next_year_and_stops_there(self, login, world):
+        client = login(world.secretary_a)
+        year = timezone.localdate().year
+        this_year = text(client.get(self.url(world.a)))
+        assert f'href="?year={year - 1}"' in this_year and f'href="?year={year + 1}"' in this_year
+        next_year = text(client.get(self.url(world.a), {"year": year + 1}))
+        assert f'href="?year={year}"' in next_year and f'href="?year={year + 2}"' not in next_year
+
     def test_an_empty_year_says_so(self, login, world):
         page = text(login(world.officer).get(self.url(world.a), {"year": 2001}))
         assert "No funding recorded for this year." in page

@@ -1,4 +1,5 @@
-"""Start-up: production settings pass the deploy checks; bad values stop start-up clearly."""
+"""Start-up: production settings pass the deploy checks; bad values stop start-up clearly; the
+web and the worker start with the same settings."""
 
 import os
 import secrets
@@ -7,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from config.defaults import DEFAULT_SETTINGS_MODULE
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -81,3 +84,25 @@ def test_with_no_environment_it_runs_on_sqlite_local_memory_and_eager_tasks():
         "django.db.backends.sqlite3", "django.core.cache.backends.locmem.LocMemCache",
         "True", "True", "zh-hans", "Asia/Shanghai",
     ]
+
+
+@pytest.mark.parametrize("entry_point", ["config.wsgi", "config.asgi", "config.celery"])
+def test_the_web_and_the_worker_default_to_the_same_settings(entry_point):
+    # In a fresh interpreter with DJANGO_SETTINGS_MODULE unset: importing any of them imports
+    # config/__init__.py (and so config.celery) first, which must not pick other settings.
+    code = (
+        f"import {entry_point}; from django.conf import settings;"
+        "print(settings.SETTINGS_MODULE)"
+    )
+    environment = {
+        k: v for k, v in os.environ.items()
+        if k not in ("DJANGO_SETTINGS_MODULE", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
+    environment["SECRET_KEY"] = secrets.token_urlsafe(64)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment,
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == DEFAULT_SETTINGS_MODULE
+    assert DEFAULT_SETTINGS_MODULE == "config.settings.production"

@@ -12,9 +12,11 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.xlsx import XLSX_CONTENT_TYPE
 from members import export_views
-from members.exports import HEADERS, XLSX_CONTENT_TYPE, export_queryset, roster_xlsx
+from members.exports import export_queryset, roster_xlsx
 from members.models import Category, Gender, Member, Status
+from members.roster_columns import HEADERS
 from tests.factories import MemberFactory
 
 FULL_ID = re.compile(r"\d{17}[\dX]")

@@ -17,10 +17,11 @@ from django.urls import reverse
 from django.utils import translation
 from stdnum.cn import ric
 
+from core.xlsx import XLSX_CONTENT_TYPE
 from members import import_services
-from members.exports import HEADERS, XLSX_CONTENT_TYPE
 from members.imports import MAX_ROWS, ImportRefused, build_plan, read_table
 from members.models import Category, ImportStatus, Member, RosterImport, Status, Transfer
+from members.roster_columns import HEADERS
 from members.services import member_save
 from tests.factories import MemberFactory
 

@@ -43,8 +43,8 @@ from django.urls import reverse
 from django.utils import timezone
 from stdnum.cn import ric
 
+from core.xlsx import XLSX_CONTENT_TYPE
 from members import import_services
-from members.exports import HEADERS, XLSX_CONTENT_TYPE
 from members.models import (
     Appraisal,
     Category,
@@ -56,6 +56,7 @@ from members.models import (
     SignUp,
     Status,
 )
+from members.roster_columns import HEADERS
 from members.validators import mask_id_number
 from tests.conftest import persona_client
 from tests.factories import MemberFactory, UserFactory

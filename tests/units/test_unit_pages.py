@@ -230,6 +230,15 @@ def test_the_page_takes_a_year_and_clamps_it(login, world, asked, shown):
     assert response.context["year"] == (shown or date.today().year)
 
 
+def test_the_year_switcher_goes_back_and_stops_at_this_year(login, world):
+    client = login(world.officer)
+    year = date.today().year
+    this_year = text(client.get(world.unit.get_absolute_url()))
+    assert f'href="?year={year - 1}"' in this_year and f'href="?year={year + 1}"' not in this_year
+    last_year = text(client.get(world.unit.get_absolute_url(), {"year": year - 1}))
+    assert f'href="?year={year - 2}"' in last_year and f'href="?year={year}"' in last_year
+
+
 def test_the_page_needs_login(client, world):
     response = client.get(world.unit.get_absolute_url())
     assert response.status_code == 302 and "/login/" in response.url
