@@ -1,9 +1,11 @@
 """The cards activities add to lower apps' pages (``core.sections``)."""
 
 from core import sections
+from core.dates import year_context, year_or_current
 from core.scope import counts_attendance_of
 
 from .attendance import member_activity_summary
+from .ledger import committee_partners, unit_ledger
 
 RECENT_ATTENDANCES = 10  # on a member's page; the rest on "My activities"
 
@@ -25,3 +27,17 @@ def my_activities_card(request, member):
         "activities": member_activity_summary(member, limit=RECENT_ATTENDANCES),
         "mine": True,
     }
+
+
+@sections.register("unit-detail", template="activities/_unit_ledger.html")
+def unit_ledger_card(request, unit):
+    """The unit's ledger (成果联享) for ``?year=``: what the user may see of it (core.scope), so
+    every agreement listed can be opened."""
+    year = year_or_current(request.GET.get("year"))
+    return {"ledger": unit_ledger(unit, year, user=request.user), **year_context(year)}
+
+
+@sections.register("agreement-list", template="activities/_partners_card.html")
+def committee_partners_card(request, committee):
+    """The committee's co-building units ranked by what they gave."""
+    return {"partners": list(committee_partners(committee))}

@@ -3,6 +3,7 @@ from django.urls import path
 from . import (
     attendance_views,
     funding_views,
+    ledger_views,
     team_views,
     views,
 )
@@ -43,6 +44,8 @@ urlpatterns = [
     path("funding/<int:pk>/delete/", funding_views.funding_delete, name="funding-delete"),
     path("committees/<int:pk>/funding/", funding_views.committee_funding,
          name="committee-funding"),
+    # a unit's ledger in Excel (ledger_views.py); its page is the unit's (units)
+    path("units/<int:pk>/ledger/", ledger_views.unit_ledger_export, name="unit-ledger-export"),
     # volunteer teams (team_views.py)
     path("teams/", team_views.team_list, name="team-list"),
     path("committees/<int:pk>/teams/new/", team_views.team_create, name="team-create"),

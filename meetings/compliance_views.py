@@ -6,33 +6,23 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from branches.models import Branch
 from committees.models import Committee, District
+from core.dates import year_context, year_or_current
 from core.scope import can_write, get_for_user
 
 from . import compliance
 
 
 def _year(request) -> int:
-    """``?year=`` when it is a sensible year, else this year."""
-    raw = request.GET.get("year", "")
-    this_year = timezone.localdate().year
-    try:
-        year = int(raw)
-    except ValueError:
-        return this_year
-    return year if 2000 <= year <= this_year + 1 else this_year
+    """``?year=`` when it is a sensible year (up to next year), else this year."""
+    return year_or_current(request.GET.get("year"), ahead=1)
 
 
 def _years(year):
-    return {
-        "year": year, "previous_year": year - 1,
-        "next_year": year + 1 if year < timezone.localdate().year else None,
-        "months": [date(year, m, 1) for m in range(1, 13)],
-    }
+    return {**year_context(year), "months": [date(year, m, 1) for m in range(1, 13)]}
 
 
 @login_required

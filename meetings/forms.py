@@ -8,8 +8,8 @@ from activities.forms import DateTimeInput
 from activities.selectors import MonthField
 from branches.models import Branch
 from committees.models import Venue
+from core.dates import year_range_error
 from core.forms import IdsMultipleChoiceField
-from members.records import year_range_error
 from units.models import Unit
 
 from . import services

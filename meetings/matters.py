@@ -39,8 +39,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from activities.models import ServiceTeam
+from core.dates import year_range_error
 from members.models import Member
-from members.records import year_range_error
 from units.models import Unit
 
 from .models import (

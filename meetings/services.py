@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from activities.selectors import local_midnight, next_month
 from committees.models import Seat
+from core.dates import year_range_error
 from core.qr import (
     QR_CLOSES_AFTER,
     QR_MAX_AGE,
@@ -38,7 +39,6 @@ from core.qr import (
     rotating_token,
 )
 from members.models import Member
-from members.records import year_range_error
 
 from .models import (
     BRANCH_KINDS,

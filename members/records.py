@@ -9,10 +9,7 @@ from django.utils.translation import gettext as _
 
 from branches.models import Branch
 from committees.models import Committee
-
-# year_range_error is here only for activities/matters.py, meetings.py and meeting_forms.py,
-# which are moving to their own app: remove it once they import it from core.dates.
-from core.dates import FIRST_YEAR, LAST_YEAR, year_range_error  # noqa: F401
+from core.dates import FIRST_YEAR, LAST_YEAR
 
 from .models import Appraisal, Commitment, Member, Rating, Transfer
 

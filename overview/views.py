@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from activities.ledger import committee_partners
 from activities.selectors import committee_cobuilding, district_activity_totals
 from branches.models import Branch
 from committees.models import Committee, District
@@ -13,7 +14,6 @@ from core.scope import can_write, get_for_user, scope_of
 from meetings.selectors import committee_meetings_card
 from members.models import SignUp
 from units.agreements import expiring_agreements
-from units.ledger import committee_partners
 
 from . import selectors
 

@@ -194,7 +194,7 @@ EXPECTED = {
     "units:unit-create": (lambda w: {}, expect(LOGIN, 200, 200, 200, 403, 403)),
     "units:unit-detail": (lambda w: {"pk": w.unit.pk}, expect(LOGIN, 200, 200, 200, 200, 200)),
     "units:unit-update": (lambda w: {"pk": w.unit.pk}, expect(LOGIN, 200, 403, 403, 403, 403)),
-    "units:unit-ledger-export": (
+    "activities:unit-ledger-export": (
         lambda w: {"pk": w.unit.pk}, expect(LOGIN, 200, 200, 200, 200, 200)
     ),
     "units:agreement-list": (lambda w: {"pk": w.a.pk}, READ_A),

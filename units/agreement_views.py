@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from committees.models import Committee
+from core import sections
 from core.forms import add_service_errors
 from core.pages import form_page, paginate
 from core.scope import can_write, get_for_user
 
-from . import agreements, ledger
+from . import agreements
 from .forms import AgreementFilter, AgreementForm, AgreementSeatForm, EndForm, RenewForm
 from .models import Agreement, AgreementStatus
 
@@ -41,6 +42,7 @@ def agreement_list(request, pk):
         .order_by("ends_on", "unit__name", "pk")
     )
     agreement_filter = AgreementFilter(request.GET or None, queryset=rows)
+    can_add = can_write(request.user, committee)
     return render(
         request,
         "units/agreement_list.html",
@@ -49,8 +51,8 @@ def agreement_list(request, pk):
             "filter": agreement_filter,
             "page": paginate(request, agreement_filter.qs, per_page=AGREEMENT_PAGE_SIZE),
             "filtered": bool(request.GET.get("status")),
-            "partners": list(ledger.committee_partners(committee)),
-            "can_add": can_write(request.user, committee),
+            "can_add": can_add,
+            "cards": sections.render("agreement-list", request, committee, {"can_add": can_add}),
         },
     )
 

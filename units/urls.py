@@ -10,7 +10,6 @@ urlpatterns = [
     path("units/new/", views.unit_create, name="unit-create"),
     path("units/<int:pk>/", views.unit_detail, name="unit-detail"),
     path("units/<int:pk>/edit/", views.unit_update, name="unit-update"),
-    path("units/<int:pk>/ledger/", views.unit_ledger_export, name="unit-ledger-export"),
     # co-building agreements (共建协议) and the part-time seats made from them
     path("committees/<int:pk>/agreements/", agreement_views.agreement_list,
          name="agreement-list"),

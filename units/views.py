@@ -1,5 +1,5 @@
-"""Resident units (驻区单位): the district's list, a unit's page with its ledger (成果联享), and
-the ledger in Excel."""
+"""Resident units (驻区单位): the district's list and a unit's page (its ledger, 成果联享, is a
+card from activities: ``activities.sections``)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -7,16 +7,15 @@ from django.db.models import Count, Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from committees.models import Committee, District
-from core.dates import year_context, year_or_current
+from core import sections
 from core.models import RoleAssignment
 from core.pages import form_page, paginate
 from core.scope import can_write, get_for_user
-from core.xlsx import xlsx_response
 
-from . import agreements, ledger
+from . import agreements
 from .forms import UnitFilter, UnitForm
 from .models import Agreement, Unit
 
@@ -75,16 +74,12 @@ def unit_detail(request, pk):
     unit = get_for_user(
         request.user, Unit, pk=pk, queryset=Unit.objects.select_related("district")
     )
-    year = year_or_current(request.GET.get("year"))
-    # What the user may see of the ledger (core.scope): every agreement listed can be opened.
-    record = ledger.unit_ledger(unit, year, user=request.user)
     return render(
         request,
         "units/unit_detail.html",
         {
             "unit": unit,
-            "ledger": record,
-            **year_context(year),
+            "cards": sections.render("unit-detail", request, unit, {"unit": unit}),
             "can_edit": can_write(request.user, unit),
             "party_branches": unit.branches.select_related("committee").order_by("name"),
             "liaisons": [
@@ -107,12 +102,3 @@ def unit_update(request, pk):
         cancel_url=unit.get_absolute_url(),
         success_message=_("Unit saved."),
     )
-
-
-@login_required
-@require_GET
-def unit_ledger_export(request, pk):
-    unit = get_for_user(request.user, Unit, pk=pk)
-    year = year_or_current(request.GET.get("year"))
-    content = ledger.ledger_xlsx(ledger.unit_ledger(unit, year, user=request.user))
-    return xlsx_response(content, f"{unit.name}-成果联享-{year}.xlsx")

@@ -213,7 +213,7 @@ def test_the_page_shows_the_unit_and_its_ledger(login, world, liaison):
     year = date.today().year
     assert "运城市第一医院" in page
     assert f"Shared results {year}" in page
-    assert f"{reverse('units:unit-ledger-export', args=[world.unit.pk])}?year={year}" in page
+    assert f"{reverse('activities:unit-ledger-export', args=[world.unit.pk])}?year={year}" in page
     assert edit_url(world.unit) in page
 
 

@@ -12,20 +12,10 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
-from activities.funding import funding_totals
-from activities.models import (
-    Activity,
-    ActivityStatus,
-    Attendance,
-    Funding,
-    FundingSource,
-    FundingState,
-)
 from committees.models import Seat
 from core.scope import scope_of
 from core.xlsx import add_sheet, new_workbook, workbook_bytes
-
-from .models import (
+from units.models import (
     Agreement,
     AgreementStatus,
     NeedStatus,
@@ -34,6 +24,16 @@ from .models import (
     Resource,
     ResourceStatus,
     Unit,
+)
+
+from .funding import funding_totals
+from .models import (
+    Activity,
+    ActivityStatus,
+    Attendance,
+    Funding,
+    FundingSource,
+    FundingState,
 )
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)

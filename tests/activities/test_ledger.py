@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from activities.ledger import committee_partners, unit_ledger
 from activities.models import ActivityStatus, Attendance, Funding
 from committees.models import Seat, SeatRole
 from tests.factories import (
@@ -24,7 +25,6 @@ from tests.factories import (
     UserFactory,
     grant,
 )
-from units.ledger import committee_partners, unit_ledger
 from units.models import (
     Agreement,
     AgreementStatus,
@@ -94,7 +94,7 @@ def sponsor(unit, target, amount, *, state="received", on=date(2025, 6, 1)):
 
 
 def export_url(unit, year=2025):
-    return f"{reverse('units:unit-ledger-export', args=[unit.pk])}?year={year}"
+    return f"{reverse('activities:unit-ledger-export', args=[unit.pk])}?year={year}"
 
 
 @pytest.fixture
