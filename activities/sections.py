@@ -5,7 +5,9 @@ from core.dates import year_context, year_or_current
 from core.scope import counts_attendance_of
 
 from .attendance import member_activity_summary
+from .funding import funding_panel
 from .ledger import committee_partners, unit_ledger
+from .models import Activity
 
 RECENT_ATTENDANCES = 10  # on a member's page; the rest on "My activities"
 
@@ -41,3 +43,14 @@ def unit_ledger_card(request, unit):
 def committee_partners_card(request, committee):
     """The committee's co-building units ranked by what they gave."""
     return {"partners": list(committee_partners(committee))}
+
+
+@sections.register("project-detail", template="activities/_project_activities.html")
+def project_activities_card(request, project):
+    """The project's activities the user may read and its funding lines (the committee's
+    side's)."""
+    return {
+        "activities": Activity.objects.for_user(request.user).filter(project=project)
+        .order_by("starts_at", "pk"),
+        "funding": funding_panel(request.user, project=project),
+    }

@@ -9,9 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from activities.funding import funding_panel
-from activities.models import Activity
 from committees.models import Committee
+from core import sections
 from core.forms import add_service_errors
 from core.pages import form_page, paginate
 from core.scope import can_write, get_for_user
@@ -267,9 +266,7 @@ def project_detail(request, pk):
             "total": lists.project_total(project, request.user),
             "units": project.units.order_by("name"),
             "can_edit": can_write(request.user, project),
-            "activities": Activity.objects.for_user(request.user).filter(project=project)
-            .order_by("starts_at", "pk"),
-            "funding": funding_panel(request.user, project=project),
+            "cards": sections.render("project-detail", request, project, {"project": project}),
         },
     )
 

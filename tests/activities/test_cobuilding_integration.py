@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import ActivityStatus
-from tests.committees.test_committee_detail import COMMITTEE_PAGE_QUERIES
+from tests.overview.test_committee_detail import COMMITTEE_PAGE_QUERIES
 from tests.factories import ActivityFactory, FundingFactory, ServiceTeamFactory, UnitFactory
 from units.models import Agreement, Project
 
