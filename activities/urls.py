@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import (
     attendance_views,
+    feedback_views,
     funding_views,
     ledger_views,
     team_views,
@@ -46,6 +47,8 @@ urlpatterns = [
          name="committee-funding"),
     # a unit's ledger in Excel (ledger_views.py); its page is the unit's (units)
     path("units/<int:pk>/ledger/", ledger_views.unit_ledger_export, name="unit-ledger-export"),
+    # the quarterly feedback sheet to employers (feedback_views.py)
+    path("committees/<int:pk>/feedback/", feedback_views.feedback_sheet, name="feedback-sheet"),
     # volunteer teams (team_views.py)
     path("teams/", team_views.team_list, name="team-list"),
     path("committees/<int:pk>/teams/new/", team_views.team_create, name="team-create"),

@@ -3,7 +3,6 @@ from django.urls import path
 from . import (
     checkin_views,
     export_views,
-    feedback_views,
     import_views,
     record_views,
     signup_views,
@@ -47,7 +46,6 @@ urlpatterns = [
          name="appraisal-summary"),
     path("branches/<int:pk>/appraisal/record/", record_views.appraisal_record,
          name="appraisal-record"),
-    path("committees/<int:pk>/feedback/", feedback_views.feedback_sheet, name="feedback-sheet"),
     path("signup/", signup_views.signup, name="signup"),
     path("signups/<int:pk>/approve/", signup_views.signup_approve, name="signup-approve"),
     path("signups/<int:pk>/return/", signup_views.signup_return, name="signup-return"),

@@ -162,7 +162,7 @@ EXPECTED = {
     "members:committee-roster": (lambda w: {"pk": w.a.pk}, READ_A),
     "members:member-create": (lambda w: {"committee_pk": w.a.pk}, WRITE_A),
     "members:roster-export": (lambda w: {"pk": w.a.pk}, READ_A),
-    "members:feedback-sheet": (lambda w: {"pk": w.a.pk}, WRITE_A),
+    "activities:feedback-sheet": (lambda w: {"pk": w.a.pk}, WRITE_A),
     "members:roster-import": (lambda w: {"pk": w.a.pk}, WRITE_A),
     "members:roster-import-template": (lambda w: {"pk": w.a.pk}, WRITE_A),
     # an import holds ID numbers until written: only the committee's writers see it at all

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import ActivityStatus
-from tests.overview.test_committee_detail import COMMITTEE_PAGE_QUERIES
 from tests.factories import ActivityFactory, FundingFactory, ServiceTeamFactory, UnitFactory
+from tests.overview.test_committee_detail import COMMITTEE_PAGE_QUERIES
 from units.models import Agreement, Project
 
 

@@ -25,7 +25,7 @@ def feedback_sheet(request, pk):
         return xlsx_response(content, filename)
     return render(
         request,
-        "members/feedback_sheet.html",
+        "activities/feedback_sheet.html",
         {
             "committee": committee, "quarter": quarter, "units": units, "unit": unit,
             "rows": rows, "quarters": [1, 2, 3, 4],

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from members.feedback import Quarter
+from activities.feedback import Quarter
 from members.models import CheckIn, CheckInStatus
 from tests.factories import MemberFactory, UnitFactory
 
@@ -34,7 +34,7 @@ def hospital_members(world):
 
 
 def url(world, **params):
-    return reverse("members:feedback-sheet", kwargs={"pk": world.a.pk}), params
+    return reverse("activities:feedback-sheet", kwargs={"pk": world.a.pk}), params
 
 
 @pytest.mark.parametrize(

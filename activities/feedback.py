@@ -10,12 +10,12 @@ from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Sub
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from activities.models import Attendance
 from core.dates import FIRST_YEAR, LAST_YEAR
 from core.xlsx import add_sheet, new_workbook, workbook_bytes
+from members.models import CheckIn, CheckInStatus
 from units.models import Unit
 
-from .models import CheckIn, CheckInStatus
+from .models import Attendance
 
 
 @dataclass(frozen=True)
