@@ -469,3 +469,41 @@ def checkin_targets(user):
 def signup_targets():
     """Committees open to self-registration: every committee (their names are public)."""
     return apps.get_model("committees", "Committee").objects.all()
+
+
+def full_id_number_q(user) -> Q:
+    """``can_see_full_id_number`` for many member rows at once (exports): the rows of the
+    user's districts and their own."""
+    scope = scope_of(user)
+    if scope.superuser:
+        return Q(pk__isnull=False)
+    visible = Q(committee__district_id__in=scope.district_ids)
+    if scope.member_id is not None:
+        visible |= Q(pk=scope.member_id)
+    return visible
+
+
+def contact_details_q(user) -> Q:
+    """``can_see_contact_details`` for many member rows at once (exports): the rows the user
+    may change, and their own."""
+    scope = scope_of(user)
+    if scope.superuser:
+        return Q(pk__isnull=False)
+    Member = apps.get_model("members", "Member")
+    visible = Q(pk__in=Member.objects.for_user(user, write=True).values("pk"))
+    if scope.member_id is not None:
+        visible |= Q(pk=scope.member_id)
+    return visible
+
+
+def sees_unit_liaisons(user, unit) -> bool:
+    """Who the unit's liaisons are (their accounts) is for those who may change the unit (the
+    district, the liaisons) and the committee's side of a committee it has an agreement with;
+    the unit's public contact is on its page for everyone else."""
+    if can_write(user, unit):
+        return True
+    Agreement = apps.get_model("units", "Agreement")
+    Committee = apps.get_model("committees", "Committee")
+    return Agreement.objects.filter(
+        unit=unit, committee__in=Committee.objects.for_user(user, write=True)
+    ).exists()

@@ -39,7 +39,7 @@ def roster_export(request, pk):
         query = request.GET.urlencode()
         return redirect(f"{back}?{query}" if query else back)
 
-    content = roster_xlsx(request.user, rows)
+    content = roster_xlsx(rows)
     filename = f"{committee.name}-党员名册-{timezone.localdate():%Y%m%d}.xlsx"
     response = xlsx_response(content, filename)
     logger.info(

@@ -1,24 +1,27 @@
 """The roster as a spreadsheet: one row per member, Chinese headers, masked as on the pages.
 
-``roster_xlsx(user, rows)`` is all a view needs. Who sees what follows ``core.scope``, decided
-without a query per row:
+``roster_xlsx(export_queryset(rows, user))`` is all a view needs. Who sees what follows
+``core.scope``, decided without a query per row (two annotations on the roster query, so the
+export stays one query whatever its size):
 
-* full ID numbers: district officers and superusers (``can_see_full_id_number``: every row of
-  a committee's roster is in that committee's district), and a member's own row;
-* full mobiles: whoever may change the record (``can_see_contact_details``): one annotation
-  on the roster query, so the export stays one query whatever its size.
+* full ID numbers: ``full_id_number_q`` (``can_see_full_id_number`` for many rows: the
+  district's officers, a member's own row);
+* full mobiles and addresses: ``contact_details_q`` (``can_see_contact_details``: whoever may
+  change the record, a member's own row).
+
+Rows without the annotations are masked throughout.
 
 Every text cell is escaped against formula injection (``core.xlsx.escape_cell``).
 
 Exports are not written to the audit log; ID numbers never reach a URL or a log line.
 """
 
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, ExpressionWrapper
 from django.utils import translation
 from import_export import fields, resources
 from import_export.formats.base_formats import XLSX
 
-from core.scope import scope_of
+from core.scope import contact_details_q, full_id_number_q
 from core.xlsx import escape_cell
 
 from .models import Member
@@ -33,17 +36,14 @@ def _date(value) -> str:
 
 def export_queryset(queryset, user):
     """The rows to export, with what the export reads joined in and, per row, whether the
-    user may see the member's contact details (one query in all)."""
+    user may see the member's full ID number and contact details (core.scope's rules, one
+    query in all)."""
     queryset = queryset.select_related("committee", "branch", "employer_unit")
-    scope = scope_of(user)
-    if scope.superuser:
-        visible = Q(pk__isnull=False)
-    else:
-        visible = Q(pk__in=Member.objects.for_user(user, write=True).values("pk"))
-        if scope.member_id is not None:
-            visible |= Q(pk=scope.member_id)
     return queryset.annotate(
-        export_contact_visible=ExpressionWrapper(visible, output_field=BooleanField())
+        export_full_id=ExpressionWrapper(full_id_number_q(user), output_field=BooleanField()),
+        export_contact_visible=ExpressionWrapper(
+            contact_details_q(user), output_field=BooleanField()
+        ),
     )
 
 
@@ -70,14 +70,8 @@ class MemberExportResource(resources.ModelResource):
         fields = FIELDS
         export_order = FIELDS
 
-    def __init__(self, *, user, **kwargs):
-        super().__init__(**kwargs)
-        scope = scope_of(user)
-        self.full_id_numbers = scope.is_district_officer
-        self.own_member_id = scope.member_id
-
     def _shows_full_id(self, member) -> bool:
-        return self.full_id_numbers or member.pk == self.own_member_id
+        return bool(getattr(member, "export_full_id", False))
 
     def _shows_contact(self, member) -> bool:
         return bool(getattr(member, "export_contact_visible", False))
@@ -131,9 +125,9 @@ class MemberExportResource(resources.ModelResource):
         return list(HEADERS)
 
 
-def roster_xlsx(user, rows) -> bytes:
-    """The workbook for ``rows`` (from ``export_queryset``, or any iterable of them)."""
+def roster_xlsx(rows) -> bytes:
+    """The workbook for ``rows`` (from ``export_queryset``)."""
     with translation.override("zh-hans"):
-        dataset = MemberExportResource(user=user).export(rows)
+        dataset = MemberExportResource().export(rows)
         dataset.title = "党员名册"
         return XLSX().export_data(dataset)

@@ -13,7 +13,7 @@ from committees.models import Committee, District
 from core import sections
 from core.models import RoleAssignment
 from core.pages import form_page, paginate
-from core.scope import can_write, get_for_user
+from core.scope import can_write, get_for_user, sees_unit_liaisons
 
 from . import agreements
 from .forms import UnitFilter, UnitForm
@@ -85,7 +85,7 @@ def unit_detail(request, pk):
             "liaisons": [
                 a.user for a in RoleAssignment.objects.filter(unit=unit, role="unit_liaison")
                 .select_related("user").order_by("user__username")
-            ],
+            ] if sees_unit_liaisons(request.user, unit) else None,
         },
     )
 

@@ -158,7 +158,7 @@ def test_readers_who_may_not_change_a_record_get_it_masked(world, a_members):
         m.address = "学苑小区1号楼"
         m.save()
     rows = export_queryset(Member.objects.filter(committee=world.a), world.member_user)
-    book = openpyxl.load_workbook(BytesIO(roster_xlsx(world.member_user, rows)))
+    book = openpyxl.load_workbook(BytesIO(roster_xlsx(rows)))
     by_name = _by_name(book.active)
     for m in a_members:
         assert by_name[m.name]["身份证号"] == m.masked_id_number

@@ -6,8 +6,8 @@ from members.exports import MemberExportResource
 from members.roster_columns import HEADERS, outside_cell, outside_organisation
 
 
-def test_the_export_writes_the_columns_the_import_reads(world):
-    resource = MemberExportResource(user=world.officer)
+def test_the_export_writes_the_columns_the_import_reads():
+    resource = MemberExportResource()
     assert resource.get_export_headers() == HEADERS
     assert [f.column_name for f in resource.get_export_fields()] == HEADERS
 

@@ -242,3 +242,19 @@ def test_the_year_switcher_goes_back_and_stops_at_this_year(login, world):
 def test_the_page_needs_login(client, world):
     response = client.get(world.unit.get_absolute_url())
     assert response.status_code == 302 and "/login/" in response.url
+
+
+def test_the_liaisons_are_named_only_to_the_unit_its_district_and_partner_committees(
+    login, world, liaison
+):
+    def names_liaison(user):
+        page = text(login(user).get(world.unit.get_absolute_url()))
+        return 'data-testid="unit-liaisons"' in page and "liaison" in page
+
+    assert names_liaison(liaison) and names_liaison(world.officer)
+    assert not names_liaison(world.secretary_a)  # no agreement with the unit
+    assert not names_liaison(world.member_user)
+    Agreement.objects.create(committee=world.a, unit=world.unit, starts_on=date(2026, 1, 1),
+                             ends_on=date(2028, 12, 31), status="in_force")
+    assert names_liaison(world.secretary_a)  # the committee's side of a partner
+    assert not names_liaison(world.secretary_b)
