@@ -1,69 +1,25 @@
 """Reads of activities: the list's filters, the rows a page shows, the calendar of a month."""
 
 import calendar
-import re
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import NamedTuple
 
 import django_filters
-from django import forms
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from committees.models import Committee
+from core.dates import local_midnight, next_month
+from core.forms import MonthField
 
 from .models import Activity, ActivityStatus, Attendance, Funding, Line, ServiceTeam
 
 PAGE_SIZE = 20
-MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-# --- months ---------------------------------------------------------------------------------
-
-def parse_month(value) -> date | None:
-    """The first day of a ``YYYY-MM`` month, or None for anything else."""
-    match = MONTH_RE.match((value or "").strip())
-    if not match:
-        return None
-    year, month = int(match[1]), int(match[2])
-    if not (1900 <= year <= 2999 and 1 <= month <= 12):
-        return None
-    return date(year, month, 1)
-
-
-def next_month(first: date) -> date:
-    return (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
-def previous_month(first: date) -> date:
-    return (first - timedelta(days=1)).replace(day=1)
-
-
-def local_midnight(day: date) -> datetime:
-    """The start of ``day`` in the current time zone (Asia/Shanghai), as an aware datetime."""
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def this_month() -> date:
-    return timezone.localdate().replace(day=1)
-
-
-class MonthField(forms.CharField):
-    widget = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        first = parse_month(value)
-        if first is None:
-            raise forms.ValidationError(
-                gettext_lazy("Enter a month as year and month, e.g. 2026-03."), code="invalid"
-            )
-        return first
-
+# --- the month filter ---------------------------------------------------------------------
 
 class MonthFilter(django_filters.Filter):
     field_class = MonthField

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from committees.models import Committee
+from core.dates import next_month, parse_month, previous_month, this_month
 from core.forms import add_service_errors
 from core.pages import delete_page, form_page, paginate
 from core.scope import can_write, get_for_user
@@ -61,7 +62,7 @@ def activity_list(request):
 @login_required
 def activity_calendar(request, pk):
     committee = get_for_user(request.user, Committee, pk=pk)
-    first = selectors.parse_month(request.GET.get("month")) or selectors.this_month()
+    first = parse_month(request.GET.get("month")) or this_month()
     weeks = selectors.calendar_month(committee, first.year, first.month, request.user)
     return render(
         request,
@@ -71,8 +72,8 @@ def activity_calendar(request, pk):
             "month": first,
             "weeks": weeks,
             "days": selectors.days_with_activities(weeks),
-            "previous": selectors.previous_month(first).strftime("%Y-%m"),
-            "next": selectors.next_month(first).strftime("%Y-%m"),
+            "previous": previous_month(first).strftime("%Y-%m"),
+            "next": next_month(first).strftime("%Y-%m"),
             "today": timezone.localdate(),
             "can_add": can_write(request.user, committee),
         },

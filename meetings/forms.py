@@ -4,11 +4,9 @@ attachment, and the list's filters. The services check the rules again, under lo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from activities.forms import DateTimeInput
-from activities.selectors import MonthField
 from branches.models import Branch
 from committees.models import Venue
-from core.forms import IdsMultipleChoiceField
+from core.forms import DateTimeInput, IdsMultipleChoiceField, MonthField
 from members.records import year_range_error
 from units.models import Unit
 

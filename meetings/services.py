@@ -28,8 +28,8 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from activities.selectors import local_midnight, next_month
 from committees.models import Seat
+from core.dates import local_midnight, next_month
 from core.qr import (
     QR_CLOSES_AFTER,
     QR_MAX_AGE,
