@@ -17,8 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from branches.models import Branch
 from committees.models import Committee
-from core.forms import add_service_errors
-from core.pages import form_page, paginate
+from core.pages import confirm_page, form_page, paginate
 from core.qr import qr_page, qr_screen_context
 from core.scope import can_write, get_for_user
 from members.models import Member
@@ -384,26 +383,18 @@ def meeting_minutes(request, pk):
 @require_http_methods(["GET", "POST"])
 def meeting_sign_off(request, pk):
     meeting = _meeting(request.user, pk, write=True)
-    errors, status = [], 200
-    if request.method == "POST":
-        try:
-            services.sign_off(meeting=meeting, user=request.user)
-        except ValidationError as exc:
-            errors, status = exc.messages, 400
-        else:
-            messages.success(request, _("The minutes are signed off."))
-            return redirect(meeting.get_absolute_url())
-    return render(
+    return confirm_page(
         request,
-        "meetings/meeting_sign_off.html",
-        {
+        action=lambda: services.sign_off(meeting=meeting, user=request.user),
+        title=_("Sign off the minutes"), cancel_url=meeting.get_absolute_url(),
+        next_url=meeting.get_absolute_url(), done_message=_("The minutes are signed off."),
+        template="meetings/meeting_sign_off.html", obj=meeting,
+        context={
             "meeting": meeting,
             "committee": meeting.committee,
-            "errors": errors,
             "can_sign_off": meeting.status == MeetingStatus.HELD
             and bool(meeting.minutes.strip()),
         },
-        status=status,
     )
 
 
@@ -412,25 +403,19 @@ def meeting_sign_off(request, pk):
 def meeting_addendum(request, pk):
     meeting = _meeting(request.user, pk, write=True)
     form = AddendumForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_addendum(meeting=meeting, user=request.user,
-                                  text=form.cleaned_data["text"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Addendum added to the minutes."))
-            return redirect(meeting.get_absolute_url())
-    return render(
-        request,
-        "meetings/meeting_addendum.html",
-        {
+    return form_page(
+        request, form,
+        save=lambda f: services.add_addendum(meeting=meeting, user=request.user,
+                                             text=f.cleaned_data["text"]),
+        title=_("Add an addendum"), cancel_url=meeting.get_absolute_url(),
+        success_message=_("Addendum added to the minutes."),
+        next_url=meeting.get_absolute_url(),
+        template="meetings/meeting_addendum.html",
+        context={
             "meeting": meeting,
             "committee": meeting.committee,
-            "form": form,
             "signed_off": services.is_signed_off(meeting),
         },
-        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -439,22 +424,17 @@ def meeting_addendum(request, pk):
 @login_required
 @require_POST
 def attachment_upload(request, pk):
+    """The upload form is on the meeting's page; this page shows it again when refused."""
     meeting = _meeting(request.user, pk, write=True)
     form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.attachment_add(meeting=meeting, user=request.user,
-                                    upload=form.cleaned_data["file"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Attachment added."))
-            return redirect(meeting.get_absolute_url())
-    return render(
-        request,
-        "meetings/meeting_attachment.html",
-        {"meeting": meeting, "committee": meeting.committee, "form": form},
-        status=400,
+    return form_page(
+        request, form,
+        save=lambda f: services.attachment_add(meeting=meeting, user=request.user,
+                                               upload=f.cleaned_data["file"]),
+        title=_("Attachments"), cancel_url=meeting.get_absolute_url(),
+        success_message=_("Attachment added."), next_url=meeting.get_absolute_url(),
+        template="meetings/meeting_attachment.html",
+        context={"meeting": meeting, "committee": meeting.committee},
     )
 
 

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from activities import attendance
 from committees.models import Committee
-from core.pages import decision
+from core.pages import confirm_page, decision
 from core.qr import qr_svg
 from core.scope import checkin_targets, get_for_user, scope_of
 
@@ -61,22 +60,17 @@ def my_checkin(request):
     if committee is None:
         messages.error(request, _("Choose the community where you live."))
         return redirect("members:me")
-    _request(request, member, committee)
-    return redirect("members:me")
 
-
-def _request(request, member, committee):
-    try:
+    def decide():
         checkins.checkin_request(member=member, committee=committee)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
-            _("Check-in to %(name)s sent. The community's secretary will confirm it.")
-            % {"name": committee.name},
-        )
+        messages.success(request, _sent(committee))
+
+    return decision(request, decide, next_url=reverse("members:me"))
+
+
+def _sent(committee) -> str:
+    return _("Check-in to %(name)s sent. The community's secretary will confirm it.") % {
+        "name": committee.name}
 
 
 @login_required
@@ -89,10 +83,14 @@ def checkin_scan(request, token):
     if committee is None:
         raise Http404("This community no longer exists.")
     member = _own_member(request)
-    if request.method == "POST":
-        _request(request, member, committee)
-        return redirect("members:me")
-    return render(request, "members/checkin_scan.html", {"committee": committee})
+    me = reverse("members:me")
+    return confirm_page(
+        request,
+        action=lambda: checkins.checkin_request(member=member, committee=committee),
+        title=_("Check in"), cancel_url=me, next_url=me, done_message=_sent(committee),
+        template="members/checkin_scan.html", context={"committee": committee},
+        refused_url=me,
+    )
 
 
 @login_required
