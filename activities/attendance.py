@@ -37,6 +37,7 @@ from .models import (
     AttendanceMethod,
     SignupState,
 )
+from .selectors import can_sign_up_now, places_left, signup_counts
 
 ACTIVITY_QR_SALT = "activities.attendance"
 MAX_HOURS = Decimal(24)
@@ -280,23 +281,9 @@ def _total(hours) -> Decimal:
     return Decimal(hours or 0).quantize(Decimal("0.1"))
 
 
-def places_left(activity) -> int | None:
-    if activity.capacity is None:
-        return None
-    return max(activity.capacity - activity.signed_up, 0)
-
-
-def can_sign_up_now(activity, now=None) -> bool:
-    now = now or timezone.now()
-    return activity.status == ActivityStatus.OPEN and now < activity.starts_at
-
-
 def activity_counts(activity) -> dict:
     """Registered, waiting, attended and total hours of one activity (two queries)."""
-    signups = ActivitySignup.objects.filter(activity=activity).aggregate(
-        registered=Count("pk", filter=Q(state=SignupState.REGISTERED)),
-        waiting=Count("pk", filter=Q(state=SignupState.WAITING)),
-    )
+    signups = signup_counts(activity)
     attended = Attendance.objects.filter(activity=activity).aggregate(
         attended=Count("pk"), hours=Sum("hours")
     )

@@ -6,8 +6,6 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,14 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.forms import add_service_errors
-from core.pages import decision, paginate
+from core.pages import decision, form_page, paginate
 from core.qr import qr_page as qr_page_response
 from core.qr import qr_screen_context
 from core.scope import get_for_user, scope_of
 from members.models import Member
 
-from . import attendance
+from . import attendance, selectors
 from .attendance_forms import AttendanceForm, RosterForm
 from .models import (
     Activity,
@@ -129,21 +126,10 @@ def signup_cancel(request, pk):
 @login_required
 def signup_list(request, pk):
     activity = _activity(request.user, pk, write=True)
-    counts = ActivitySignup.objects.filter(activity=activity).aggregate(
-        registered=Count("pk", filter=Q(state=SignupState.REGISTERED)),
-        waiting=Count("pk", filter=Q(state=SignupState.WAITING)),
-    )
-    signups = (
-        ActivitySignup.objects.filter(activity=activity)
-        .exclude(state=SignupState.CANCELLED)
-        .select_related("member")
-        .annotate(queue=Case(When(state=SignupState.WAITING, then=Value(1)), default=Value(0)))
-        .order_by("queue", "created_at", "pk")
-    )
-    page = paginate(request, signups, per_page=SIGNUP_PAGE_SIZE)
+    counts = selectors.signup_counts(activity)
+    page = paginate(request, selectors.signup_rows(activity), per_page=SIGNUP_PAGE_SIZE)
     rows = list(page.object_list)
-    for number, row in enumerate(rows, start=page.start_index()):
-        row.position = number - counts["registered"] if row.state == SignupState.WAITING else None
+    selectors.number_waiting(rows, start=page.start_index(), registered=counts["registered"])
     return render(
         request,
         "activities/signup_list.html",
@@ -153,7 +139,7 @@ def signup_list(request, pk):
             "page": page,
             "rows": rows,
             "counts": counts,
-            "places_left": attendance.places_left(activity),
+            "places_left": selectors.places_left(activity),
             "can_cancel": timezone.now() < activity.starts_at,
         },
     )
@@ -243,58 +229,32 @@ def qr_checkin(request, token):
 @require_http_methods(["GET", "POST"])
 def attendance_roster(request, pk):
     activity = _activity(request.user, pk, write=True)
-    attended = Attendance.objects.filter(activity=activity)
-    signed_up = ActivitySignup.objects.filter(activity=activity, state=SignupState.REGISTERED)
-    registered = (
-        Member.objects.filter(pk__in=signed_up.values("member_id"))
-        .exclude(pk__in=attended.values("member_id"))
-        .only("pk", "name")
-        .order_by("name", "pk")
-    )
-    others = (
-        Member.objects.for_user(request.user, write=True)
-        .filter(committee_id=activity.committee_id)
-        .exclude(pk__in=attended.values("member_id"))
-        .exclude(pk__in=signed_up.values("member_id"))
-        .only("pk", "name")
-        .order_by("name", "pk")
-    )
+    registered, others = selectors.roster_members(request.user, activity)
     late = attendance.is_late(activity)
     form = RosterForm(request.POST or None, registered=registered, others=others, late=late)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                created = attendance.roster_check_in(
-                    activity=activity, members=form.members(), user=request.user,
-                    hours=form.cleaned_data["hours"], reason=form.cleaned_data.get("reason", ""),
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    ngettext("%(n)s attendance recorded.", "%(n)s attendances recorded.", created)
-                    % {"n": created},
-                )
-                return redirect(request.path)
-        status = 400
-    records = attended.select_related("member").order_by("member__name", "pk")
-    return render(
-        request,
-        "activities/attendance_roster.html",
-        {
+    return form_page(
+        request, form,
+        save=lambda f: attendance.roster_check_in(
+            activity=activity, members=f.members(), user=request.user,
+            hours=f.cleaned_data["hours"], reason=f.cleaned_data.get("reason", ""),
+        ),
+        title=_("Attendance roster"), cancel_url=activity.get_absolute_url(),
+        success_message=lambda created: ngettext(
+            "%(n)s attendance recorded.", "%(n)s attendances recorded.", created
+        ) % {"n": created},
+        next_url=request.path,
+        template="activities/attendance_roster.html",
+        context={
             "activity": activity,
             "committee": activity.committee,
-            "form": form,
             "has_registered": registered.exists(),
             "late": late,
             "can_check_in": activity.status != ActivityStatus.CANCELLED,
             "default_hours": activity.default_hours,
             "counts": attendance.activity_counts(activity),
-            "page": paginate(request, records, per_page=ROSTER_PAGE_SIZE),
+            "page": paginate(request, selectors.attendance_rows(activity),
+                             per_page=ROSTER_PAGE_SIZE),
         },
-        status=status,
     )
 
 
@@ -307,79 +267,35 @@ def attendance_update(request, pk):
     )
     roster_url = reverse("activities:attendance-roster", args=[record.activity_id])
     form = AttendanceForm(request.POST or None, attendance=record)
-    if request.method == "POST" and form.is_valid():
-        try:
-            attendance.attendance_update(
-                attendance=record, user=request.user, hours=form.cleaned_data["hours"],
-                reason=form.cleaned_data.get("reason"),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Hours of %(name)s saved.") % {"name": record.member.name})
-            return redirect(roster_url)
-    return render(
-        request,
-        "activities/attendance_form.html",
-        {
+    return form_page(
+        request, form,
+        save=lambda f: attendance.attendance_update(
+            attendance=record, user=request.user, hours=f.cleaned_data["hours"],
+            reason=f.cleaned_data.get("reason"),
+        ),
+        title=_("Volunteer hours"), cancel_url=roster_url,
+        success_message=_("Hours of %(name)s saved.") % {"name": record.member.name},
+        next_url=roster_url,
+        template="activities/attendance_form.html",
+        context={
             "record": record,
             "activity": record.activity,
             "committee": record.activity.committee,
-            "form": form,
-            "cancel_url": roster_url,
         },
-        status=400 if request.method == "POST" else 200,
     )
 
 
 # --- the member's activities --------------------------------------------------------------
 
-def _waiting_ahead():
-    """Waiting sign-ups of the same activity that came before this one."""
-    return Coalesce(
-        Subquery(
-            ActivitySignup.objects.filter(
-                Q(created_at__lt=OuterRef("created_at"))
-                | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk")),
-                activity_id=OuterRef("activity_id"), state=SignupState.WAITING,
-            )
-            .order_by()
-            .values("activity_id")
-            .annotate(n=Count("pk"))
-            .values("n"),
-            output_field=IntegerField(),
-        ),
-        0,
-    )
-
-
 @login_required
 def my_activities(request):
     member = _own_member(request)
     now = timezone.now()
-    signups = list(
-        ActivitySignup.objects.filter(member=member, activity__ends_at__gte=now)
-        .exclude(state=SignupState.CANCELLED)
-        .select_related("activity", "activity__committee")
-        .annotate(ahead=_waiting_ahead())
-        .order_by("activity__starts_at", "pk")
+    signups = selectors.member_signups(member, now)
+    upcoming = selectors.upcoming_for_member(
+        request.user, member, now, signed={s.activity_id for s in signups},
+        limit=UPCOMING_LIMIT,
     )
-    for s in signups:
-        s.position = s.ahead + 1 if s.state == SignupState.WAITING else None
-        s.can_cancel = now < s.activity.starts_at
-    signed = {s.activity_id for s in signups}
-    upcoming = list(
-        Activity.objects.for_user(request.user)
-        .filter(
-            committee_id=member.committee_id, starts_at__gte=now,
-            status__in=[ActivityStatus.OPEN, ActivityStatus.PLANNED],
-        )
-        .order_by("starts_at", "pk")[:UPCOMING_LIMIT]
-    )
-    for a in upcoming:
-        a.signed = a.pk in signed
-        a.can_sign_up = not a.signed and attendance.can_sign_up_now(a, now)
-        a.places_left = attendance.places_left(a)
     year = timezone.localdate(now).year
     this_year = attendance.member_activity_summary(
         member, start=date(year, 1, 1), end=date(year, 12, 31), limit=0

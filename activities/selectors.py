@@ -1,4 +1,5 @@
-"""Reads of activities: the list's filters, the rows a page shows, the calendar of a month."""
+"""Reads of activities: the list's filters, the rows a page shows, the calendar of a month,
+the sign-up list and the roster of one activity, a member's activities, the district's figures."""
 
 import calendar
 from collections import defaultdict
@@ -6,15 +7,26 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 import django_filters
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from committees.models import Committee
 from core.dates import local_midnight, next_month
 from core.forms import MonthField
+from members.models import Member
 
-from .models import Activity, ActivityStatus, Attendance, Funding, Line, ServiceTeam
+from .models import (
+    Activity,
+    ActivitySignup,
+    ActivityStatus,
+    Attendance,
+    Funding,
+    Line,
+    ServiceTeam,
+    SignupState,
+)
 
 PAGE_SIZE = 20
 
@@ -91,6 +103,131 @@ def places_left(activity: Activity) -> int | None:
     if activity.capacity is None:
         return None
     return max(activity.capacity - activity.signed_up, 0)
+
+
+def can_sign_up_now(activity, now=None) -> bool:
+    now = now or timezone.now()
+    return activity.status == ActivityStatus.OPEN and now < activity.starts_at
+
+
+# --- sign-ups and attendance of one activity ------------------------------------------------
+
+def signup_counts(activity) -> dict:
+    """``registered`` and ``waiting`` sign-ups of one activity (one query)."""
+    return ActivitySignup.objects.filter(activity=activity).aggregate(
+        registered=Count("pk", filter=Q(state=SignupState.REGISTERED)),
+        waiting=Count("pk", filter=Q(state=SignupState.WAITING)),
+    )
+
+
+def signup_rows(activity):
+    """The activity's sign-ups not cancelled, with the member: those with a place, then the
+    waiting list, each in the order they came."""
+    return (
+        ActivitySignup.objects.filter(activity=activity)
+        .exclude(state=SignupState.CANCELLED)
+        .select_related("member")
+        .annotate(queue=Case(When(state=SignupState.WAITING, then=Value(1)), default=Value(0)))
+        .order_by("queue", "created_at", "pk")
+    )
+
+
+def number_waiting(rows, *, start: int, registered: int) -> None:
+    """Set ``position`` on a page of ``signup_rows`` (``start``: the first row's number in
+    the whole list): 1 for the first on the waiting list, None for a sign-up with a place."""
+    for number, row in enumerate(rows, start=start):
+        row.position = number - registered if row.state == SignupState.WAITING else None
+
+
+def roster_members(user, activity):
+    """Whom the roster offers to tick, by name: ``registered`` (signed up with a place, not
+    checked in yet) and ``others`` (members of the activity's committee the user may change,
+    neither signed up nor checked in)."""
+    attended = Attendance.objects.filter(activity=activity).values("member_id")
+    signed_up = ActivitySignup.objects.filter(
+        activity=activity, state=SignupState.REGISTERED
+    ).values("member_id")
+    registered = (
+        Member.objects.filter(pk__in=signed_up)
+        .exclude(pk__in=attended)
+        .only("pk", "name")
+        .order_by("name", "pk")
+    )
+    others = (
+        Member.objects.for_user(user, write=True)
+        .filter(committee_id=activity.committee_id)
+        .exclude(pk__in=attended)
+        .exclude(pk__in=signed_up)
+        .only("pk", "name")
+        .order_by("name", "pk")
+    )
+    return registered, others
+
+
+def attendance_rows(activity):
+    """The activity's attendances with the member, by name."""
+    return (
+        Attendance.objects.filter(activity=activity)
+        .select_related("member")
+        .order_by("member__name", "pk")
+    )
+
+
+# --- a member's activities ------------------------------------------------------------------
+
+def _waiting_ahead():
+    """Waiting sign-ups of the same activity that came before this one."""
+    return Coalesce(
+        Subquery(
+            ActivitySignup.objects.filter(
+                Q(created_at__lt=OuterRef("created_at"))
+                | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk")),
+                activity_id=OuterRef("activity_id"), state=SignupState.WAITING,
+            )
+            .order_by()
+            .values("activity_id")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def member_signups(member, now) -> list[ActivitySignup]:
+    """The member's sign-ups (not cancelled) to activities not over at ``now``, soonest
+    first, with the activity and its committee, the waiting ``position`` (None with a place)
+    and ``can_cancel`` (before the start). One query."""
+    signups = list(
+        ActivitySignup.objects.filter(member=member, activity__ends_at__gte=now)
+        .exclude(state=SignupState.CANCELLED)
+        .select_related("activity", "activity__committee")
+        .annotate(ahead=_waiting_ahead())
+        .order_by("activity__starts_at", "pk")
+    )
+    for s in signups:
+        s.position = s.ahead + 1 if s.state == SignupState.WAITING else None
+        s.can_cancel = now < s.activity.starts_at
+    return signups
+
+
+def upcoming_for_member(user, member, now, *, signed: set[int], limit: int) -> list[Activity]:
+    """The next open or planned activities of the member's committee that ``user`` reads,
+    soonest first, each with ``signed`` (the member has signed up: ``signed`` holds those
+    activities' ids), ``can_sign_up`` and ``places_left``. One query."""
+    upcoming = list(
+        Activity.objects.for_user(user)
+        .filter(
+            committee_id=member.committee_id, starts_at__gte=now,
+            status__in=[ActivityStatus.OPEN, ActivityStatus.PLANNED],
+        )
+        .order_by("starts_at", "pk")[:limit]
+    )
+    for a in upcoming:
+        a.signed = a.pk in signed
+        a.can_sign_up = not a.signed and can_sign_up_now(a, now)
+        a.places_left = places_left(a)
+    return upcoming
 
 
 # --- the calendar ---------------------------------------------------------------------------
