@@ -5,7 +5,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,13 +16,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.pages import decision, form_page, paginate
-from core.qr import qr_page as qr_page_response
-from core.qr import qr_screen_context
+from core.qr import qr_checkin_page, qr_screen_page
 from core.scope import get_for_user, scope_of
 from members.models import Member
+from members.selectors import member_of
 
 from . import attendance, selectors
-from .attendance_forms import AttendanceForm, RosterForm
+from .attendance_forms import ActivityAttendanceForm, RosterForm
 from .models import (
     Activity,
     ActivitySignup,
@@ -151,42 +150,39 @@ def signup_list(request, pk):
 def qr_page(request, pk):
     """The code staff show on a screen: a new one every QR_REFRESH seconds (meta refresh)."""
     activity = _activity(request.user, pk, write=True)
-    context = {
-        **qr_screen_context(
-            request, salt=attendance.ACTIVITY_QR_SALT, obj=activity,
-            checkin_url_name="activities:qr-checkin", refusal=attendance.qr_refusal(activity),
-        ),
-        "activity": activity,
-        "committee": activity.committee,
-        "title": activity.title,
-        "starts_at": activity.starts_at,
-        "ends_at": activity.ends_at,
-        "subtitle": activity.committee.name,
-        "count": Attendance.objects.filter(activity=activity).count(),
-        "back_url": activity.get_absolute_url(),
-        "back_label": _("Back to the activity"),
-    }
-    return qr_page_response(request, "activities/qr.html", context)
+    return qr_screen_page(
+        request, salt=attendance.ACTIVITY_QR_SALT, obj=activity,
+        checkin_url_name="activities:qr-checkin",
+        refusal=attendance.activity_qr_refusal(activity),
+        context={
+            "activity": activity,
+            "committee": activity.committee,
+            "title": activity.title,
+            "starts_at": activity.starts_at,
+            "ends_at": activity.ends_at,
+            "subtitle": activity.committee.name,
+            "count": Attendance.objects.filter(activity=activity).count(),
+            "back_url": activity.get_absolute_url(),
+            "back_label": _("Back to the activity"),
+        },
+    )
 
 
-def _qr_checkin_page(request, context, status=200):
-    record = context.get("record")
+def _checkin_texts(activity, record) -> dict:
+    texts = {"title": activity.title, "starts_at": activity.starts_at,
+             "ends_at": activity.ends_at}
     if record is not None:
         values = {
             "h": record.hours,
             "t": date_format(timezone.localtime(record.checked_in_at), "H:i"),
         }
-        context["done_message"] = _("Checked in: %(h)s volunteer hours.") % values
-        context["already_message"] = _(
-            "Already checked in (at %(t)s, %(h)s volunteer hours)."
-        ) % values
-        context["next_url"] = reverse("activities:my-activities")
-        context["next_label"] = _("My activities")
-    activity = context.get("activity")
-    if activity is not None:
-        context.update(title=activity.title, starts_at=activity.starts_at,
-                       ends_at=activity.ends_at)
-    return qr_page_response(request, "activities/qr_checkin.html", context, status=status)
+        texts.update(
+            done_message=_("Checked in: %(h)s volunteer hours.") % values,
+            already_message=_("Already checked in (at %(t)s, %(h)s volunteer hours).") % values,
+            next_url=reverse("activities:my-activities"),
+            next_label=_("My activities"),
+        )
+    return texts
 
 
 @login_required
@@ -196,31 +192,17 @@ def qr_checkin(request, token):
     token names the activity, so a volunteer from another community of the district may check
     in without reading the activity by scope."""
     activity = attendance.activity_from_token(token)
-    if activity is None:
-        return _qr_checkin_page(request, {"state": "expired"}, status=400)
-    member = Member.objects.select_related("committee").filter(user=request.user).first()
-    if member is None:
-        return _qr_checkin_page(request, {"state": "no_member", "activity": activity}, status=403)
-    context = {"activity": activity, "member": member}
-    if request.method == "POST":
-        try:
-            record, created = attendance.check_in(
-                activity=activity, member=member, method=AttendanceMethod.QR, user=request.user
-            )
-        except ValidationError as exc:
-            return _qr_checkin_page(
-                request, {**context, "state": "refused", "errors": exc.messages}, status=400
-            )
-        return _qr_checkin_page(
-            request, {**context, "state": "done" if created else "already", "record": record}
-        )
-    record = Attendance.objects.filter(activity=activity, member=member).first()
-    if record is not None:
-        return _qr_checkin_page(request, {**context, "state": "already", "record": record})
-    refusal = attendance.qr_refusal(activity)
-    if refusal:
-        return _qr_checkin_page(request, {**context, "state": "refused", "errors": [refusal]})
-    return _qr_checkin_page(request, {**context, "state": "confirm"})
+    return qr_checkin_page(
+        request, obj=activity,
+        member_of=lambda user: member_of(user, "committee"),
+        recorded=lambda member: Attendance.objects.filter(
+            activity=activity, member=member).first(),
+        refusal=lambda: attendance.activity_qr_refusal(activity),
+        check_in=lambda member: attendance.check_in(
+            activity=activity, member=member, method=AttendanceMethod.QR, user=request.user
+        ),
+        texts=lambda record: _checkin_texts(activity, record),
+    )
 
 
 # --- the staff roster ---------------------------------------------------------------------
@@ -266,7 +248,7 @@ def attendance_update(request, pk):
         queryset=Attendance.objects.select_related("activity__committee", "member"),
     )
     roster_url = reverse("activities:attendance-roster", args=[record.activity_id])
-    form = AttendanceForm(request.POST or None, attendance=record)
+    form = ActivityAttendanceForm(request.POST or None, attendance=record)
     return form_page(
         request, form,
         save=lambda f: attendance.attendance_update(

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from committees.models import Committee
 from members.models import Member
+from members.selectors import committee_members
 
 from .models import Attendance, ServiceTeam, TeamKind
 
@@ -39,14 +40,6 @@ PAGE_SIZE = 25
 
 
 # --- who may be on a team ------------------------------------------------------------------
-
-def committee_members(committee):
-    """Members a team of ``committee`` may hold: those it manages and those whose membership
-    is in one of its branches, by name."""
-    return Member.objects.filter(
-        Q(committee=committee) | Q(branch__committee=committee)
-    ).order_by("name", "pk")
-
 
 # --- writes --------------------------------------------------------------------------------
 

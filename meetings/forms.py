@@ -69,7 +69,7 @@ class MeetingForm(forms.ModelForm):
         return self.cleaned_data["units"]
 
 
-class AttendanceForm(forms.Form):
+class MeetingAttendanceForm(forms.Form):
     """One status select and one reason per expected attendee (``rows``, loaded)."""
 
     def __init__(self, *args, rows, **kwargs):

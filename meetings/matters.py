@@ -39,8 +39,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from activities.models import ServiceTeam
-from members.models import Member
 from members.records import year_range_error
+from members.selectors import committee_members
 from units.models import Unit
 
 from .models import (
@@ -83,13 +83,6 @@ def next_statuses(matter: Matter) -> tuple:
 
 
 # --- who and what a matter may name ----------------------------------------------------------
-
-def committee_members(committee):
-    """Members the committee holds: those it manages and those of its branches."""
-    return Member.objects.filter(
-        Q(committee=committee) | Q(branch__committee=committee)
-    ).order_by("name", "pk")
-
 
 def committee_units(committee):
     """The resident units of the committee's district."""

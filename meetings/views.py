@@ -6,7 +6,6 @@ from pathlib import PurePath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,16 +17,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from branches.models import Branch
 from committees.models import Committee
 from core.pages import confirm_page, form_page, paginate
-from core.qr import qr_page, qr_screen_context
+from core.qr import qr_checkin_page, qr_screen_page
 from core.scope import can_write, get_for_user
-from members.models import Member
+from members.selectors import member_of
 
 from . import services
 from .forms import (
     AddendumForm,
     AgendaForm,
     AttachmentForm,
-    AttendanceForm,
+    MeetingAttendanceForm,
     MeetingFilterForm,
     MeetingForm,
     MinutesForm,
@@ -209,7 +208,7 @@ def meeting_detail(request, pk):
             "can_sign_off": can_edit and meeting.status == MeetingStatus.HELD
             and bool(meeting.minutes.strip()),
             "can_add_addendum": can_edit and signed_off,
-            "can_show_qr": can_edit and services.qr_refusal(meeting) is None,
+            "can_show_qr": can_edit and services.meeting_qr_refusal(meeting) is None,
             "attachment_form": AttachmentForm() if can_edit else None,
             "started": started,
         },
@@ -234,7 +233,7 @@ def meeting_attendance(request, pk):
     if services.is_signed_off(meeting):
         return _signed_off_redirect(request, meeting)
     rows = meeting.attendances.only("pk", "meeting_id", "name", "status", "reason")
-    form = AttendanceForm(request.POST or None, rows=rows)
+    form = MeetingAttendanceForm(request.POST or None, rows=rows)
     return form_page(
         request, form,
         save=lambda form: services.record_attendance(
@@ -249,38 +248,37 @@ def meeting_attendance(request, pk):
 def meeting_qr(request, pk):
     """The code the recorder shows on a screen: a new one every few seconds."""
     meeting = _meeting(request.user, pk, write=True)
-    context = {
-        **qr_screen_context(
-            request, salt=services.MEETING_QR_SALT, obj=meeting,
-            checkin_url_name="meetings:meeting-qr-checkin",
-            refusal=services.qr_refusal(meeting),
-        ),
-        "committee": meeting.committee,
-        "title": meeting.title,
-        "starts_at": meeting.starts_at,
-        "subtitle": meeting.branch.name if meeting.branch_id else meeting.committee.name,
-        "count": services.checked_in_count(meeting),
-        "back_url": meeting.get_absolute_url(),
-        "back_label": _("Back to the meeting"),
-    }
-    return qr_page(request, "activities/qr.html", context)
+    return qr_screen_page(
+        request, salt=services.MEETING_QR_SALT, obj=meeting,
+        checkin_url_name="meetings:meeting-qr-checkin",
+        refusal=services.meeting_qr_refusal(meeting),
+        context={
+            "committee": meeting.committee,
+            "title": meeting.title,
+            "starts_at": meeting.starts_at,
+            "subtitle": meeting.branch.name if meeting.branch_id else meeting.committee.name,
+            "count": services.checked_in_count(meeting),
+            "back_url": meeting.get_absolute_url(),
+            "back_label": _("Back to the meeting"),
+        },
+    )
 
 
-def _checkin_page(request, context, status=200):
-    meeting, record = context.get("meeting"), context.get("record")
-    if meeting is not None:
-        context.update(title=meeting.title, starts_at=meeting.starts_at)
+def _checkin_texts(meeting, record) -> dict:
+    texts = {"title": meeting.title, "starts_at": meeting.starts_at}
     if record is not None:
         when = (
             date_format(timezone.localtime(record.checked_in_at), "H:i")
             if record.checked_in_at else "—"
         )
         values = {"status": record.get_status_display(), "t": when}
-        context["done_message"] = _("Checked in at %(t)s: %(status)s.") % values
-        context["already_message"] = _(
-            "Your attendance is already recorded: %(status)s (checked in at %(t)s)."
-        ) % values
-    return qr_page(request, "activities/qr_checkin.html", context, status=status)
+        texts.update(
+            done_message=_("Checked in at %(t)s: %(status)s.") % values,
+            already_message=_(
+                "Your attendance is already recorded: %(status)s (checked in at %(t)s)."
+            ) % values,
+        )
+    return texts
 
 
 @login_required
@@ -288,29 +286,15 @@ def _checkin_page(request, context, status=200):
 def meeting_qr_checkin(request, token):
     """Where a meeting's QR code leads: one tap records the member present (or late)."""
     meeting = services.meeting_from_token(token)
-    if meeting is None:
-        return _checkin_page(request, {"state": "expired"}, status=400)
-    member = Member.objects.select_related("branch").filter(user=request.user).first()
-    if member is None:
-        return _checkin_page(request, {"state": "no_member", "meeting": meeting}, status=403)
-    context = {"meeting": meeting, "member": member}
-    if request.method == "POST":
-        try:
-            record, changed = services.qr_check_in(meeting=meeting, member=member)
-        except ValidationError as exc:
-            return _checkin_page(
-                request, {**context, "state": "refused", "errors": exc.messages}, status=400
-            )
-        return _checkin_page(
-            request, {**context, "state": "done" if changed else "already", "record": record}
-        )
-    record = meeting.attendances.filter(member=member).first()
-    if record is not None and record.status not in (Attend.EXPECTED, Attend.ABSENT):
-        return _checkin_page(request, {**context, "state": "already", "record": record})
-    refusal = services.qr_refusal(meeting)
-    if refusal:
-        return _checkin_page(request, {**context, "state": "refused", "errors": [refusal]})
-    return _checkin_page(request, {**context, "state": "confirm"})
+    return qr_checkin_page(
+        request, obj=meeting,
+        member_of=lambda user: member_of(user, "branch"),
+        recorded=lambda member: meeting.attendances.filter(member=member).exclude(
+            status__in=[Attend.EXPECTED, Attend.ABSENT]).first(),
+        refusal=lambda: services.meeting_qr_refusal(meeting),
+        check_in=lambda member: services.qr_check_in(meeting=meeting, member=member),
+        texts=lambda record: _checkin_texts(meeting, record),
+    )
 
 
 # --- the agenda -----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Reads for rosters: search and filters over a queryset already scoped by ``for_user``."""
+"""Reads of members: whose record an account is, the members a committee holds, and the
+rosters' search and filters over a queryset already scoped by ``for_user``."""
 
 import re
 
@@ -11,6 +12,20 @@ from branches.models import Branch
 from .models import Category, CheckIn, CheckInStatus, Member, Status
 
 _LETTERS = re.compile(r"^[a-z]+$")
+
+
+def member_of(user, *related) -> Member | None:
+    """The account's own member record (with ``related`` loaded), None when it has none (a
+    staff account). One query."""
+    return Member.objects.select_related(*related).filter(user=user).first()
+
+
+def committee_members(committee):
+    """Members a committee holds, by name: those it manages and those whose membership is in
+    one of its branches (whom a team, a matter or a seat of the committee may name)."""
+    return Member.objects.filter(
+        Q(committee=committee) | Q(branch__committee=committee)
+    ).order_by("name", "pk")
 
 
 def member_search(queryset, text: str):
