@@ -161,7 +161,7 @@ def qr_page(request, pk):
             "starts_at": activity.starts_at,
             "ends_at": activity.ends_at,
             "subtitle": activity.committee.name,
-            "count": Attendance.objects.filter(activity=activity).count(),
+            "count": selectors.checked_in_count(activity),
             "back_url": activity.get_absolute_url(),
             "back_label": _("Back to the activity"),
         },

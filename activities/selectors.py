@@ -164,6 +164,10 @@ def roster_members(user, activity):
     return registered, others
 
 
+def checked_in_count(activity) -> int:
+    return Attendance.objects.filter(activity=activity).count()
+
+
 def attendance_rows(activity):
     """The activity's attendances with the member, by name."""
     return (

@@ -426,6 +426,20 @@ def deliberations(user, matter: Matter) -> list[AgendaItem]:
     return items
 
 
+def agenda_of(user, meeting: Meeting) -> list[AgendaItem]:
+    """The meeting's agenda with each item's matter; ``matter_readable`` says whether the user
+    may read that matter (it names residents and their disputes): others see that a matter
+    was deliberated, not which. Two queries at most."""
+    items = list(meeting.agenda.select_related("matter"))
+    ids = [i.matter_id for i in items if i.matter_id]
+    readable = set(
+        Matter.objects.for_user(user).filter(pk__in=ids).values_list("pk", flat=True)
+    ) if ids else set()
+    for item in items:
+        item.matter_readable = item.matter_id in readable
+    return items
+
+
 @dataclass
 class StatusChange:
     when: object  # datetime

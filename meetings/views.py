@@ -21,7 +21,7 @@ from core.qr import qr_checkin_page, qr_screen_page
 from core.scope import can_write, get_for_user
 from members.selectors import member_of
 
-from . import services
+from . import matters, services
 from .forms import (
     AddendumForm,
     AgendaForm,
@@ -34,7 +34,6 @@ from .forms import (
 )
 from .models import (
     AgendaItem,
-    Matter,
     Meeting,
     MeetingAttachment,
     MeetingAttendanceStatus,
@@ -173,7 +172,7 @@ def _meeting_context(user, meeting) -> dict:
         "meeting": meeting,
         "committee": meeting.committee,
         "holder": meeting.branch.name if meeting.branch_id else meeting.committee.name,
-        "agenda": _agenda(user, meeting),
+        "agenda": matters.agenda_of(user, meeting),
         "attendances": attendances,
         "summary": services.attendance_summary(attendances),
         "present": by_status[Attend.PRESENT],
@@ -437,19 +436,6 @@ def attachment_file(request, pk, attachment_pk):
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def _agenda(user, meeting):
-    """The agenda; an item's matter is named only to those who may read that matter (it
-    names residents and their disputes), others see that a matter was deliberated."""
-    items = list(meeting.agenda.select_related("matter"))
-    ids = [i.matter_id for i in items if i.matter_id]
-    readable = set(
-        Matter.objects.for_user(user).filter(pk__in=ids).values_list("pk", flat=True)
-    ) if ids else set()
-    for item in items:
-        item.matter_readable = item.matter_id in readable
-    return items
 
 
 def _form_context(meeting) -> dict:
