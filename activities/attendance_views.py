@@ -5,7 +5,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,9 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.pages import decision, form_page, paginate
 from core.qr import qr_checkin_page, qr_screen_page
-from core.scope import get_for_user, scope_of
-from members.models import Member
-from members.selectors import member_of
+from core.scope import get_for_user
+from members.selectors import member_of, own_member
 
 from . import attendance, selectors
 from .attendance_forms import ActivityAttendanceForm, RosterForm
@@ -45,14 +43,6 @@ def _activity(user, pk, *, write=False):
     )
 
 
-def _own_member(request):
-    """The signed-in user's member record, or 404 (staff accounts have none)."""
-    member_id = scope_of(request.user).member_id
-    if member_id is None:
-        raise Http404("This account is not linked to a member.")
-    return Member.objects.select_related("committee").get(pk=member_id)
-
-
 def _next(request, default):
     """Where to go back to: a POSTed ``next`` on this site, else ``default``."""
     url = request.POST.get("next", "")
@@ -68,7 +58,7 @@ def _next(request, default):
 @login_required
 @require_POST
 def signup(request, pk):
-    member = _own_member(request)
+    member = own_member(request.user, "committee")
     activity = _activity(request.user, pk)
 
     def decide():
@@ -102,7 +92,7 @@ def signup_cancel(request, pk):
         ) else None
         next_url = reverse("activities:signup-list", args=[activity.pk])
     else:
-        member = _own_member(request)
+        member = own_member(request.user, "committee")
         activity = _activity(request.user, pk)
         target = active.filter(activity=activity, member=member).first()
         next_url = _next(request, activity.get_absolute_url())
@@ -147,7 +137,7 @@ def signup_list(request, pk):
 # --- QR attendance ------------------------------------------------------------------------
 
 @login_required
-def qr_page(request, pk):
+def activity_qr(request, pk):
     """The code staff show on a screen: a new one every QR_REFRESH seconds (meta refresh)."""
     activity = _activity(request.user, pk, write=True)
     return qr_screen_page(
@@ -161,14 +151,14 @@ def qr_page(request, pk):
             "starts_at": activity.starts_at,
             "ends_at": activity.ends_at,
             "subtitle": activity.committee.name,
-            "count": selectors.checked_in_count(activity),
+            "count": selectors.attendance_count(activity),
             "back_url": activity.get_absolute_url(),
             "back_label": _("Back to the activity"),
         },
     )
 
 
-def _checkin_texts(activity, record) -> dict:
+def _activity_checkin_texts(activity, record) -> dict:
     texts = {"title": activity.title, "starts_at": activity.starts_at,
              "ends_at": activity.ends_at}
     if record is not None:
@@ -187,7 +177,7 @@ def _checkin_texts(activity, record) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def qr_checkin(request, token):
+def activity_qr_checkin(request, token):
     """Where the QR code leads (sign in first if needed): one tap checks the member in. The
     token names the activity, so a volunteer from another community of the district may check
     in without reading the activity by scope."""
@@ -201,7 +191,7 @@ def qr_checkin(request, token):
         check_in=lambda member: attendance.check_in(
             activity=activity, member=member, method=AttendanceMethod.QR, user=request.user
         ),
-        texts=lambda record: _checkin_texts(activity, record),
+        texts=lambda record: _activity_checkin_texts(activity, record),
     )
 
 
@@ -271,7 +261,7 @@ def attendance_update(request, pk):
 
 @login_required
 def my_activities(request):
-    member = _own_member(request)
+    member = own_member(request.user, "committee")
     now = timezone.now()
     signups = selectors.member_signups(member, now)
     upcoming = selectors.upcoming_for_member(

@@ -164,7 +164,7 @@ def roster_members(user, activity):
     return registered, others
 
 
-def checked_in_count(activity) -> int:
+def attendance_count(activity) -> int:
     return Attendance.objects.filter(activity=activity).count()
 
 

@@ -263,7 +263,7 @@ def meeting_qr(request, pk):
     )
 
 
-def _checkin_texts(meeting, record) -> dict:
+def _meeting_checkin_texts(meeting, record) -> dict:
     texts = {"title": meeting.title, "starts_at": meeting.starts_at}
     if record is not None:
         when = (
@@ -292,7 +292,7 @@ def meeting_qr_checkin(request, token):
             status__in=[Attend.EXPECTED, Attend.ABSENT]).first(),
         refusal=lambda: services.meeting_qr_refusal(meeting),
         check_in=lambda member: services.qr_check_in(meeting=meeting, member=member),
-        texts=lambda record: _checkin_texts(meeting, record),
+        texts=lambda record: _meeting_checkin_texts(meeting, record),
     )
 
 

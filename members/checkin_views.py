@@ -15,17 +15,10 @@ from core.qr import qr_svg
 from core.scope import checkin_targets, get_for_user, scope_of
 
 from . import checkins
-from .models import CheckIn, CheckInStatus, Member, SignUp, SignUpStatus
+from .models import CheckIn, CheckInStatus, SignUp, SignUpStatus
+from .selectors import own_member
 
 RECENT_ATTENDANCES = 10  # on the member's own page; the rest on "My activities"
-
-
-def _own_member(request):
-    """The signed-in user's member record, or 404 (staff accounts have none)."""
-    member_id = scope_of(request.user).member_id
-    if member_id is None:
-        raise Http404("This account is not linked to a member.")
-    return Member.objects.select_related("committee", "branch").get(pk=member_id)
 
 
 @login_required
@@ -35,7 +28,7 @@ def my_page(request):
         if signup is None:
             raise Http404("This account is not linked to a member.")
         return render(request, "members/signup_state.html", {"signup": signup})
-    member = _own_member(request)
+    member = own_member(request.user, "committee", "branch")
     history = list(member.checkins.select_related("committee"))
     active = next((c for c in history if c.status in (CheckInStatus.PENDING,
                                                         CheckInStatus.CONFIRMED)), None)
@@ -55,7 +48,7 @@ def my_page(request):
 @login_required
 @require_POST
 def my_checkin(request):
-    member = _own_member(request)
+    member = own_member(request.user, "committee", "branch")
     committee = checkin_targets(request.user).filter(pk=request.POST.get("committee")).first()
     if committee is None:
         messages.error(request, _("Choose the community where you live."))
@@ -82,7 +75,7 @@ def checkin_scan(request, token):
     committee = Committee.objects.filter(pk=committee_id).first()
     if committee is None:
         raise Http404("This community no longer exists.")
-    member = _own_member(request)
+    member = own_member(request.user, "committee", "branch")
     me = reverse("members:me")
     return confirm_page(
         request,

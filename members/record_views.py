@@ -111,7 +111,7 @@ def appraisal_summary(request, pk):
     )
     year = records.year_or_current(request.GET.get("year"))
     members = selectors.branch_members(request.user, branch)
-    rows, totals = selectors.appraisal_summary(branch, members, year)
+    rows, totals = selectors.appraisal_counts(branch, members, year)
     return render(
         request,
         "members/appraisal_summary.html",

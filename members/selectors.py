@@ -6,6 +6,7 @@ import re
 
 import django_filters
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch
@@ -19,6 +20,15 @@ def member_of(user, *related) -> Member | None:
     """The account's own member record (with ``related`` loaded), None when it has none (a
     staff account). One query."""
     return Member.objects.select_related(*related).filter(user=user).first()
+
+
+def own_member(user, *related) -> Member:
+    """The account's own member record (with ``related`` loaded), or 404: a staff account
+    has none, and a member's own page means nothing to it."""
+    member = member_of(user, *related)
+    if member is None:
+        raise Http404("This account is not linked to a member.")
+    return member
 
 
 def committee_members(committee):
@@ -142,7 +152,7 @@ def rated_members(members, year) -> list[Member]:
     return rated
 
 
-def appraisal_summary(branch, members, year):
+def appraisal_counts(branch, members, year):
     """Per unit (the branch, then its groups): members per rating, not rated, total; and the
     totals. One aggregate query, plus one for the units."""
     counts = {
