@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees.models import Committee
+from core.db import lock_row
 from core.qr import (
     QR_CLOSES_AFTER,
     QR_MAX_AGE,
@@ -37,15 +38,10 @@ from .models import (
     AttendanceMethod,
     SignupState,
 )
+from .selectors import can_sign_up_now, places_left, signup_counts
 
 ACTIVITY_QR_SALT = "activities.attendance"
 MAX_HOURS = Decimal(24)
-
-
-def _locked(activity) -> Activity:
-    """The activity's row, locked until the transaction ends (only the activity's own row:
-    nothing joined)."""
-    return Activity.objects.select_for_update(of=("self",)).get(pk=activity.pk)
 
 
 def _district_id(obj) -> int | None:
@@ -72,7 +68,7 @@ def _same_district(activity, member) -> bool:
 def signup(*, activity, member) -> ActivitySignup:
     """Sign a member up: a place while there is one (``signed_up`` counts it), else the
     waiting list. Only while the activity is open for sign-up and has not started."""
-    activity = _locked(activity)
+    activity = lock_row(activity)
     if activity.status != ActivityStatus.OPEN:
         raise ValidationError(_("This activity is not open for sign-up."))
     if timezone.now() >= activity.starts_at:
@@ -95,7 +91,7 @@ def signup(*, activity, member) -> ActivitySignup:
 def signup_cancel(*, signup, user) -> ActivitySignup:
     """Cancel a sign-up (the member themselves, or the committee's side). A place it frees
     goes to the first on the waiting list, in the same transaction."""
-    activity = _locked(signup.activity)
+    activity = lock_row(signup.activity)
     signup = ActivitySignup.objects.select_for_update(of=("self",)).get(pk=signup.pk)
     if scope_of(user).member_id != signup.member_id and not can_write(user, activity):
         raise PermissionDenied
@@ -120,7 +116,7 @@ def fill_places(activity) -> int:
     ``signed_up``. Call with the activity locked (``activity_save`` and ``signup_cancel`` do);
     it takes the lock itself too, so it is never wrong. Returns how many moved up."""
     with transaction.atomic():
-        locked = _locked(activity)
+        locked = lock_row(activity)
         if locked.status not in (ActivityStatus.OPEN, ActivityStatus.PLANNED):
             activity.signed_up = locked.signed_up
             return 0
@@ -154,7 +150,7 @@ def waiting_position(signup) -> int | None:
 
 # --- the rotating QR code -----------------------------------------------------------------
 
-def qr_token(activity) -> str:
+def activity_qr_token(activity) -> str:
     return rotating_token(ACTIVITY_QR_SALT, activity.pk)
 
 
@@ -187,7 +183,7 @@ def is_late(activity, now=None) -> bool:
     return timezone.localdate(now) > timezone.localdate(activity.ends_at)
 
 
-def qr_refusal(activity, now=None) -> str | None:
+def activity_qr_refusal(activity, now=None) -> str | None:
     """Why a QR check-in to this activity is refused now, or None when it is allowed."""
     now = now or timezone.now()
     if activity.status == ActivityStatus.CANCELLED:
@@ -211,7 +207,7 @@ def check_in(*, activity, member, method, user=None, hours=None, reason=""):
     """
     now = timezone.now()
     if method == AttendanceMethod.QR:
-        refusal = qr_refusal(activity, now)
+        refusal = activity_qr_refusal(activity, now)
         if refusal:
             raise ValidationError(refusal)
     elif activity.status == ActivityStatus.CANCELLED:
@@ -280,23 +276,9 @@ def _total(hours) -> Decimal:
     return Decimal(hours or 0).quantize(Decimal("0.1"))
 
 
-def places_left(activity) -> int | None:
-    if activity.capacity is None:
-        return None
-    return max(activity.capacity - activity.signed_up, 0)
-
-
-def can_sign_up_now(activity, now=None) -> bool:
-    now = now or timezone.now()
-    return activity.status == ActivityStatus.OPEN and now < activity.starts_at
-
-
 def activity_counts(activity) -> dict:
     """Registered, waiting, attended and total hours of one activity (two queries)."""
-    signups = ActivitySignup.objects.filter(activity=activity).aggregate(
-        registered=Count("pk", filter=Q(state=SignupState.REGISTERED)),
-        waiting=Count("pk", filter=Q(state=SignupState.WAITING)),
-    )
+    signups = signup_counts(activity)
     attended = Attendance.objects.filter(activity=activity).aggregate(
         attended=Count("pk"), hours=Sum("hours")
     )

@@ -79,7 +79,9 @@ class RosterForm(forms.Form):
         return chosen
 
 
-class AttendanceForm(forms.Form):
+class ActivityAttendanceForm(forms.Form):
+    """The hours of one attendance (and the reason of a late one)."""
+
     hours = _hours_field()
     reason = forms.CharField(label=_("Reason for the late check-in"), max_length=200)
 

@@ -5,10 +5,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,15 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.forms import add_service_errors
-from core.pages import decision, paginate
-from core.qr import qr_page as qr_page_response
-from core.qr import qr_screen_context
-from core.scope import get_for_user, scope_of
-from members.models import Member
+from core.pages import decision, form_page, paginate
+from core.qr import qr_checkin_page, qr_screen_page
+from core.scope import get_for_user
+from members.selectors import member_of, own_member
 
-from . import attendance
-from .attendance_forms import AttendanceForm, RosterForm
+from . import attendance, selectors
+from .attendance_forms import ActivityAttendanceForm, RosterForm
 from .models import (
     Activity,
     ActivitySignup,
@@ -49,14 +43,6 @@ def _activity(user, pk, *, write=False):
     )
 
 
-def _own_member(request):
-    """The signed-in user's member record, or 404 (staff accounts have none)."""
-    member_id = scope_of(request.user).member_id
-    if member_id is None:
-        raise Http404("This account is not linked to a member.")
-    return Member.objects.select_related("committee").get(pk=member_id)
-
-
 def _next(request, default):
     """Where to go back to: a POSTed ``next`` on this site, else ``default``."""
     url = request.POST.get("next", "")
@@ -72,7 +58,7 @@ def _next(request, default):
 @login_required
 @require_POST
 def signup(request, pk):
-    member = _own_member(request)
+    member = own_member(request.user, "committee")
     activity = _activity(request.user, pk)
 
     def decide():
@@ -106,7 +92,7 @@ def signup_cancel(request, pk):
         ) else None
         next_url = reverse("activities:signup-list", args=[activity.pk])
     else:
-        member = _own_member(request)
+        member = own_member(request.user, "committee")
         activity = _activity(request.user, pk)
         target = active.filter(activity=activity, member=member).first()
         next_url = _next(request, activity.get_absolute_url())
@@ -129,21 +115,10 @@ def signup_cancel(request, pk):
 @login_required
 def signup_list(request, pk):
     activity = _activity(request.user, pk, write=True)
-    counts = ActivitySignup.objects.filter(activity=activity).aggregate(
-        registered=Count("pk", filter=Q(state=SignupState.REGISTERED)),
-        waiting=Count("pk", filter=Q(state=SignupState.WAITING)),
-    )
-    signups = (
-        ActivitySignup.objects.filter(activity=activity)
-        .exclude(state=SignupState.CANCELLED)
-        .select_related("member")
-        .annotate(queue=Case(When(state=SignupState.WAITING, then=Value(1)), default=Value(0)))
-        .order_by("queue", "created_at", "pk")
-    )
-    page = paginate(request, signups, per_page=SIGNUP_PAGE_SIZE)
+    counts = selectors.signup_counts(activity)
+    page = paginate(request, selectors.signup_rows(activity), per_page=SIGNUP_PAGE_SIZE)
     rows = list(page.object_list)
-    for number, row in enumerate(rows, start=page.start_index()):
-        row.position = number - counts["registered"] if row.state == SignupState.WAITING else None
+    selectors.number_waiting(rows, start=page.start_index(), registered=counts["registered"])
     return render(
         request,
         "activities/signup_list.html",
@@ -153,7 +128,7 @@ def signup_list(request, pk):
             "page": page,
             "rows": rows,
             "counts": counts,
-            "places_left": attendance.places_left(activity),
+            "places_left": selectors.places_left(activity),
             "can_cancel": timezone.now() < activity.starts_at,
         },
     )
@@ -162,79 +137,62 @@ def signup_list(request, pk):
 # --- QR attendance ------------------------------------------------------------------------
 
 @login_required
-def qr_page(request, pk):
+def activity_qr(request, pk):
     """The code staff show on a screen: a new one every QR_REFRESH seconds (meta refresh)."""
     activity = _activity(request.user, pk, write=True)
-    context = {
-        **qr_screen_context(
-            request, salt=attendance.ACTIVITY_QR_SALT, obj=activity,
-            checkin_url_name="activities:qr-checkin", refusal=attendance.qr_refusal(activity),
-        ),
-        "activity": activity,
-        "committee": activity.committee,
-        "title": activity.title,
-        "starts_at": activity.starts_at,
-        "ends_at": activity.ends_at,
-        "subtitle": activity.committee.name,
-        "count": Attendance.objects.filter(activity=activity).count(),
-        "back_url": activity.get_absolute_url(),
-        "back_label": _("Back to the activity"),
-    }
-    return qr_page_response(request, "activities/qr.html", context)
+    return qr_screen_page(
+        request, salt=attendance.ACTIVITY_QR_SALT, obj=activity,
+        checkin_url_name="activities:qr-checkin",
+        refusal=attendance.activity_qr_refusal(activity),
+        context={
+            "activity": activity,
+            "committee": activity.committee,
+            "title": activity.title,
+            "starts_at": activity.starts_at,
+            "ends_at": activity.ends_at,
+            "subtitle": activity.committee.name,
+            "count": selectors.attendance_count(activity),
+            "back_url": activity.get_absolute_url(),
+            "back_label": _("Back to the activity"),
+        },
+    )
 
 
-def _qr_checkin_page(request, context, status=200):
-    record = context.get("record")
+def _activity_checkin_texts(activity, record) -> dict:
+    texts = {"title": activity.title, "starts_at": activity.starts_at,
+             "ends_at": activity.ends_at}
     if record is not None:
         values = {
             "h": record.hours,
             "t": date_format(timezone.localtime(record.checked_in_at), "H:i"),
         }
-        context["done_message"] = _("Checked in: %(h)s volunteer hours.") % values
-        context["already_message"] = _(
-            "Already checked in (at %(t)s, %(h)s volunteer hours)."
-        ) % values
-        context["next_url"] = reverse("activities:my-activities")
-        context["next_label"] = _("My activities")
-    activity = context.get("activity")
-    if activity is not None:
-        context.update(title=activity.title, starts_at=activity.starts_at,
-                       ends_at=activity.ends_at)
-    return qr_page_response(request, "activities/qr_checkin.html", context, status=status)
+        texts.update(
+            done_message=_("Checked in: %(h)s volunteer hours.") % values,
+            already_message=_("Already checked in (at %(t)s, %(h)s volunteer hours).") % values,
+            next_url=reverse("activities:my-activities"),
+            next_label=_("My activities"),
+        )
+    return texts
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def qr_checkin(request, token):
+def activity_qr_checkin(request, token):
     """Where the QR code leads (sign in first if needed): one tap checks the member in. The
     token names the activity, so a volunteer from another community of the district may check
     in without reading the activity by scope."""
     activity = attendance.activity_from_token(token)
-    if activity is None:
-        return _qr_checkin_page(request, {"state": "expired"}, status=400)
-    member = Member.objects.select_related("committee").filter(user=request.user).first()
-    if member is None:
-        return _qr_checkin_page(request, {"state": "no_member", "activity": activity}, status=403)
-    context = {"activity": activity, "member": member}
-    if request.method == "POST":
-        try:
-            record, created = attendance.check_in(
-                activity=activity, member=member, method=AttendanceMethod.QR, user=request.user
-            )
-        except ValidationError as exc:
-            return _qr_checkin_page(
-                request, {**context, "state": "refused", "errors": exc.messages}, status=400
-            )
-        return _qr_checkin_page(
-            request, {**context, "state": "done" if created else "already", "record": record}
-        )
-    record = Attendance.objects.filter(activity=activity, member=member).first()
-    if record is not None:
-        return _qr_checkin_page(request, {**context, "state": "already", "record": record})
-    refusal = attendance.qr_refusal(activity)
-    if refusal:
-        return _qr_checkin_page(request, {**context, "state": "refused", "errors": [refusal]})
-    return _qr_checkin_page(request, {**context, "state": "confirm"})
+    return qr_checkin_page(
+        request, obj=activity,
+        member_of=lambda user: member_of(user, "committee"),
+        recorded=lambda member: Attendance.objects.filter(
+            activity=activity, member=member).first(),
+        refusal=lambda: attendance.activity_qr_refusal(activity),
+        check_in=lambda member: attendance.check_in(
+            activity=activity, member=member, method=AttendanceMethod.QR, user=request.user
+        ),
+        texts=lambda record: _activity_checkin_texts(activity, record),
+    )
 
 
 # --- the staff roster ---------------------------------------------------------------------
@@ -243,58 +201,32 @@ def qr_checkin(request, token):
 @require_http_methods(["GET", "POST"])
 def attendance_roster(request, pk):
     activity = _activity(request.user, pk, write=True)
-    attended = Attendance.objects.filter(activity=activity)
-    signed_up = ActivitySignup.objects.filter(activity=activity, state=SignupState.REGISTERED)
-    registered = (
-        Member.objects.filter(pk__in=signed_up.values("member_id"))
-        .exclude(pk__in=attended.values("member_id"))
-        .only("pk", "name")
-        .order_by("name", "pk")
-    )
-    others = (
-        Member.objects.for_user(request.user, write=True)
-        .filter(committee_id=activity.committee_id)
-        .exclude(pk__in=attended.values("member_id"))
-        .exclude(pk__in=signed_up.values("member_id"))
-        .only("pk", "name")
-        .order_by("name", "pk")
-    )
+    registered, others = selectors.roster_members(request.user, activity)
     late = attendance.is_late(activity)
     form = RosterForm(request.POST or None, registered=registered, others=others, late=late)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                created = attendance.roster_check_in(
-                    activity=activity, members=form.members(), user=request.user,
-                    hours=form.cleaned_data["hours"], reason=form.cleaned_data.get("reason", ""),
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    ngettext("%(n)s attendance recorded.", "%(n)s attendances recorded.", created)
-                    % {"n": created},
-                )
-                return redirect(request.path)
-        status = 400
-    records = attended.select_related("member").order_by("member__name", "pk")
-    return render(
-        request,
-        "activities/attendance_roster.html",
-        {
+    return form_page(
+        request, form,
+        save=lambda f: attendance.roster_check_in(
+            activity=activity, members=f.members(), user=request.user,
+            hours=f.cleaned_data["hours"], reason=f.cleaned_data.get("reason", ""),
+        ),
+        title=_("Attendance roster"), cancel_url=activity.get_absolute_url(),
+        success_message=lambda created: ngettext(
+            "%(n)s attendance recorded.", "%(n)s attendances recorded.", created
+        ) % {"n": created},
+        next_url=request.path,
+        template="activities/attendance_roster.html",
+        context={
             "activity": activity,
             "committee": activity.committee,
-            "form": form,
             "has_registered": registered.exists(),
             "late": late,
             "can_check_in": activity.status != ActivityStatus.CANCELLED,
             "default_hours": activity.default_hours,
             "counts": attendance.activity_counts(activity),
-            "page": paginate(request, records, per_page=ROSTER_PAGE_SIZE),
+            "page": paginate(request, selectors.attendance_rows(activity),
+                             per_page=ROSTER_PAGE_SIZE),
         },
-        status=status,
     )
 
 
@@ -306,80 +238,36 @@ def attendance_update(request, pk):
         queryset=Attendance.objects.select_related("activity__committee", "member"),
     )
     roster_url = reverse("activities:attendance-roster", args=[record.activity_id])
-    form = AttendanceForm(request.POST or None, attendance=record)
-    if request.method == "POST" and form.is_valid():
-        try:
-            attendance.attendance_update(
-                attendance=record, user=request.user, hours=form.cleaned_data["hours"],
-                reason=form.cleaned_data.get("reason"),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Hours of %(name)s saved.") % {"name": record.member.name})
-            return redirect(roster_url)
-    return render(
-        request,
-        "activities/attendance_form.html",
-        {
+    form = ActivityAttendanceForm(request.POST or None, attendance=record)
+    return form_page(
+        request, form,
+        save=lambda f: attendance.attendance_update(
+            attendance=record, user=request.user, hours=f.cleaned_data["hours"],
+            reason=f.cleaned_data.get("reason"),
+        ),
+        title=_("Volunteer hours"), cancel_url=roster_url,
+        success_message=_("Hours of %(name)s saved.") % {"name": record.member.name},
+        next_url=roster_url,
+        template="activities/attendance_form.html",
+        context={
             "record": record,
             "activity": record.activity,
             "committee": record.activity.committee,
-            "form": form,
-            "cancel_url": roster_url,
         },
-        status=400 if request.method == "POST" else 200,
     )
 
 
 # --- the member's activities --------------------------------------------------------------
 
-def _waiting_ahead():
-    """Waiting sign-ups of the same activity that came before this one."""
-    return Coalesce(
-        Subquery(
-            ActivitySignup.objects.filter(
-                Q(created_at__lt=OuterRef("created_at"))
-                | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk")),
-                activity_id=OuterRef("activity_id"), state=SignupState.WAITING,
-            )
-            .order_by()
-            .values("activity_id")
-            .annotate(n=Count("pk"))
-            .values("n"),
-            output_field=IntegerField(),
-        ),
-        0,
-    )
-
-
 @login_required
 def my_activities(request):
-    member = _own_member(request)
+    member = own_member(request.user, "committee")
     now = timezone.now()
-    signups = list(
-        ActivitySignup.objects.filter(member=member, activity__ends_at__gte=now)
-        .exclude(state=SignupState.CANCELLED)
-        .select_related("activity", "activity__committee")
-        .annotate(ahead=_waiting_ahead())
-        .order_by("activity__starts_at", "pk")
+    signups = selectors.member_signups(member, now)
+    upcoming = selectors.upcoming_for_member(
+        request.user, member, now, signed={s.activity_id for s in signups},
+        limit=UPCOMING_LIMIT,
     )
-    for s in signups:
-        s.position = s.ahead + 1 if s.state == SignupState.WAITING else None
-        s.can_cancel = now < s.activity.starts_at
-    signed = {s.activity_id for s in signups}
-    upcoming = list(
-        Activity.objects.for_user(request.user)
-        .filter(
-            committee_id=member.committee_id, starts_at__gte=now,
-            status__in=[ActivityStatus.OPEN, ActivityStatus.PLANNED],
-        )
-        .order_by("starts_at", "pk")[:UPCOMING_LIMIT]
-    )
-    for a in upcoming:
-        a.signed = a.pk in signed
-        a.can_sign_up = not a.signed and attendance.can_sign_up_now(a, now)
-        a.places_left = attendance.places_left(a)
     year = timezone.localdate(now).year
     this_year = attendance.member_activity_summary(
         member, start=date(year, 1, 1), end=date(year, 12, 31), limit=0

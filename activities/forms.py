@@ -6,22 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import Branch
 from committees.models import Venue
 from core.dates import year_range_error
-from core.forms import IdsMultipleChoiceField
+from core.forms import DateTimeInput, IdsMultipleChoiceField
 from units.models import Project, Unit
 
 from . import photos
 from .models import Activity, ActivityStatus, ServiceTeam
-
-
-class DateTimeInput(forms.DateTimeInput):
-    """A native date-and-time picker (phones show their own), in the format browsers accept
-    for ``datetime-local``; the value is read in the current time zone (Asia/Shanghai)."""
-
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
-
 
 # Statuses a person sets on the form; "held" and "cancelled" have their own pages.
 FORM_STATUSES = (ActivityStatus.PLANNED, ActivityStatus.OPEN)

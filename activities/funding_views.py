@@ -2,10 +2,8 @@
 funding of a year. Money stays with the committee's side: others who read the activity or
 project get 403 here, those who cannot read it 404."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,8 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from committees.models import Committee
 from core.dates import year_context, year_or_current
-from core.forms import add_service_errors
-from core.pages import paginate
+from core.pages import confirm_page, form_page, paginate
 from core.scope import get_for_user
 from units.models import Project
 
@@ -26,31 +23,20 @@ PAGE_SIZE = 25
 
 
 def _form_page(request, form, *, line, target, save, title, success_message, history=()):
-    """Like ``core.pages.form_page``, on the funding template (which also shows the line's
-    history when it has one)."""
+    """``core.pages.form_page`` on the funding template, which also shows the line's history
+    when it has one."""
     next_url = target.get_absolute_url()
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, success_message)
-            return redirect(next_url)
-    return render(
-        request,
-        "activities/funding_form.html",
-        {
+    return form_page(
+        request, form, save=save, title=title, cancel_url=next_url,
+        success_message=success_message, next_url=next_url,
+        template="activities/funding_form.html",
+        context={
             "committee": target.committee,
             "target": target,
-            "form": form,
-            "title": title,
             "line": line,
             "history": history,
-            "cancel_url": next_url,
             "delete_refused": funding.deletion_refused(line.state) if line.pk else None,
         },
-        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -118,20 +104,15 @@ def funding_update(request, pk):
 @require_http_methods(["GET", "POST"])
 def funding_delete(request, pk):
     line, target = _line(request, pk)
-    refusal = funding.deletion_refused(line.state)
-    if request.method == "POST":
-        try:
-            funding.funding_delete(line=line, user=request.user)
-        except ValidationError as exc:
-            refusal = " ".join(exc.messages)
-        else:
-            messages.success(request, _("Funding line deleted."))
-            return redirect(target.get_absolute_url())
-    return render(
+    return confirm_page(
         request,
-        "activities/funding_confirm_delete.html",
-        {"committee": line.committee, "target": target, "line": line, "refusal": refusal},
-        status=409 if request.method == "POST" else 200,
+        action=lambda: funding.funding_delete(line=line, user=request.user),
+        title=_("Delete a funding line"),
+        cancel_url=reverse("activities:funding-update", args=[line.pk]),
+        next_url=target.get_absolute_url(), done_message=_("Funding line deleted."),
+        template="activities/funding_confirm_delete.html", obj=line, refused_status=409,
+        context={"committee": line.committee, "target": target, "line": line,
+                 "refusal": funding.deletion_refused(line.state)},
     )
 
 

@@ -1,70 +1,50 @@
-"""Reads of activities: the list's filters, the rows a page shows, the calendar of a month."""
+"""Reads of activities: the list's filters, the rows a page shows, the calendar of a month,
+the sign-up list and the roster of one activity, a member's activities, the district's figures."""
 
 import calendar
-import re
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import NamedTuple
 
 import django_filters
-from django import forms
-from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from committees.models import Committee
+from core.dates import local_midnight, next_month
+from core.forms import MonthField
+from members.models import Member
 
 from .funding import committee_funding_summary
-from .models import Activity, ActivityStatus, Attendance, Funding, Line, ServiceTeam
+from .models import (
+    Activity,
+    ActivitySignup,
+    ActivityStatus,
+    Attendance,
+    Funding,
+    Line,
+    ServiceTeam,
+    SignupState,
+)
 
 PAGE_SIZE = 20
-MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-# --- months ---------------------------------------------------------------------------------
-
-def parse_month(value) -> date | None:
-    """The first day of a ``YYYY-MM`` month, or None for anything else."""
-    match = MONTH_RE.match((value or "").strip())
-    if not match:
-        return None
-    year, month = int(match[1]), int(match[2])
-    if not (1900 <= year <= 2999 and 1 <= month <= 12):
-        return None
-    return date(year, month, 1)
-
-
-def next_month(first: date) -> date:
-    return (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
-def previous_month(first: date) -> date:
-    return (first - timedelta(days=1)).replace(day=1)
-
-
-def local_midnight(day: date) -> datetime:
-    """The start of ``day`` in the current time zone (Asia/Shanghai), as an aware datetime."""
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def this_month() -> date:
-    return timezone.localdate().replace(day=1)
-
-
-class MonthField(forms.CharField):
-    widget = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        first = parse_month(value)
-        if first is None:
-            raise forms.ValidationError(
-                gettext_lazy("Enter a month as year and month, e.g. 2026-03."), code="invalid"
-            )
-        return first
-
+# --- the month filter ---------------------------------------------------------------------
 
 class MonthFilter(django_filters.Filter):
     field_class = MonthField
@@ -136,6 +116,135 @@ def places_left(activity: Activity) -> int | None:
     if activity.capacity is None:
         return None
     return max(activity.capacity - activity.signed_up, 0)
+
+
+def can_sign_up_now(activity, now=None) -> bool:
+    now = now or timezone.now()
+    return activity.status == ActivityStatus.OPEN and now < activity.starts_at
+
+
+# --- sign-ups and attendance of one activity ------------------------------------------------
+
+def signup_counts(activity) -> dict:
+    """``registered`` and ``waiting`` sign-ups of one activity (one query)."""
+    return ActivitySignup.objects.filter(activity=activity).aggregate(
+        registered=Count("pk", filter=Q(state=SignupState.REGISTERED)),
+        waiting=Count("pk", filter=Q(state=SignupState.WAITING)),
+    )
+
+
+def signup_rows(activity):
+    """The activity's sign-ups not cancelled, with the member: those with a place, then the
+    waiting list, each in the order they came."""
+    return (
+        ActivitySignup.objects.filter(activity=activity)
+        .exclude(state=SignupState.CANCELLED)
+        .select_related("member")
+        .annotate(queue=Case(When(state=SignupState.WAITING, then=Value(1)), default=Value(0)))
+        .order_by("queue", "created_at", "pk")
+    )
+
+
+def number_waiting(rows, *, start: int, registered: int) -> None:
+    """Set ``position`` on a page of ``signup_rows`` (``start``: the first row's number in
+    the whole list): 1 for the first on the waiting list, None for a sign-up with a place."""
+    for number, row in enumerate(rows, start=start):
+        row.position = number - registered if row.state == SignupState.WAITING else None
+
+
+def roster_members(user, activity):
+    """Whom the roster offers to tick, by name: ``registered`` (signed up with a place, not
+    checked in yet) and ``others`` (members of the activity's committee the user may change,
+    neither signed up nor checked in)."""
+    attended = Attendance.objects.filter(activity=activity).values("member_id")
+    signed_up = ActivitySignup.objects.filter(
+        activity=activity, state=SignupState.REGISTERED
+    ).values("member_id")
+    registered = (
+        Member.objects.filter(pk__in=signed_up)
+        .exclude(pk__in=attended)
+        .only("pk", "name")
+        .order_by("name", "pk")
+    )
+    others = (
+        Member.objects.for_user(user, write=True)
+        .filter(committee_id=activity.committee_id)
+        .exclude(pk__in=attended)
+        .exclude(pk__in=signed_up)
+        .only("pk", "name")
+        .order_by("name", "pk")
+    )
+    return registered, others
+
+
+def attendance_count(activity) -> int:
+    return Attendance.objects.filter(activity=activity).count()
+
+
+def attendance_rows(activity):
+    """The activity's attendances with the member, by name."""
+    return (
+        Attendance.objects.filter(activity=activity)
+        .select_related("member")
+        .order_by("member__name", "pk")
+    )
+
+
+# --- a member's activities ------------------------------------------------------------------
+
+def _waiting_ahead():
+    """Waiting sign-ups of the same activity that came before this one."""
+    return Coalesce(
+        Subquery(
+            ActivitySignup.objects.filter(
+                Q(created_at__lt=OuterRef("created_at"))
+                | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk")),
+                activity_id=OuterRef("activity_id"), state=SignupState.WAITING,
+            )
+            .order_by()
+            .values("activity_id")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def member_signups(member, now) -> list[ActivitySignup]:
+    """The member's sign-ups (not cancelled) to activities not over at ``now``, soonest
+    first, with the activity and its committee, the waiting ``position`` (None with a place)
+    and ``can_cancel`` (before the start). One query."""
+    signups = list(
+        ActivitySignup.objects.filter(member=member, activity__ends_at__gte=now)
+        .exclude(state=SignupState.CANCELLED)
+        .select_related("activity", "activity__committee")
+        .annotate(ahead=_waiting_ahead())
+        .order_by("activity__starts_at", "pk")
+    )
+    for s in signups:
+        s.position = s.ahead + 1 if s.state == SignupState.WAITING else None
+        s.can_cancel = now < s.activity.starts_at
+    return signups
+
+
+def upcoming_for_member(user, member, now, *, signed: set[int], limit: int) -> list[Activity]:
+    """The next open or planned activities of the member's committee that ``user`` reads,
+    soonest first, each with ``signed`` (the member has signed up: ``signed`` holds those
+    activities' ids), ``can_sign_up`` and ``places_left``. One query."""
+    upcoming = list(
+        Activity.objects.for_user(user)
+        .filter(
+            committee_id=member.committee_id, starts_at__gte=now,
+            status__in=[ActivityStatus.OPEN, ActivityStatus.PLANNED],
+        )
+        .order_by("starts_at", "pk")[:limit]
+    )
+    for a in upcoming:
+        a.signed = a.pk in signed
+        a.can_sign_up = not a.signed and can_sign_up_now(a, now)
+        a.places_left = places_left(a)
+    return upcoming
 
 
 # --- the calendar ---------------------------------------------------------------------------

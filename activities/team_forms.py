@@ -5,8 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import IdsMultipleChoiceField
+from members.selectors import committee_members
 
-from . import teams
 from .models import ServiceTeam
 
 
@@ -27,7 +27,7 @@ class TeamForm(forms.ModelForm):
 
     def __init__(self, *args, committee, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = teams.committee_members(committee).only("pk", "name")
+        choices = committee_members(committee).only("pk", "name")
         self.fields["members"].queryset = choices
         self.fields["leader"].queryset = choices
         self.fields["leader"].required = False

@@ -30,22 +30,13 @@ from django.utils.translation import gettext_lazy
 
 from committees.models import Committee
 from members.models import Member
+from members.selectors import committee_members
 
 from .models import Attendance, ServiceTeam, TeamKind
 
 HOURS = DecimalField(max_digits=9, decimal_places=1)
 NO_HOURS = Decimal("0.0")
 PAGE_SIZE = 25
-
-
-# --- who may be on a team ------------------------------------------------------------------
-
-def committee_members(committee):
-    """Members a team of ``committee`` may hold: those it manages and those whose membership
-    is in one of its branches, by name."""
-    return Member.objects.filter(
-        Q(committee=committee) | Q(branch__committee=committee)
-    ).order_by("name", "pk")
 
 
 # --- writes --------------------------------------------------------------------------------

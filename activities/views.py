@@ -1,19 +1,17 @@
 """Pages of activities: the list, a committee's calendar, creating and editing one, the
 activity's page, cancelling it, recording its outcome with photos, and the photos."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from committees.models import Committee
-from core.forms import add_service_errors
-from core.pages import delete_page, form_page, paginate
+from core.dates import next_month, parse_month, previous_month, this_month
+from core.pages import confirm_page, delete_page, form_page, paginate
 from core.scope import can_write, get_for_user
 
 from . import attendance, funding, selectors, services
@@ -61,7 +59,7 @@ def activity_list(request):
 @login_required
 def activity_calendar(request, pk):
     committee = get_for_user(request.user, Committee, pk=pk)
-    first = selectors.parse_month(request.GET.get("month")) or selectors.this_month()
+    first = parse_month(request.GET.get("month")) or this_month()
     weeks = selectors.calendar_month(committee, first.year, first.month, request.user)
     return render(
         request,
@@ -71,8 +69,8 @@ def activity_calendar(request, pk):
             "month": first,
             "weeks": weeks,
             "days": selectors.days_with_activities(weeks),
-            "previous": selectors.previous_month(first).strftime("%Y-%m"),
-            "next": selectors.next_month(first).strftime("%Y-%m"),
+            "previous": previous_month(first).strftime("%Y-%m"),
+            "next": next_month(first).strftime("%Y-%m"),
             "today": timezone.localdate(),
             "can_add": can_write(request.user, committee),
         },
@@ -147,25 +145,17 @@ def activity_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def activity_cancel(request, pk):
     activity = _activity(request.user, pk, write=True)
-    errors, status = [], 200
-    if request.method == "POST":
-        try:
-            services.activity_cancel(activity=activity, user=request.user)
-        except ValidationError as exc:
-            errors, status = exc.messages, 400
-        else:
-            messages.success(request, _("Activity cancelled."))
-            return redirect(activity.get_absolute_url())
-    return render(
+    return confirm_page(
         request,
-        "activities/activity_cancel.html",
-        {
+        action=lambda: services.activity_cancel(activity=activity, user=request.user),
+        title=_("Cancel the activity"), cancel_url=activity.get_absolute_url(),
+        next_url=activity.get_absolute_url(), done_message=_("Activity cancelled."),
+        template="activities/activity_cancel.html", obj=activity,
+        context={
             "committee": activity.committee,
             "activity": activity,
-            "errors": errors,
             "can_cancel": activity.status not in services.FINAL,
         },
-        status=status,
     )
 
 
@@ -176,29 +166,22 @@ def activity_outcome(request, pk):
     form = OutcomeForm(
         request.POST or None, request.FILES or None, initial={"outcome": activity.outcome}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.activity_record_outcome(
-                activity=activity, user=request.user,
-                outcome=form.cleaned_data["outcome"], uploads=form.cleaned_data["photos"],
-                caption=form.cleaned_data["caption"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Outcome saved."))
-            return redirect(activity.get_absolute_url())
-    return render(
-        request,
-        "activities/activity_outcome.html",
-        {
+    return form_page(
+        request, form,
+        save=lambda f: services.activity_record_outcome(
+            activity=activity, user=request.user,
+            outcome=f.cleaned_data["outcome"], uploads=f.cleaned_data["photos"],
+            caption=f.cleaned_data["caption"],
+        ),
+        title=_("Record the outcome"), cancel_url=activity.get_absolute_url(),
+        success_message=_("Outcome saved."), next_url=activity.get_absolute_url(),
+        template="activities/activity_outcome.html",
+        context={
             "committee": activity.committee,
             "activity": activity,
-            "form": form,
             "photos": activity.photos.all(),
             "started": activity.starts_at <= timezone.now(),
         },
-        status=400 if request.method == "POST" else 200,
     )
 
 

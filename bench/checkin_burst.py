@@ -46,7 +46,7 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from activities.attendance import qr_token  # noqa: E402
+from activities.attendance import activity_qr_token  # noqa: E402
 from activities.models import Activity, Attendance  # noqa: E402
 from branches.models import Branch  # noqa: E402
 from committees.models import Committee, District  # noqa: E402
@@ -107,7 +107,7 @@ def post(path, session_key):
 
 def main():
     activity, sessions = build()
-    path = f"/activities/checkin/{qr_token(activity)}/"
+    path = f"/activities/checkin/{activity_qr_token(activity)}/"
     workers = 2 * (os.cpu_count() or 2) + 1
     server = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
         [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{PORT}",

@@ -2,6 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .dates import parse_month
+
 
 class DateInput(forms.DateInput):
     """A native date picker (phones show their own), ISO-formatted so browsers accept it."""
@@ -10,6 +12,33 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """A native date-and-time picker (phones show their own), in the format browsers accept
+    for ``datetime-local``; the value is read in the current time zone (Asia/Shanghai)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+class MonthField(forms.CharField):
+    """A month typed (or picked) as ``YYYY-MM``; cleans to the month's first day."""
+
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        first = parse_month(value)
+        if first is None:
+            raise ValidationError(
+                _("Enter a month as year and month, e.g. 2026-03."), code="invalid"
+            )
+        return first
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:

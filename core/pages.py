@@ -1,4 +1,6 @@
-"""Small shared pieces of the create / edit / delete pages, so every such page reads alike."""
+"""Small shared pieces of the create / edit / confirm / delete pages, so every such page reads
+alike: ``form_page`` for a form, ``confirm_page`` for a question before a POST, ``decision``
+for a POST-only button, ``delete_page`` for a confirmed delete."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -14,10 +16,13 @@ def paginate(request, queryset, per_page=25):
 
 def form_page(request, form, *, save, title, cancel_url, success_message, next_url=None,
               template="core/form.html", context=None):
-    """Validate ``form`` on POST, call ``save(form)`` (a service call), then redirect.
+    """Validate ``form`` on POST, call ``save(form)`` (a service call), then redirect to
+    ``next_url`` (by default the saved object's page).
 
-    A service's ValidationError is shown on the form; nothing is written. A page with more to
-    show than the form passes its own ``template`` and ``context``.
+    A service's ValidationError is shown on the form; nothing is written; a POST that does not
+    save answers 400. A page with more to show than the form passes its own ``template`` and
+    ``context``. ``success_message`` may be a function of what ``save`` returned (a count, say),
+    or None when the page it leads to says enough.
     """
     if request.method == "POST" and form.is_valid():
         try:
@@ -25,13 +30,48 @@ def form_page(request, form, *, save, title, cancel_url, success_message, next_u
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, success_message)
+            message = success_message(obj) if callable(success_message) else success_message
+            if message:
+                messages.success(request, message)
             return redirect(next_url or obj.get_absolute_url())
     status = 400 if request.method == "POST" else 200
     return render(
         request,
         template,
         {"form": form, "title": title, "cancel_url": cancel_url, **(context or {})},
+        status=status,
+    )
+
+
+def confirm_page(request, *, action, title, cancel_url, next_url, done_message,
+                 template="core/confirm.html", context=None, obj=None, refused_status=400,
+                 refused_url=None):
+    """Ask first (GET shows ``template``), then run ``action()`` (a service call) on POST and
+    go to ``next_url`` with ``done_message``.
+
+    The service's refusal (a ValidationError) writes nothing: its messages come back on the
+    confirmation as ``errors``, with ``refused_status``; or, given ``refused_url``, as error
+    messages on that page. The template also gets ``title``, ``cancel_url``, ``object``
+    (``obj``) and ``context``.
+    """
+    errors, status = [], 200
+    if request.method == "POST":
+        try:
+            action()
+        except ValidationError as exc:
+            if refused_url is not None:
+                for message in exc.messages:
+                    messages.error(request, message)
+                return redirect(refused_url)
+            errors, status = exc.messages, refused_status
+        else:
+            messages.success(request, done_message)
+            return redirect(next_url)
+    return render(
+        request,
+        template,
+        {"object": obj, "title": title, "cancel_url": cancel_url, **(context or {}),
+         "errors": errors},
         status=status,
     )
 
@@ -48,19 +88,17 @@ def decision(request, decide, *, next_url):
 
 
 def delete_page(request, obj, *, delete, blockers, title, cancel_url, next_url, done_message):
-    """Confirm before deleting; refuse with the reasons when deleting would orphan records."""
-    if request.method == "POST" and not blockers:
-        try:
-            delete()
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-            return redirect(request.path)
-        messages.success(request, done_message)
-        return redirect(next_url)
-    return render(
-        request,
-        "core/confirm_delete.html",
-        {"object": obj, "title": title, "blockers": blockers, "cancel_url": cancel_url},
-        status=409 if (request.method == "POST" and blockers) else 200,
+    """Confirm before deleting; refuse with the reasons when deleting would orphan records
+    (409, nothing run). The service's own refusal comes back to this page as a message."""
+    if blockers:
+        return render(
+            request,
+            "core/confirm_delete.html",
+            {"object": obj, "title": title, "blockers": blockers, "cancel_url": cancel_url},
+            status=409 if request.method == "POST" else 200,
+        )
+    return confirm_page(
+        request, action=delete, title=title, cancel_url=cancel_url, next_url=next_url,
+        done_message=done_message, template="core/confirm_delete.html", obj=obj,
+        refused_url=request.path,
     )

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import segno
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -44,10 +45,8 @@ def read_rotating_token(salt: str, token: str, *, max_age: int) -> int | None:
 
 def qr_screen_context(request, *, salt: str, obj, checkin_url_name: str,
                       refusal: str | None) -> dict:
-    """What the staff's check-in screen (``activities/qr.html``) shows for ``obj``: a fresh
-    code leading to ``checkin_url_name`` (with a new token), or why scanning is refused now.
-    The caller adds the generic texts: ``title``, ``starts_at``, ``ends_at``, ``subtitle``,
-    ``count``, ``back_url``, ``back_label``."""
+    """What the staff's check-in screen (``core/qr.html``) shows for ``obj``: a fresh code
+    leading to ``checkin_url_name`` (with a new token), or why scanning is refused now."""
     context = {"refusal": refusal, "refresh": QR_REFRESH}
     if refusal is None:
         url = request.build_absolute_uri(
@@ -64,3 +63,56 @@ def qr_page(request, template: str, context: dict, status: int = 200):
     response = render(request, template, context, status=status)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def qr_screen_page(request, *, salt: str, obj, checkin_url_name: str, refusal: str | None,
+                   context: dict):
+    """The staff's check-in screen for ``obj`` (an activity, a meeting), redrawn every
+    QR_REFRESH seconds. ``context`` gives its texts: ``title``, ``starts_at``, ``ends_at``
+    (optional), ``subtitle``, ``count``, ``back_url``, ``back_label``."""
+    screen = qr_screen_context(
+        request, salt=salt, obj=obj, checkin_url_name=checkin_url_name, refusal=refusal
+    )
+    return qr_page(request, "core/qr.html", {**screen, **context})
+
+
+def qr_checkin_page(request, *, obj, member_of, recorded, refusal, check_in, texts):
+    """Where a rotating code leads (the view asks to sign in first): a GET shows one button,
+    a POST checks the member in. The same flow for whatever the code names:
+
+    - ``obj``: what the scanned token names, None when the token is forged, for something
+      else or too old: "expired", 400;
+    - ``member_of(user)``: the user's member record; an account without one cannot check in
+      ("no_member", 403);
+    - ``recorded(member)``: their attendance when already recorded, else None; a GET then
+      says so ("already");
+    - ``refusal()``: why scanning is refused now, else None; a GET shows it ("refused");
+    - ``check_in(member)``: the service, returning ``(record, created)`` (``created`` False
+      for a second scan: "already"); its ValidationError refuses with its messages, 400;
+    - ``texts(record)``: the page's texts: ``title``, ``starts_at``, ``ends_at``
+      (optional), and with a record ``done_message`` and ``already_message`` (and
+      ``next_url``, ``next_label`` to go on from there).
+    """
+    if obj is None:
+        return qr_page(request, "core/qr_checkin.html", {"state": "expired"}, status=400)
+    member = member_of(request.user)
+
+    def page(state, *, record=None, errors=(), status=200):
+        context = {"state": state, "member": member, "errors": list(errors), **texts(record)}
+        return qr_page(request, "core/qr_checkin.html", context, status=status)
+
+    if member is None:
+        return page("no_member", status=403)
+    if request.method == "POST":
+        try:
+            record, created = check_in(member)
+        except ValidationError as exc:
+            return page("refused", errors=exc.messages, status=400)
+        return page("done" if created else "already", record=record)
+    record = recorded(member)
+    if record is not None:
+        return page("already", record=record)
+    reason = refusal()
+    if reason:
+        return page("refused", errors=[reason])
+    return page("confirm")

@@ -13,6 +13,7 @@ URL-walk test in ``tests/test_url_scope_matrix.py`` makes sure each page has an 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -22,6 +23,18 @@ from django.db.models import Q
 from django.http import Http404
 
 NOTHING = Q(pk__in=[])
+
+# What each role reaches: the district's officers their district; a committee's secretary and
+# staff their committee (its side, with the district); a branch secretary their branch (and its
+# party groups); a unit's liaison their unit. ``_build_scope`` reads a user's roles through it,
+# ``role_holders`` finds the users the other way round.
+ROLE_REACH = {
+    "district_officer": "district",
+    "committee_secretary": "committee",
+    "committee_staff": "committee",
+    "branch_secretary": "branch",
+    "unit_liaison": "unit",
+}
 
 
 @dataclass(frozen=True)
@@ -68,14 +81,15 @@ def _build_scope(user) -> Scope:
         "role", "district_id", "committee_id", "branch_id", "branch__committee_id", "unit_id"
     )
     for role, district_id, committee_id, branch_id, branch_committee_id, unit_id in rows:
-        if role == "district_officer":
+        reach = ROLE_REACH.get(role)
+        if reach == "district":
             districts.add(district_id)
-        elif role in ("committee_secretary", "committee_staff"):
+        elif reach == "committee":
             committees.add(committee_id)
-        elif role == "branch_secretary":
+        elif reach == "branch":
             branches.add(branch_id)
             read_committees.add(branch_committee_id)
-        elif role == "unit_liaison":
+        elif reach == "unit":
             units.add(unit_id)
 
     member = Member.objects.filter(user=user).values_list("pk", "committee_id").first()
@@ -328,17 +342,30 @@ def _matter_rule(s: Scope, write: bool) -> Q:
     return q
 
 
-def reads_committee_matters(user, committee) -> bool:
-    """Whether the user reads every matter of the committee (and so its matter figures), as
-    ``_matter_rule`` has it: the committee's side and the secretaries of its branches. Others
-    read only the matters they raised or answer for. A query only for a branch secretary."""
-    s = scope_of(user)
+def _side_or_branch_secretary(s: Scope, committee) -> bool:
+    """The committee's side (its district's officers, its secretaries and staff) or the
+    secretary of one of its branches or party groups. A query only for a branch secretary."""
     if s.superuser or committee.district_id in s.district_ids or committee.pk in s.committee_ids:
         return True
     if not s.branch_ids:
         return False
     Branch = apps.get_model("branches", "Branch")
     return Branch.objects.filter(pk__in=s.branch_ids, committee_id=committee.pk).exists()
+
+
+def reads_committee_matters(user, committee) -> bool:
+    """Whether the user reads every matter of the committee (and so its matter figures), as
+    ``_matter_rule`` has it: the committee's side and the secretaries of its branches. Others
+    read only the matters they raised or answer for. A query only for a branch secretary."""
+    return _side_or_branch_secretary(scope_of(user), committee)
+
+
+def reads_committee_compliance(user, committee) -> bool:
+    """Whether the user reads the committee's compliance calendar (its meetings and its
+    branches' held or missing): the committee's side and the secretaries of its branches, who
+    keep those meetings; members and units' liaisons do not. A query only for a branch
+    secretary."""
+    return _side_or_branch_secretary(scope_of(user), committee)
 
 
 def _via_matter(s: Scope, write: bool) -> Q:
@@ -357,6 +384,21 @@ def counts_attendance_of(user, member) -> bool:
     secretary counts none, so their view of a member shows no hours rather than a zero."""
     s = scope_of(user)
     return bool(s.superuser or s.district_ids or s.committee_ids or s.member_id == member.pk)
+
+
+def role_holders(reach: str, ids) -> dict[int, set[int]]:
+    """The other way round from ``scope_of``: for each of ``ids`` (districts, committees,
+    branches or units, as ``reach`` says), the active users whose role reaches it there, as
+    ``{id: user ids}``; a committee's are its side without the district. One query."""
+    RoleAssignment = apps.get_model("core", "RoleAssignment")
+    roles = [role for role, reaches in ROLE_REACH.items() if reaches == reach]
+    rows = RoleAssignment.objects.filter(
+        role__in=roles, user__is_active=True, **{f"{reach}_id__in": set(ids)}
+    ).values_list(f"{reach}_id", "user_id")
+    holders: dict[int, set[int]] = defaultdict(set)
+    for target, user_id in rows:
+        holders[target].add(user_id)
+    return holders
 
 
 def _role_assignment_rule(s: Scope, write: bool) -> Q:

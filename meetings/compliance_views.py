@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from branches.models import Branch
 from committees.models import Committee, District
 from core.dates import year_context, year_or_current
-from core.scope import can_write, get_for_user
+from core.scope import get_for_user, reads_committee_compliance
 
 from . import compliance
 
@@ -32,10 +32,7 @@ def committee_compliance(request, pk):
     committee = get_for_user(
         request.user, Committee, pk=pk, queryset=Committee.objects.select_related("district")
     )
-    keeps_a_branch = Branch.objects.for_user(request.user, write=True).filter(
-        committee=committee
-    ).exists()
-    if not keeps_a_branch and not can_write(request.user, committee):
+    if not reads_committee_compliance(request.user, committee):
         raise Http404("No Committee matches the given query.")
     year = _year(request)
     own, branches = compliance.committee_grids(committee, year=year)

@@ -4,12 +4,10 @@ attachment, and the list's filters. The services check the rules again, under lo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from activities.forms import DateTimeInput
-from activities.selectors import MonthField
 from branches.models import Branch
 from committees.models import Venue
 from core.dates import year_range_error
-from core.forms import IdsMultipleChoiceField
+from core.forms import DateTimeInput, IdsMultipleChoiceField, MonthField
 from units.models import Unit
 
 from . import services
@@ -71,7 +69,7 @@ class MeetingForm(forms.ModelForm):
         return self.cleaned_data["units"]
 
 
-class AttendanceForm(forms.Form):
+class MeetingAttendanceForm(forms.Form):
     """One status select and one reason per expected attendee (``rows``, loaded)."""
 
     def __init__(self, *args, rows, **kwargs):

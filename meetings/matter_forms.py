@@ -1,10 +1,11 @@
-"""Forms of matters (一事一议). The services (``activities.matters``) check the rules again."""
+"""Forms of matters (一事一议). The services (``meetings.matters``) check the rules again."""
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput
+from members.selectors import committee_members
 
 from . import matters
 from .models import Matter
@@ -47,7 +48,7 @@ class MatterForm(forms.ModelForm):
 
     def __init__(self, *args, committee, **kwargs):
         super().__init__(*args, **kwargs)
-        people = matters.committee_members(committee).only("pk", "name")
+        people = committee_members(committee).only("pk", "name")
         units = matters.committee_units(committee).only("pk", "name")
         self.fields["raised_by_member"].queryset = people
         self.fields["responsible_member"].queryset = people

@@ -40,7 +40,7 @@ from django.utils.translation import gettext_lazy
 
 from activities.models import ServiceTeam
 from core.dates import year_range_error
-from members.models import Member
+from members.selectors import committee_members
 from units.models import Unit
 
 from .models import (
@@ -83,13 +83,6 @@ def next_statuses(matter: Matter) -> tuple:
 
 
 # --- who and what a matter may name ----------------------------------------------------------
-
-def committee_members(committee):
-    """Members the committee holds: those it manages and those of its branches."""
-    return Member.objects.filter(
-        Q(committee=committee) | Q(branch__committee=committee)
-    ).order_by("name", "pk")
-
 
 def committee_units(committee):
     """The resident units of the committee's district."""
@@ -430,6 +423,20 @@ def deliberations(user, matter: Matter) -> list[AgendaItem]:
     ) if ids else set()
     for item in items:
         item.meeting_readable = item.meeting_id in readable
+    return items
+
+
+def agenda_of(user, meeting: Meeting) -> list[AgendaItem]:
+    """The meeting's agenda with each item's matter; ``matter_readable`` says whether the user
+    may read that matter (it names residents and their disputes): others see that a matter
+    was deliberated, not which. Two queries at most."""
+    items = list(meeting.agenda.select_related("matter"))
+    ids = [i.matter_id for i in items if i.matter_id]
+    readable = set(
+        Matter.objects.for_user(user).filter(pk__in=ids).values_list("pk", flat=True)
+    ) if ids else set()
+    for item in items:
+        item.matter_readable = item.matter_id in readable
     return items
 
 

@@ -28,9 +28,9 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from activities.selectors import local_midnight, next_month
 from committees.models import Seat
-from core.dates import year_range_error
+from core.dates import local_midnight, next_month, year_range_error
+from core.db import lock_row
 from core.qr import (
     QR_CLOSES_AFTER,
     QR_MAX_AGE,
@@ -100,11 +100,6 @@ def _refuse_if_signed_off(meeting, what: str) -> None:
             _("The minutes are signed off: %(what)s can no longer be changed. Add an addendum "
               "instead.") % {"what": what}
         )
-
-
-def _locked(meeting) -> Meeting:
-    """The meeting's row, locked until the transaction ends (nothing joined)."""
-    return Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
 
 
 def kinds_for(branch=None) -> list[str]:
@@ -223,7 +218,7 @@ def meeting_save(*, meeting: Meeting, user, committee=None, branch=None,
         if meeting.kind == MeetingKind.JOINT and units is None:
             units = []
     else:
-        stored = _locked(meeting)
+        stored = lock_row(meeting)
         _refuse_if_signed_off(stored, _("the meeting"))
         if (stored.committee_id, stored.branch_id) != (meeting.committee_id, meeting.branch_id):
             raise ValidationError(_("A meeting stays with the committee or branch holding it."))
@@ -299,7 +294,7 @@ def record_attendance(*, meeting: Meeting, user, rows) -> int:
     reason)``. All or nothing; absent with leave needs a reason; present, late and absent
     once the meeting has started (leave may be asked for beforehand). Returns how many rows
     changed (each change is audited)."""
-    meeting = _locked(meeting)
+    meeting = lock_row(meeting)
     _refuse_if_signed_off(meeting, _("the attendance"))
     started = has_started(meeting)
     stored = {r.pk: r for r in MeetingAttendance.objects.filter(meeting=meeting)}
@@ -369,7 +364,7 @@ def agenda_save(*, item: AgendaItem, user, meeting: Meeting | None = None) -> Ag
     the committee's matters still being dealt with. Not after sign-off."""
     if meeting is not None:
         item.meeting = meeting
-    locked = _locked(item.meeting)
+    locked = lock_row(item.meeting)
     _refuse_if_signed_off(locked, _("the agenda"))
     creating = item.pk is None
     if not creating:
@@ -395,7 +390,7 @@ def agenda_save(*, item: AgendaItem, user, meeting: Meeting | None = None) -> Ag
 def minutes_save(*, meeting: Meeting, user, minutes: str, decisions: str) -> Meeting:
     """Write the minutes and decisions, which marks the meeting held (only once it has
     started; not after sign-off). Matters on its agenda that were open are now deliberated."""
-    locked = _locked(meeting)
+    locked = lock_row(meeting)
     _refuse_if_signed_off(locked, _("the minutes"))
     if not has_started(locked):
         raise ValidationError(_("The meeting has not started yet: write the minutes after it."))
@@ -423,7 +418,7 @@ def minutes_save(*, meeting: Meeting, user, minutes: str, decisions: str) -> Mee
 def sign_off(*, meeting: Meeting, user) -> Meeting:
     """Sign the minutes off: only a held meeting with minutes. From now on the minutes,
     decisions, agenda and attendance are read-only."""
-    locked = _locked(meeting)
+    locked = lock_row(meeting)
     if locked.status == MeetingStatus.SIGNED_OFF:
         raise ValidationError(_("The minutes are already signed off."))
     if locked.status != MeetingStatus.HELD:
@@ -443,7 +438,7 @@ def sign_off(*, meeting: Meeting, user) -> Meeting:
 @transaction.atomic
 def add_addendum(*, meeting: Meeting, user, text: str) -> MinutesAddendum:
     """A correction to signed-off minutes (which stay as signed); kept in the audit log."""
-    locked = _locked(meeting)
+    locked = lock_row(meeting)
     if locked.status != MeetingStatus.SIGNED_OFF:
         raise ValidationError(
             _("An addendum corrects signed-off minutes; until then, edit the minutes.")
@@ -460,7 +455,7 @@ def add_addendum(*, meeting: Meeting, user, text: str) -> MinutesAddendum:
 
 # --- the rotating QR code -------------------------------------------------------------------
 
-def qr_token(meeting) -> str:
+def meeting_qr_token(meeting) -> str:
     return rotating_token(MEETING_QR_SALT, meeting.pk)
 
 
@@ -473,7 +468,7 @@ def meeting_from_token(token: str) -> Meeting | None:
     return Meeting.objects.select_related("committee", "branch").filter(pk=pk).first()
 
 
-def qr_refusal(meeting, now=None) -> str | None:
+def meeting_qr_refusal(meeting, now=None) -> str | None:
     """Why a QR check-in to this meeting is refused now, or None when it is allowed."""
     now = now or timezone.now()
     if is_signed_off(meeting):
@@ -504,9 +499,9 @@ def qr_check_in(*, meeting: Meeting, member) -> tuple[MeetingAttendance, bool]:
     Returns ``(row, changed)``: ``changed`` is False when their attendance was already
     recorded (a second scan). A member not expected gets a row only when they belong to the
     holder's committee. One row per member: the unique constraint decides."""
-    locked = _locked(meeting)
+    locked = lock_row(meeting)
     now = timezone.now()
-    refusal = qr_refusal(locked, now)
+    refusal = meeting_qr_refusal(locked, now)
     if refusal:
         raise ValidationError(refusal)
     status = Attend.LATE if now > locked.starts_at + LATE_AFTER else Attend.PRESENT
@@ -617,7 +612,7 @@ def attachment_add(*, meeting: Meeting, user, upload) -> MeetingAttachment:
     """Keep a file with the meeting (also after sign-off: a scan of the signed minutes),
     stored under a random token; the original name is kept for the download."""
     check_attachment(upload)
-    locked = _locked(meeting)
+    locked = lock_row(meeting)
     if MeetingAttachment.objects.filter(meeting=locked).count() >= MAX_ATTACHMENTS:
         raise ValidationError({"file": _("A meeting keeps at most %(n)s attachments.")
                                % {"n": MAX_ATTACHMENTS}})

@@ -14,7 +14,6 @@ hiccups, and write their texts in the portal's language (Chinese).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, timedelta
 
 from celery import shared_task
@@ -29,13 +28,12 @@ from branches.models import Branch
 from committees.models import Committee, Seat
 from committees.terms import term_reminder_months
 from core.dates import add_months
-from core.models import Role, RoleAssignment
 from core.notify import notify
+from core.scope import role_holders
 
 from . import compliance
 from .models import Matter, MatterStatus, Meeting, MeetingKind
 
-COMMITTEE_SIDE = (Role.COMMITTEE_SECRETARY, Role.COMMITTEE_STAFF)
 OPEN_MATTER_STATUSES = (
     MatterStatus.OPEN, MatterStatus.DELIBERATED, MatterStatus.IN_PROGRESS,
 )
@@ -51,36 +49,6 @@ def _day(today) -> date:
 
 def reminder_day() -> int:
     return int(getattr(settings, "REMINDER_DAY_OF_MONTH", 20))
-
-
-# --- who hears about what --------------------------------------------------------------------
-
-def _role_users(role_filter) -> dict[int, set[int]]:
-    """{target id: user ids} of active users holding the role, one query."""
-    field, roles, ids = role_filter
-    result: dict[int, set[int]] = defaultdict(set)
-    rows = RoleAssignment.objects.filter(
-        role__in=roles, user__is_active=True, **{f"{field}_id__in": ids}
-    ).values_list(f"{field}_id", "user_id")
-    for target, user_id in rows:
-        result[target].add(user_id)
-    return result
-
-
-def committee_side(committee_ids) -> dict[int, set[int]]:
-    return _role_users(("committee", COMMITTEE_SIDE, set(committee_ids)))
-
-
-def branch_secretaries(branch_ids) -> dict[int, set[int]]:
-    return _role_users(("branch", (Role.BRANCH_SECRETARY,), set(branch_ids)))
-
-
-def district_officers(district_ids) -> dict[int, set[int]]:
-    return _role_users(("district", (Role.DISTRICT_OFFICER,), set(district_ids)))
-
-
-def unit_liaisons(unit_ids) -> dict[int, set[int]]:
-    return _role_users(("unit", (Role.UNIT_LIAISON,), set(unit_ids)))
 
 
 def _send(batches) -> int:
@@ -110,8 +78,8 @@ def meeting_reminders(*, today=None, force: bool = False) -> int:
     committees = list(Committee.objects.values_list("pk", "name"))
     branches = list(compliance.with_groups(Branch.objects.filter(parent__isnull=True))
                     .values_list("pk", "name", "has_groups"))
-    c_users = committee_side(pk for pk, _name in committees)
-    b_users = branch_secretaries(pk for pk, _name, _groups in branches)
+    c_users = role_holders("committee", {pk for pk, _name in committees})
+    b_users = role_holders("branch", {pk for pk, _name, _groups in branches})
 
     def batches():
         for holder, rows, users, url_name in (
@@ -147,8 +115,10 @@ def overdue_matter_reminders(*, today=None) -> int:
         .select_related("committee", "responsible_member", "responsible_team__leader")
         .order_by("pk")
     )
-    c_users = committee_side(m.committee_id for m in matters)
-    liaisons = unit_liaisons(m.responsible_unit_id for m in matters if m.responsible_unit_id)
+    c_users = role_holders("committee", {m.committee_id for m in matters})
+    liaisons = role_holders(
+        "unit", {m.responsible_unit_id for m in matters if m.responsible_unit_id}
+    )
 
     def batches():
         for matter in matters:
@@ -200,9 +170,9 @@ def term_reminders(*, today=None) -> int:
                      | {s.committee_id for s in seats})
     district_ids = ({c[2] for c in committees} | {b[4] for b in branches}
                     | {s.committee.district_id for s in seats})
-    c_users = committee_side(committee_ids)
-    d_users = district_officers(district_ids)
-    b_users = branch_secretaries(b[0] for b in branches)
+    c_users = role_holders("committee", committee_ids)
+    d_users = role_holders("district", district_ids)
+    b_users = role_holders("branch", {b[0] for b in branches})
 
     def batches():
         for pk, name, district_id, term_end in committees:

@@ -6,7 +6,6 @@ from pathlib import PurePath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,18 +16,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from branches.models import Branch
 from committees.models import Committee
-from core.forms import add_service_errors
-from core.pages import form_page, paginate
-from core.qr import qr_page, qr_screen_context
+from core.pages import confirm_page, form_page, paginate
+from core.qr import qr_checkin_page, qr_screen_page
 from core.scope import can_write, get_for_user
-from members.models import Member
+from members.selectors import member_of
 
-from . import services
+from . import matters, services
 from .forms import (
     AddendumForm,
     AgendaForm,
     AttachmentForm,
-    AttendanceForm,
+    MeetingAttendanceForm,
     MeetingFilterForm,
     MeetingForm,
     MinutesForm,
@@ -36,7 +34,6 @@ from .forms import (
 )
 from .models import (
     AgendaItem,
-    Matter,
     Meeting,
     MeetingAttachment,
     MeetingAttendanceStatus,
@@ -175,7 +172,7 @@ def _meeting_context(user, meeting) -> dict:
         "meeting": meeting,
         "committee": meeting.committee,
         "holder": meeting.branch.name if meeting.branch_id else meeting.committee.name,
-        "agenda": _agenda(user, meeting),
+        "agenda": matters.agenda_of(user, meeting),
         "attendances": attendances,
         "summary": services.attendance_summary(attendances),
         "present": by_status[Attend.PRESENT],
@@ -210,7 +207,7 @@ def meeting_detail(request, pk):
             "can_sign_off": can_edit and meeting.status == MeetingStatus.HELD
             and bool(meeting.minutes.strip()),
             "can_add_addendum": can_edit and signed_off,
-            "can_show_qr": can_edit and services.qr_refusal(meeting) is None,
+            "can_show_qr": can_edit and services.meeting_qr_refusal(meeting) is None,
             "attachment_form": AttachmentForm() if can_edit else None,
             "started": started,
         },
@@ -235,7 +232,7 @@ def meeting_attendance(request, pk):
     if services.is_signed_off(meeting):
         return _signed_off_redirect(request, meeting)
     rows = meeting.attendances.only("pk", "meeting_id", "name", "status", "reason")
-    form = AttendanceForm(request.POST or None, rows=rows)
+    form = MeetingAttendanceForm(request.POST or None, rows=rows)
     return form_page(
         request, form,
         save=lambda form: services.record_attendance(
@@ -250,38 +247,37 @@ def meeting_attendance(request, pk):
 def meeting_qr(request, pk):
     """The code the recorder shows on a screen: a new one every few seconds."""
     meeting = _meeting(request.user, pk, write=True)
-    context = {
-        **qr_screen_context(
-            request, salt=services.MEETING_QR_SALT, obj=meeting,
-            checkin_url_name="meetings:meeting-qr-checkin",
-            refusal=services.qr_refusal(meeting),
-        ),
-        "committee": meeting.committee,
-        "title": meeting.title,
-        "starts_at": meeting.starts_at,
-        "subtitle": meeting.branch.name if meeting.branch_id else meeting.committee.name,
-        "count": services.checked_in_count(meeting),
-        "back_url": meeting.get_absolute_url(),
-        "back_label": _("Back to the meeting"),
-    }
-    return qr_page(request, "activities/qr.html", context)
+    return qr_screen_page(
+        request, salt=services.MEETING_QR_SALT, obj=meeting,
+        checkin_url_name="meetings:meeting-qr-checkin",
+        refusal=services.meeting_qr_refusal(meeting),
+        context={
+            "committee": meeting.committee,
+            "title": meeting.title,
+            "starts_at": meeting.starts_at,
+            "subtitle": meeting.branch.name if meeting.branch_id else meeting.committee.name,
+            "count": services.checked_in_count(meeting),
+            "back_url": meeting.get_absolute_url(),
+            "back_label": _("Back to the meeting"),
+        },
+    )
 
 
-def _checkin_page(request, context, status=200):
-    meeting, record = context.get("meeting"), context.get("record")
-    if meeting is not None:
-        context.update(title=meeting.title, starts_at=meeting.starts_at)
+def _meeting_checkin_texts(meeting, record) -> dict:
+    texts = {"title": meeting.title, "starts_at": meeting.starts_at}
     if record is not None:
         when = (
             date_format(timezone.localtime(record.checked_in_at), "H:i")
             if record.checked_in_at else "—"
         )
         values = {"status": record.get_status_display(), "t": when}
-        context["done_message"] = _("Checked in at %(t)s: %(status)s.") % values
-        context["already_message"] = _(
-            "Your attendance is already recorded: %(status)s (checked in at %(t)s)."
-        ) % values
-    return qr_page(request, "activities/qr_checkin.html", context, status=status)
+        texts.update(
+            done_message=_("Checked in at %(t)s: %(status)s.") % values,
+            already_message=_(
+                "Your attendance is already recorded: %(status)s (checked in at %(t)s)."
+            ) % values,
+        )
+    return texts
 
 
 @login_required
@@ -289,29 +285,15 @@ def _checkin_page(request, context, status=200):
 def meeting_qr_checkin(request, token):
     """Where a meeting's QR code leads: one tap records the member present (or late)."""
     meeting = services.meeting_from_token(token)
-    if meeting is None:
-        return _checkin_page(request, {"state": "expired"}, status=400)
-    member = Member.objects.select_related("branch").filter(user=request.user).first()
-    if member is None:
-        return _checkin_page(request, {"state": "no_member", "meeting": meeting}, status=403)
-    context = {"meeting": meeting, "member": member}
-    if request.method == "POST":
-        try:
-            record, changed = services.qr_check_in(meeting=meeting, member=member)
-        except ValidationError as exc:
-            return _checkin_page(
-                request, {**context, "state": "refused", "errors": exc.messages}, status=400
-            )
-        return _checkin_page(
-            request, {**context, "state": "done" if changed else "already", "record": record}
-        )
-    record = meeting.attendances.filter(member=member).first()
-    if record is not None and record.status not in (Attend.EXPECTED, Attend.ABSENT):
-        return _checkin_page(request, {**context, "state": "already", "record": record})
-    refusal = services.qr_refusal(meeting)
-    if refusal:
-        return _checkin_page(request, {**context, "state": "refused", "errors": [refusal]})
-    return _checkin_page(request, {**context, "state": "confirm"})
+    return qr_checkin_page(
+        request, obj=meeting,
+        member_of=lambda user: member_of(user, "branch"),
+        recorded=lambda member: meeting.attendances.filter(member=member).exclude(
+            status__in=[Attend.EXPECTED, Attend.ABSENT]).first(),
+        refusal=lambda: services.meeting_qr_refusal(meeting),
+        check_in=lambda member: services.qr_check_in(meeting=meeting, member=member),
+        texts=lambda record: _meeting_checkin_texts(meeting, record),
+    )
 
 
 # --- the agenda -----------------------------------------------------------------------------
@@ -384,26 +366,18 @@ def meeting_minutes(request, pk):
 @require_http_methods(["GET", "POST"])
 def meeting_sign_off(request, pk):
     meeting = _meeting(request.user, pk, write=True)
-    errors, status = [], 200
-    if request.method == "POST":
-        try:
-            services.sign_off(meeting=meeting, user=request.user)
-        except ValidationError as exc:
-            errors, status = exc.messages, 400
-        else:
-            messages.success(request, _("The minutes are signed off."))
-            return redirect(meeting.get_absolute_url())
-    return render(
+    return confirm_page(
         request,
-        "meetings/meeting_sign_off.html",
-        {
+        action=lambda: services.sign_off(meeting=meeting, user=request.user),
+        title=_("Sign off the minutes"), cancel_url=meeting.get_absolute_url(),
+        next_url=meeting.get_absolute_url(), done_message=_("The minutes are signed off."),
+        template="meetings/meeting_sign_off.html", obj=meeting,
+        context={
             "meeting": meeting,
             "committee": meeting.committee,
-            "errors": errors,
             "can_sign_off": meeting.status == MeetingStatus.HELD
             and bool(meeting.minutes.strip()),
         },
-        status=status,
     )
 
 
@@ -412,25 +386,19 @@ def meeting_sign_off(request, pk):
 def meeting_addendum(request, pk):
     meeting = _meeting(request.user, pk, write=True)
     form = AddendumForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_addendum(meeting=meeting, user=request.user,
-                                  text=form.cleaned_data["text"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Addendum added to the minutes."))
-            return redirect(meeting.get_absolute_url())
-    return render(
-        request,
-        "meetings/meeting_addendum.html",
-        {
+    return form_page(
+        request, form,
+        save=lambda f: services.add_addendum(meeting=meeting, user=request.user,
+                                             text=f.cleaned_data["text"]),
+        title=_("Add an addendum"), cancel_url=meeting.get_absolute_url(),
+        success_message=_("Addendum added to the minutes."),
+        next_url=meeting.get_absolute_url(),
+        template="meetings/meeting_addendum.html",
+        context={
             "meeting": meeting,
             "committee": meeting.committee,
-            "form": form,
             "signed_off": services.is_signed_off(meeting),
         },
-        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -439,22 +407,17 @@ def meeting_addendum(request, pk):
 @login_required
 @require_POST
 def attachment_upload(request, pk):
+    """The upload form is on the meeting's page; this page shows it again when refused."""
     meeting = _meeting(request.user, pk, write=True)
     form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.attachment_add(meeting=meeting, user=request.user,
-                                    upload=form.cleaned_data["file"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Attachment added."))
-            return redirect(meeting.get_absolute_url())
-    return render(
-        request,
-        "meetings/meeting_attachment.html",
-        {"meeting": meeting, "committee": meeting.committee, "form": form},
-        status=400,
+    return form_page(
+        request, form,
+        save=lambda f: services.attachment_add(meeting=meeting, user=request.user,
+                                               upload=f.cleaned_data["file"]),
+        title=_("Attachments"), cancel_url=meeting.get_absolute_url(),
+        success_message=_("Attachment added."), next_url=meeting.get_absolute_url(),
+        template="meetings/meeting_attachment.html",
+        context={"meeting": meeting, "committee": meeting.committee},
     )
 
 
@@ -473,19 +436,6 @@ def attachment_file(request, pk, attachment_pk):
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def _agenda(user, meeting):
-    """The agenda; an item's matter is named only to those who may read that matter (it
-    names residents and their disputes), others see that a matter was deliberated."""
-    items = list(meeting.agenda.select_related("matter"))
-    ids = [i.matter_id for i in items if i.matter_id]
-    readable = set(
-        Matter.objects.for_user(user).filter(pk__in=ids).values_list("pk", flat=True)
-    ) if ids else set()
-    for item in items:
-        item.matter_readable = item.matter_id in readable
-    return items
 
 
 def _form_context(meeting) -> dict:

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,20 +10,13 @@ from django.views.decorators.http import require_POST
 
 from committees.models import Committee
 from core import sections
-from core.pages import decision
+from core.pages import confirm_page, decision
 from core.qr import qr_svg
 from core.scope import checkin_targets, get_for_user, scope_of
 
 from . import checkins
-from .models import CheckIn, CheckInStatus, Member, SignUp, SignUpStatus
-
-
-def _own_member(request):
-    """The signed-in user's member record, or 404 (staff accounts have none)."""
-    member_id = scope_of(request.user).member_id
-    if member_id is None:
-        raise Http404("This account is not linked to a member.")
-    return Member.objects.select_related("committee", "branch").get(pk=member_id)
+from .models import CheckIn, CheckInStatus, SignUp, SignUpStatus
+from .selectors import own_member
 
 
 @login_required
@@ -34,7 +26,7 @@ def my_page(request):
         if signup is None:
             raise Http404("This account is not linked to a member.")
         return render(request, "members/signup_state.html", {"signup": signup})
-    member = _own_member(request)
+    member = own_member(request.user, "committee", "branch")
     history = list(member.checkins.select_related("committee"))
     active = next((c for c in history if c.status in (CheckInStatus.PENDING,
                                                         CheckInStatus.CONFIRMED)), None)
@@ -54,27 +46,22 @@ def my_page(request):
 @login_required
 @require_POST
 def my_checkin(request):
-    member = _own_member(request)
+    member = own_member(request.user, "committee", "branch")
     committee = checkin_targets(request.user).filter(pk=request.POST.get("committee")).first()
     if committee is None:
         messages.error(request, _("Choose the community where you live."))
         return redirect("members:me")
-    _request(request, member, committee)
-    return redirect("members:me")
 
-
-def _request(request, member, committee):
-    try:
+    def decide():
         checkins.checkin_request(member=member, committee=committee)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
-            _("Check-in to %(name)s sent. The community's secretary will confirm it.")
-            % {"name": committee.name},
-        )
+        messages.success(request, _sent(committee))
+
+    return decision(request, decide, next_url=reverse("members:me"))
+
+
+def _sent(committee) -> str:
+    return _("Check-in to %(name)s sent. The community's secretary will confirm it.") % {
+        "name": committee.name}
 
 
 @login_required
@@ -86,11 +73,15 @@ def checkin_scan(request, token):
     committee = Committee.objects.filter(pk=committee_id).first()
     if committee is None:
         raise Http404("This community no longer exists.")
-    member = _own_member(request)
-    if request.method == "POST":
-        _request(request, member, committee)
-        return redirect("members:me")
-    return render(request, "members/checkin_scan.html", {"committee": committee})
+    member = own_member(request.user, "committee", "branch")
+    me = reverse("members:me")
+    return confirm_page(
+        request,
+        action=lambda: checkins.checkin_request(member=member, committee=committee),
+        title=_("Check in"), cancel_url=me, next_url=me, done_message=_sent(committee),
+        template="members/checkin_scan.html", context={"committee": committee},
+        refused_url=me,
+    )
 
 
 @login_required

@@ -1,12 +1,13 @@
 """Roster import pages: upload, the check's preview or problems, confirmation, the result."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from committees.models import Committee
-from core.pages import decision
+from core.pages import decision, form_page
 from core.scope import get_for_user
 from core.xlsx import xlsx_response
 
@@ -21,24 +22,25 @@ RECENT_IMPORTS = 10
 @login_required
 @require_http_methods(["GET", "POST"])
 def roster_import(request, pk):
+    """Upload a file: it is kept and checked (in Celery when large), and the import's page
+    shows the check's progress, then its preview or problems."""
     committee = get_for_user(request.user, Committee, write=True, pk=pk)
     form = RosterImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        roster_import = import_services.roster_import_start(
-            committee=committee, user=request.user, filename=upload.name,
-            content=upload.read(),
-        )
-        return redirect(roster_import)
     recent = (
         RosterImport.objects.for_user(request.user).filter(committee=committee)
         .select_related("created_by").defer("content", "report")[:RECENT_IMPORTS]
     )
-    return render(
-        request,
-        "members/roster_import.html",
-        {"committee": committee, "form": form, "recent": recent},
-        status=400 if request.method == "POST" else 200,
+    return form_page(
+        request, form,
+        save=lambda f: import_services.roster_import_start(
+            committee=committee, user=request.user, filename=f.cleaned_data["file"].name,
+            content=f.cleaned_data["file"].read(),
+        ),
+        title=_("Import a roster"),
+        cancel_url=reverse("members:committee-roster", args=[committee.pk]),
+        success_message=None,  # the import's page says how the check goes
+        template="members/roster_import.html",
+        context={"committee": committee, "recent": recent},
     )
 
 

@@ -50,13 +50,26 @@ class CommitmentForm(forms.ModelForm):
 
 
 class AppraisalForm(forms.Form):
-    """One select per member, named ``rating-<member pk>``; empty removes the year's rating."""
+    """One select per member (``members``, with their ``rating`` of the year), named
+    ``rating-<member pk>``; empty removes the year's rating. A party group's member is labelled
+    with the group."""
 
-    def __init__(self, *args, members, ratings, **kwargs):
+    def __init__(self, *args, members, branch, **kwargs):
         super().__init__(*args, **kwargs)
+        self.members = list(members)
         choices = [("", "—"), *Rating.choices]
-        for member in members:
+        for member in self.members:
+            label = member.name
+            if member.branch_id != branch.pk:
+                label = f"{member.name} ({member.branch.name})"
             self.fields[f"rating-{member.pk}"] = forms.ChoiceField(
-                label=member.name, choices=choices, required=False,
-                initial=ratings.get(member.pk, ""),
+                label=label, choices=choices, required=False, initial=member.rating or "",
             )
+
+    def changes(self):
+        """``(member, rating)`` for each rating changed on the form."""
+        return [
+            (member, self.cleaned_data[f"rating-{member.pk}"])
+            for member in self.members
+            if self.cleaned_data[f"rating-{member.pk}"] != (member.rating or "")
+        ]

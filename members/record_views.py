@@ -2,8 +2,6 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Count, F, FilteredRelation, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +16,7 @@ from core.pages import form_page
 from core.qr import qr_svg
 from core.scope import can_write, get_for_user, is_member_or_writer
 
-from . import records
+from . import records, selectors
 from .models import Commitment, Member, Rating
 from .record_forms import AppraisalForm, CommitmentForm, TransferForm
 
@@ -91,11 +89,7 @@ def board(request, pk):
     committee = get_object_or_404(Committee, pk=pk)
     today = timezone.localdate()
     seats = [s for s in committee_seats(committee) if s.term_end is None or s.term_end >= today]
-    commitments = list(
-        Commitment.objects.filter(member__committee=committee, year=today.year, public=True)
-        .order_by("member__name", "pk")
-        .values("member__name", "text", "progress")
-    )
+    commitments = selectors.public_commitments(committee, today.year)
     url = request.build_absolute_uri(request.path)
     return render(
         request,
@@ -111,72 +105,14 @@ def board(request, pk):
     )
 
 
-def _branch_members(user, branch, *, write=False):
-    """Members of the branch and its party groups that the user may read (or change)."""
-    return Member.objects.for_user(user, write=write).filter(
-        Q(branch=branch) | Q(branch__parent=branch)
-    )
-
-
-def _with_year(members, year):
-    return members.annotate(
-        this_year=FilteredRelation("appraisals", condition=Q(appraisals__year=year))
-    )
-
-
-def _rated_members(members, year):
-    return list(
-        _with_year(members, year)
-        .annotate(rating=F("this_year__rating"))
-        .select_related("branch")
-        .order_by("branch__name", "name", "pk")
-    )
-
-
-def _summary_rows(branch, members, year):
-    """Per unit (the branch, then its groups): members per rating, not rated, total.
-    One aggregate query, plus one for the units."""
-    counts = {
-        row["branch"]: row
-        for row in _with_year(members, year)
-        .order_by()
-        .values("branch")
-        .annotate(
-            total=Count("pk"),
-            **{r: Count("pk", filter=Q(this_year__rating=r)) for r in Rating.values},
-        )
-    }
-    units = sorted(
-        Branch.objects.filter(Q(pk=branch.pk) | Q(parent=branch)),
-        key=lambda b: (b.pk != branch.pk, b.name),
-    )
-    rows = []
-    for unit in units:
-        row = counts.get(unit.pk, {})
-        per_rating = [row.get(r, 0) for r in Rating.values]
-        total = row.get("total", 0)
-        rows.append({"unit": unit, "counts": per_rating, "unrated": total - sum(per_rating),
-                     "total": total})
-    totals = {
-        "counts": [sum(r["counts"][i] for r in rows) for i in range(len(Rating.values))],
-        "unrated": sum(r["unrated"] for r in rows),
-        "total": sum(r["total"] for r in rows),
-    }
-    return rows, totals
-
-
 @login_required
 def appraisal_summary(request, pk):
     branch = get_for_user(
         request.user, Branch, pk=pk, queryset=Branch.objects.select_related("committee")
     )
     year = year_or_current(request.GET.get("year"))
-    members = _branch_members(request.user, branch)
-    rows, totals = _summary_rows(branch, members, year)
-    labels = dict(Rating.choices)
-    rated = _rated_members(members, year)
-    for member in rated:
-        member.rating_label = labels.get(member.rating, "")
+    members = selectors.branch_members(request.user, branch)
+    rows, totals = selectors.appraisal_counts(branch, members, year)
     return render(
         request,
         "members/appraisal_summary.html",
@@ -187,7 +123,7 @@ def appraisal_summary(request, pk):
             "ratings": Rating.labels,
             "rows": rows,
             "totals": totals,
-            "members": rated,
+            "members": selectors.rated_members(members, year),
             "can_record": can_write(request.user, branch),
         },
     )
@@ -201,25 +137,14 @@ def appraisal_record(request, pk):
         queryset=Branch.objects.select_related("committee"),
     )
     year = year_or_current(request.GET.get("year"))
-    members = _rated_members(_branch_members(request.user, branch, write=True), year)
-    before = {m.pk: m.rating or "" for m in members}
-    form = AppraisalForm(request.POST or None, members=members, ratings=before)
-    for member in members:
-        if member.branch_id != branch.pk:
-            form.fields[f"rating-{member.pk}"].label = f"{member.name} ({member.branch.name})"
-
-    def save(f):
-        with transaction.atomic():
-            for member in members:
-                rating = f.cleaned_data[f"rating-{member.pk}"]
-                if rating != before[member.pk]:
-                    records.appraisal_set(member=member, branch=branch, year=year, rating=rating)
-        return branch
-
+    members = selectors.rated_members(
+        selectors.branch_members(request.user, branch, write=True), year
+    )
+    form = AppraisalForm(request.POST or None, members=members, branch=branch)
     summary_url = f"{reverse('members:appraisal-summary', args=[branch.pk])}?year={year}"
     return form_page(
         request, form,
-        save=save,
+        save=lambda f: records.appraisals_save(branch=branch, year=year, changes=f.changes()),
         title=_("Democratic appraisal %(year)s: %(name)s") % {"year": year, "name": branch.name},
         cancel_url=summary_url,
         success_message=_("Appraisal saved."),

@@ -75,6 +75,14 @@ def commitment_save(*, commitment: Commitment) -> Commitment:
     return commitment
 
 
+@transaction.atomic
+def appraisals_save(*, branch: Branch, year: int, changes) -> None:
+    """Record the ratings that changed on the branch's appraisal form (``changes``: pairs of
+    member and rating, empty to remove one), all or none."""
+    for member, rating in changes:
+        appraisal_set(member=member, branch=branch, year=year, rating=rating)
+
+
 def appraisal_set(*, member: Member, branch: Branch, year: int, rating: str) -> Appraisal | None:
     """Record (or change) the member's rating for the year; an empty rating removes it."""
     if not FIRST_YEAR <= year <= LAST_YEAR:

@@ -1,16 +1,42 @@
-"""Reads for rosters: search and filters over a queryset already scoped by ``for_user``."""
+"""Reads of members: whose record an account is, the members a committee holds, the
+rosters' search and filters over a queryset already scoped by ``for_user``, a branch's
+democratic appraisal and the public board's commitments."""
 
 import re
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch
 
-from .models import Category, CheckIn, CheckInStatus, Member, Status
+from .models import Category, CheckIn, CheckInStatus, Commitment, Member, Rating, Status
 
 _LETTERS = re.compile(r"^[a-z]+$")
+
+
+def member_of(user, *related) -> Member | None:
+    """The account's own member record (with ``related`` loaded), None when it has none (a
+    staff account). One query."""
+    return Member.objects.select_related(*related).filter(user=user).first()
+
+
+def own_member(user, *related) -> Member:
+    """The account's own member record (with ``related`` loaded), or 404: a staff account
+    has none, and a member's own page means nothing to it."""
+    member = member_of(user, *related)
+    if member is None:
+        raise Http404("This account is not linked to a member.")
+    return member
+
+
+def committee_members(committee):
+    """Members a committee holds, by name: those it manages and those whose membership is in
+    one of its branches (whom a team, a matter or a seat of the committee may name)."""
+    return Member.objects.filter(
+        Q(committee=committee) | Q(branch__committee=committee)
+    ).order_by("name", "pk")
 
 
 def member_search(queryset, text: str):
@@ -94,3 +120,75 @@ def committee_roster_filter(user, committee, data) -> RosterFilter:
 def roster(queryset):
     """What a roster row shows, in one query with the page."""
     return queryset.select_related("branch").order_by("name", "pk")
+
+
+# --- democratic appraisal and the public board ----------------------------------------------
+
+def branch_members(user, branch, *, write=False):
+    """Members of the branch and its party groups that the user may read (or change)."""
+    return Member.objects.for_user(user, write=write).filter(
+        Q(branch=branch) | Q(branch__parent=branch)
+    )
+
+
+def _with_year(members, year):
+    return members.annotate(
+        this_year=FilteredRelation("appraisals", condition=Q(appraisals__year=year))
+    )
+
+
+def rated_members(members, year) -> list[Member]:
+    """``members`` by branch and name, each with its ``rating`` of ``year`` (None when not
+    rated) and that rating's label (``rating_label``). One query."""
+    labels = dict(Rating.choices)
+    rated = list(
+        _with_year(members, year)
+        .annotate(rating=F("this_year__rating"))
+        .select_related("branch")
+        .order_by("branch__name", "name", "pk")
+    )
+    for member in rated:
+        member.rating_label = labels.get(member.rating, "")
+    return rated
+
+
+def appraisal_counts(branch, members, year):
+    """Per unit (the branch, then its groups): members per rating, not rated, total; and the
+    totals. One aggregate query, plus one for the units."""
+    counts = {
+        row["branch"]: row
+        for row in _with_year(members, year)
+        .order_by()
+        .values("branch")
+        .annotate(
+            total=Count("pk"),
+            **{r: Count("pk", filter=Q(this_year__rating=r)) for r in Rating.values},
+        )
+    }
+    units = sorted(
+        Branch.objects.filter(Q(pk=branch.pk) | Q(parent=branch)),
+        key=lambda b: (b.pk != branch.pk, b.name),
+    )
+    rows = []
+    for unit in units:
+        row = counts.get(unit.pk, {})
+        per_rating = [row.get(r, 0) for r in Rating.values]
+        total = row.get("total", 0)
+        rows.append({"unit": unit, "counts": per_rating, "unrated": total - sum(per_rating),
+                     "total": total})
+    totals = {
+        "counts": [sum(r["counts"][i] for r in rows) for i in range(len(Rating.values))],
+        "unrated": sum(r["unrated"] for r in rows),
+        "total": sum(r["total"] for r in rows),
+    }
+    return rows, totals
+
+
+def public_commitments(committee, year) -> list[dict]:
+    """The public commitments of the committee's members for ``year``, as plain values
+    (member's name, text, progress) for the public board: nothing else personal."""
+    return list(
+        Commitment.objects.filter(member__committee=committee, year=year, public=True)
+        .order_by("member__name", "pk")
+        .values("member__name", "text", "progress")
+    )

@@ -6,14 +6,13 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.forms import add_service_errors
-from core.pages import decision
+from core.pages import decision, form_page
 from core.scope import get_for_user, signup_targets
 
 from . import signups
@@ -92,29 +91,24 @@ def signup(request):
         initial = {"name": existing.name, "committee": existing.committee_id,
                    "category": existing.category, "organisation": existing.organisation}
     form = SignUpForm(request.POST or None, initial=initial, resubmit=resubmit)
-    if request.method == "POST" and form.is_valid():
+
+    def save(form):
         data = form.cleaned_data
         fields = {k: data[k] for k in ("name", "id_number", "committee", "category",
                                        "organisation")}
-        try:
-            if resubmit:
-                signups.signup_resubmit(signup=existing, **fields)
-            else:
-                created = signups.signup_create(
-                    **fields, mobile=data["mobile"], password=data["password1"]
-                )
-                login(request, created.user,
-                      backend="django.contrib.auth.backends.ModelBackend")
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request, _("Sign-up sent. The community's secretary will approve it.")
-            )
-            return redirect("members:me")
-    return render(
-        request, "members/signup.html", {"form": form, "resubmit": resubmit},
-        status=400 if request.method == "POST" else 200,
+        if resubmit:
+            return signups.signup_resubmit(signup=existing, **fields)
+        created = signups.signup_create(**fields, mobile=data["mobile"],
+                                        password=data["password1"])
+        login(request, created.user, backend="django.contrib.auth.backends.ModelBackend")
+        return created
+
+    return form_page(
+        request, form, save=save,
+        title=_("Sign up"), cancel_url=reverse("login"),
+        success_message=_("Sign-up sent. The community's secretary will approve it."),
+        next_url=reverse("members:me"),
+        template="members/signup.html", context={"resubmit": resubmit},
     )
 
 

@@ -235,7 +235,7 @@ EXPECTED = {
     "activities:qr": (lambda w: {"pk": an_activity(w).pk}, WRITE_A),
     # the token names the activity: any member of the district may check in; staff accounts
     # without a member record are told they cannot
-    "activities:qr-checkin": (lambda w: {"token": attendance.qr_token(an_activity(w))},
+    "activities:qr-checkin": (lambda w: {"token": attendance.activity_qr_token(an_activity(w))},
                               expect(LOGIN, 403, 403, 403, 403, 200)),
     "activities:attendance-roster": (lambda w: {"pk": an_activity(w).pk}, WRITE_A),
     "activities:attendance-update": (lambda w: {"pk": an_attendance(w).pk},
@@ -269,8 +269,10 @@ EXPECTED = {
     "meetings:meeting-addendum": (lambda w: {"pk": a_meeting(w).pk}, WRITE_A),
     "meetings:meeting-print": (lambda w: {"pk": a_meeting(w).pk}, READ_A),
     "meetings:meeting-qr": (lambda w: {"pk": a_meeting(w).pk}, WRITE_A),
-    "meetings:meeting-qr-checkin": (lambda w: {"token": meeting_services.qr_token(a_meeting(w))},
-                                      expect(LOGIN, 403, 403, 403, 403, 200)),
+    "meetings:meeting-qr-checkin": (
+        lambda w: {"token": meeting_services.meeting_qr_token(a_meeting(w))},
+        expect(LOGIN, 403, 403, 403, 403, 200),
+    ),
     "meetings:attachment-upload": (lambda w: {"pk": a_meeting(w).pk}, POST_ONLY),
     "meetings:attachment-file": (
         lambda w: {"pk": (f := an_attachment(w)).meeting_id, "attachment_pk": f.pk}, READ_A),

@@ -1,18 +1,13 @@
 """Co-building agreements (共建协议) of a committee, and the part-time seats made from them."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.db.models import Q
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from committees.models import Committee
 from core import sections
-from core.forms import add_service_errors
 from core.pages import form_page, paginate
 from core.scope import can_write, get_for_user
 
@@ -137,28 +132,21 @@ def agreement_end(request, pk):
     """Ask for the day and confirmation (the seats still open end with it), then end it."""
     agreement = _agreement(request, pk, write=True)
     form = EndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            agreements.agreement_end(
-                agreement=agreement, on=form.cleaned_data["on"], user=request.user
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Agreement ended."))
-            return redirect(agreement)
-    today = timezone.localdate()
-    open_seats = agreement.seats.filter(Q(term_end__isnull=True) | Q(term_end__gte=today))
-    return render(
-        request,
-        "units/agreement_end.html",
-        {
+    return form_page(
+        request, form,
+        save=lambda f: agreements.agreement_end(
+            agreement=agreement, on=f.cleaned_data["on"], user=request.user
+        ),
+        title=_("End the agreement"),
+        cancel_url=agreement.get_absolute_url(),
+        success_message=_("Agreement ended."),
+        next_url=agreement.get_absolute_url(),
+        template="units/agreement_end.html",
+        context={
             "agreement": agreement,
             "committee": agreement.committee,
-            "form": form,
-            "open_seats": open_seats.count(),
+            "open_seats": agreements.open_seat_count(agreement),
         },
-        status=400 if request.method == "POST" else 200,
     )
 
 

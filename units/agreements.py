@@ -83,6 +83,13 @@ def expiring_agreements(committee):
     )
 
 
+def open_seat_count(agreement: Agreement) -> int:
+    """How many of the agreement's seats are still open today (no end, or ending today or
+    later): those that ending it would close, for the confirmation."""
+    today = timezone.localdate()
+    return agreement.seats.filter(Q(term_end__isnull=True) | Q(term_end__gte=today)).count()
+
+
 def agreement_save(*, agreement: Agreement, user) -> Agreement:
     """Create or update an agreement. The term must not end before it starts, an agreement in
     force needs the day it was signed, and the unit must be of the committee's district. Once in

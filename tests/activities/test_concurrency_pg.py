@@ -103,7 +103,7 @@ def test_nine_hundred_members_scan_at_the_same_moment(world, live_server):
     session_model.objects.bulk_create(rows, batch_size=500)
 
     server = urlsplit(live_server.url)
-    path = reverse("activities:qr-checkin", args=[attendance.qr_token(activity)])
+    path = reverse("activities:qr-checkin", args=[attendance.activity_qr_token(activity)])
     csrf = secrets.token_hex(16)  # 32 characters: an unmasked CSRF secret
 
     def scan(member_pk):

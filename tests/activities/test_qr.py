@@ -36,7 +36,7 @@ def qr_url(activity):
 
 def test_a_valid_code_shows_the_activity_and_a_check_in_button(client, world, happening):
     client.force_login(world.member_user)
-    response = client.get(checkin_url(attendance.qr_token(happening)))
+    response = client.get(checkin_url(attendance.activity_qr_token(happening)))
     page = response.content.decode()
     assert response.status_code == 200
     assert "垃圾分类宣传" in page and 'data-testid="checkin-button"' in page
@@ -46,7 +46,7 @@ def test_a_valid_code_shows_the_activity_and_a_check_in_button(client, world, ha
 
 def test_scanning_checks_the_member_in_once(client, world, happening):
     client.force_login(world.member_user)
-    url = checkin_url(attendance.qr_token(happening))
+    url = checkin_url(attendance.activity_qr_token(happening))
     first = client.post(url)
     assert first.status_code == 200
     assert "Checked in: 2.0 volunteer hours." in first.content.decode()
@@ -62,7 +62,7 @@ def test_scanning_checks_the_member_in_once(client, world, happening):
 
 def test_an_expired_code_is_refused_with_a_friendly_page(client, world, happening):
     with mock.patch("time.time", return_value=time.time() - attendance.QR_MAX_AGE - 5):
-        old = attendance.qr_token(happening)
+        old = attendance.activity_qr_token(happening)
     client.force_login(world.member_user)
     for response in (client.get(checkin_url(old)), client.post(checkin_url(old))):
         assert response.status_code == 400
@@ -72,14 +72,14 @@ def test_an_expired_code_is_refused_with_a_friendly_page(client, world, happenin
 
 def test_a_code_a_few_minutes_old_still_works(client, world, happening):
     with mock.patch("time.time", return_value=time.time() - 120):
-        token = attendance.qr_token(happening)
+        token = attendance.activity_qr_token(happening)
     client.force_login(world.member_user)
     assert client.post(checkin_url(token)).status_code == 200
     assert Attendance.objects.count() == 1
 
 
 def test_a_forged_code_is_refused(client, world, happening):
-    token = attendance.qr_token(happening)
+    token = attendance.activity_qr_token(happening)
     last = "A" if token[-1] != "A" else "B"
     client.force_login(world.member_user)
     assert client.post(checkin_url(token[:-1] + last)).status_code == 400
@@ -99,7 +99,7 @@ def test_a_code_made_for_something_else_is_refused(client, world, happening):
 
 
 def test_an_anonymous_scan_goes_to_sign_in_and_comes_back(client, world, happening):
-    url = checkin_url(attendance.qr_token(happening))
+    url = checkin_url(attendance.activity_qr_token(happening))
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
@@ -108,7 +108,7 @@ def test_an_anonymous_scan_goes_to_sign_in_and_comes_back(client, world, happeni
 
 def test_an_account_without_a_member_record_is_told_so(client, world, happening):
     client.force_login(world.secretary_a)
-    response = client.post(checkin_url(attendance.qr_token(happening)))
+    response = client.post(checkin_url(attendance.activity_qr_token(happening)))
     assert response.status_code == 403
     assert "not linked to a party member" in response.content.decode()
     assert not Attendance.objects.exists()
@@ -120,7 +120,7 @@ def test_a_volunteer_from_another_community_of_the_district_checks_in(client, wo
     neighbour = MemberFactory(committee=world.b, branch=world.b_branch, name="李志强",
                               user=UserFactory(username="neighbour"))
     client.force_login(neighbour.user)
-    response = client.post(checkin_url(attendance.qr_token(happening)))
+    response = client.post(checkin_url(attendance.activity_qr_token(happening)))
     assert response.status_code == 200 and "Checked in" in response.content.decode()
     assert Attendance.objects.get().member == neighbour
 
@@ -131,7 +131,7 @@ def test_a_member_of_another_district_is_refused(client, world, happening):
     far = MemberFactory(committee=CommitteeFactory(district=DistrictFactory()),
                         user=UserFactory(username="far"))
     client.force_login(far.user)
-    response = client.post(checkin_url(attendance.qr_token(happening)))
+    response = client.post(checkin_url(attendance.activity_qr_token(happening)))
     assert response.status_code == 400
     assert "district" in response.content.decode()
     assert not Attendance.objects.exists()
@@ -143,10 +143,10 @@ def test_scanning_too_early_or_for_a_cancelled_activity_is_refused(client, world
                                 starts_at=timezone.now(),
                                 ends_at=timezone.now() + timedelta(hours=1))
     client.force_login(world.member_user)
-    early = client.get(checkin_url(attendance.qr_token(next_week)))
+    early = client.get(checkin_url(attendance.activity_qr_token(next_week)))
     assert "Check-in opens two hours before the activity starts." in early.content.decode()
-    assert client.post(checkin_url(attendance.qr_token(next_week))).status_code == 400
-    response = client.post(checkin_url(attendance.qr_token(cancelled)))
+    assert client.post(checkin_url(attendance.activity_qr_token(next_week))).status_code == 400
+    response = client.post(checkin_url(attendance.activity_qr_token(cancelled)))
     assert response.status_code == 400
     assert "was cancelled: no attendance" in response.content.decode()
     assert not Attendance.objects.exists()
@@ -156,9 +156,9 @@ def test_scanning_closes_six_hours_after_the_end(world):
     start = timezone.now() - timedelta(hours=9)
     activity = ActivityFactory(committee=world.a, starts_at=start,
                                ends_at=start + timedelta(hours=2))
-    assert "closed" in attendance.qr_refusal(activity)
+    assert "closed" in attendance.activity_qr_refusal(activity)
     activity.ends_at = start + timedelta(hours=4)
-    assert attendance.qr_refusal(activity) is None
+    assert attendance.activity_qr_refusal(activity) is None
 
 
 # --- the staff's screen -------------------------------------------------------------------

@@ -8,13 +8,21 @@ and a failure shows which model differs.
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from branches.models import Branch, BranchKind
 from committees.models import Committee, District, Seat, Venue
-from core.scope import can_write, get_for_user
+from core.scope import (
+    can_write,
+    get_for_user,
+    reads_committee_compliance,
+    reads_committee_matters,
+    role_holders,
+    scope_of,
+)
 from members.models import Member
 from tests.factories import (
     BranchFactory,
@@ -300,3 +308,48 @@ def test_can_write_agrees_with_the_rule(world, more):
     assert can_write(world.secretary_a, world.a)
     assert not can_write(world.secretary_a, world.b)
     assert not can_write(world.branch_secretary, world.a)
+
+
+# --- who is the committee's side, both ways round --------------------------------------------
+
+def test_role_holders_finds_the_users_scope_of_gives_a_reach(world, more):
+    staff = UserFactory(username="staff_a")
+    grant(staff, "committee_staff", world.a)
+    gone = UserFactory(username="gone", is_active=False)
+    grant(gone, "committee_secretary", world.a)
+    by_committee = role_holders("committee", [world.a.pk, world.b.pk, more.e_committee.pk])
+    assert dict(by_committee) == {
+        world.a.pk: {world.secretary_a.pk, staff.pk}, world.b.pk: {world.secretary_b.pk},
+    }
+    assert dict(role_holders("district", [world.district.pk])) == {
+        world.district.pk: {world.officer.pk}
+    }
+    assert dict(role_holders("branch", [world.a_branch.pk, world.a_group.pk])) == {
+        world.a_branch.pk: {world.branch_secretary.pk}
+    }
+    assert dict(role_holders("unit", [world.unit.pk])) == {world.unit.pk: {more.liaison.pk}}
+    for committee, users in by_committee.items():  # the same rule read both ways
+        assert all(committee in scope_of(u).committee_ids
+                   for u in get_user_model().objects.filter(pk__in=users))
+
+
+@pytest.mark.parametrize("persona, reads_a", [
+    ("officer", True), ("secretary_a", True), ("branch_secretary", True), ("group", True),
+    ("secretary_b", False), ("member_user", False), ("liaison", False),
+])
+def test_the_committees_side_and_its_branch_secretaries_read_its_matters_and_compliance(
+    world, more, persona, reads_a
+):
+    if persona == "group":
+        user = UserFactory(username="group_secretary")
+        grant(user, "branch_secretary", world.a_group)
+    elif persona == "liaison":
+        user = more.liaison
+    else:
+        user = getattr(world, persona)
+    assert reads_committee_compliance(user, world.a) is reads_a
+    assert reads_committee_matters(user, world.a) is reads_a
+    # the same answer as "changes the committee or keeps one of its branches"
+    keeps = can_write(user, world.a) or Branch.objects.for_user(user, write=True).filter(
+        committee=world.a).exists()
+    assert keeps is reads_a

@@ -6,6 +6,11 @@ from django.test import RequestFactory
 from core import sections
 
 
+def use_templates_in(settings, folder):
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [folder, *engine["DIRS"]]}]  # resets the engines
+
+
 @pytest.fixture
 def slot(monkeypatch):
     monkeypatch.setattr(sections, "_SLOTS", {})
@@ -15,7 +20,7 @@ def slot(monkeypatch):
 def test_cards_render_in_order_with_the_page_context_under_their_own(slot, tmp_path, settings):
     (tmp_path / "a.html").write_text("A:{{ name }}:{{ shared }}")
     (tmp_path / "b.html").write_text("B:{{ name }}")
-    settings.TEMPLATES[0]["DIRS"] = [tmp_path, *settings.TEMPLATES[0]["DIRS"]]
+    use_templates_in(settings, tmp_path)
 
     @sections.register(slot, template="b.html", order=20)
     def second(request, obj):
@@ -31,7 +36,7 @@ def test_cards_render_in_order_with_the_page_context_under_their_own(slot, tmp_p
 
 def test_a_card_that_returns_none_is_not_shown(slot, tmp_path, settings):
     (tmp_path / "a.html").write_text("A")
-    settings.TEMPLATES[0]["DIRS"] = [tmp_path, *settings.TEMPLATES[0]["DIRS"]]
+    use_templates_in(settings, tmp_path)
     sections.register(slot, template="a.html")(lambda request, obj: None)
     assert sections.render(slot, RequestFactory().get("/"), "x") == []
     assert sections.render("no-such-slot", RequestFactory().get("/"), "x") == []

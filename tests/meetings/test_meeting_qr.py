@@ -39,7 +39,7 @@ def own_row(world, meeting):
 def test_a_valid_code_shows_the_meeting_and_a_button(client, world):
     meeting = plan(world)
     client.force_login(world.member_user)
-    page = client.get(checkin_url(meeting_services.qr_token(meeting))).content.decode()
+    page = client.get(checkin_url(meeting_services.meeting_qr_token(meeting))).content.decode()
     assert "三月例会" in page and 'data-testid="checkin-button"' in page
     assert "Checking in as 郑优芳." in page
     assert own_row(world, meeting).status == "expected"  # looking is not checking in
@@ -48,7 +48,7 @@ def test_a_valid_code_shows_the_meeting_and_a_button(client, world):
 def test_scanning_marks_the_expected_member_present_once(client, world):
     meeting = plan(world)
     client.force_login(world.member_user)
-    url = checkin_url(meeting_services.qr_token(meeting))
+    url = checkin_url(meeting_services.meeting_qr_token(meeting))
     first = client.post(url)
     assert first.status_code == 200 and "Checked in at" in first.content.decode()
     row = own_row(world, meeting)
@@ -63,7 +63,7 @@ def test_scanning_marks_the_expected_member_present_once(client, world):
 def test_more_than_fifteen_minutes_after_the_start_is_late(client, world):
     meeting = plan(world, minutes_ago=20)
     client.force_login(world.member_user)
-    client.post(checkin_url(meeting_services.qr_token(meeting)))
+    client.post(checkin_url(meeting_services.meeting_qr_token(meeting)))
     assert own_row(world, meeting).status == "late"
 
 
@@ -72,7 +72,7 @@ def test_a_member_of_the_committee_not_expected_gets_a_row(client, world):
     newcomer = MemberFactory(committee=world.a, branch=world.a_retirees, name="新来党员",
                              user=UserFactory(username="newcomer"))
     client.force_login(newcomer.user)
-    response = client.post(checkin_url(meeting_services.qr_token(meeting)))
+    response = client.post(checkin_url(meeting_services.meeting_qr_token(meeting)))
     assert response.status_code == 200
     row = MeetingAttendance.objects.get(meeting=meeting, member=newcomer)
     assert (row.name, row.status) == ("新来党员", "present")
@@ -83,7 +83,7 @@ def test_a_member_of_another_committee_is_refused(client, world):
     outsider = MemberFactory(committee=world.b, branch=world.b_branch,
                              user=UserFactory(username="outsider"))
     client.force_login(outsider.user)
-    response = client.post(checkin_url(meeting_services.qr_token(meeting)))
+    response = client.post(checkin_url(meeting_services.meeting_qr_token(meeting)))
     assert response.status_code == 400
     assert "not expected at this meeting" in response.content.decode()
     assert not MeetingAttendance.objects.filter(member=outsider).exists()
@@ -95,7 +95,7 @@ def test_leave_already_recorded_is_not_overwritten(client, world):
     meeting_services.record_attendance(meeting=meeting, user=world.secretary_a,
                                rows=[(row.pk, "leave", "出差")])
     client.force_login(world.member_user)
-    response = client.post(checkin_url(meeting_services.qr_token(meeting)))
+    response = client.post(checkin_url(meeting_services.meeting_qr_token(meeting)))
     assert "already recorded: Absent with leave" in response.content.decode()
     assert own_row(world, meeting).status == "leave"
 
@@ -106,14 +106,14 @@ def test_an_absent_mark_is_replaced_by_the_scan(client, world):
     meeting_services.record_attendance(meeting=meeting, user=world.secretary_a,
                                rows=[(row.pk, "absent", "")])
     client.force_login(world.member_user)
-    client.post(checkin_url(meeting_services.qr_token(meeting)))
+    client.post(checkin_url(meeting_services.meeting_qr_token(meeting)))
     assert own_row(world, meeting).status == "present"
 
 
 def test_an_expired_code_is_refused(client, world):
     meeting = plan(world)
     with mock.patch("time.time", return_value=time.time() - attendance.QR_MAX_AGE - 5):
-        old = meeting_services.qr_token(meeting)
+        old = meeting_services.meeting_qr_token(meeting)
     client.force_login(world.member_user)
     for response in (client.get(checkin_url(old)), client.post(checkin_url(old))):
         assert response.status_code == 400
@@ -123,11 +123,11 @@ def test_an_expired_code_is_refused(client, world):
 
 def test_forged_codes_and_activity_codes_are_refused(client, world):
     meeting = plan(world)
-    token = meeting_services.qr_token(meeting)
+    token = meeting_services.meeting_qr_token(meeting)
     last = "A" if token[-1] != "A" else "B"
     client.force_login(world.member_user)
     assert client.post(checkin_url(token[:-1] + last)).status_code == 400
-    activity_token = attendance.qr_token(meeting)  # signed for activities, same id
+    activity_token = attendance.activity_qr_token(meeting)  # signed for activities, same id
     assert client.post(checkin_url(activity_token)).status_code == 400
     assert own_row(world, meeting).status == "expected"
 
@@ -135,14 +135,14 @@ def test_forged_codes_and_activity_codes_are_refused(client, world):
 def test_an_account_without_a_member_record_is_told_so(client, world):
     meeting = plan(world)
     client.force_login(world.secretary_a)
-    response = client.post(checkin_url(meeting_services.qr_token(meeting)))
+    response = client.post(checkin_url(meeting_services.meeting_qr_token(meeting)))
     assert response.status_code == 403
     assert "not linked to a party member" in response.content.decode()
 
 
 def test_an_anonymous_scan_goes_to_sign_in(client, world):
     meeting = plan(world)
-    response = client.get(checkin_url(meeting_services.qr_token(meeting)))
+    response = client.get(checkin_url(meeting_services.meeting_qr_token(meeting)))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
@@ -153,7 +153,7 @@ def test_an_anonymous_scan_goes_to_sign_in(client, world):
 def test_scanning_outside_the_window_is_refused(client, world, minutes_ago, message):
     meeting = plan(world, minutes_ago=minutes_ago)
     client.force_login(world.member_user)
-    response = client.post(checkin_url(meeting_services.qr_token(meeting)))
+    response = client.post(checkin_url(meeting_services.meeting_qr_token(meeting)))
     assert response.status_code == 400 and message in response.content.decode()
     assert own_row(world, meeting).status == "expected"
 
@@ -165,7 +165,7 @@ def test_after_sign_off_check_in_is_closed(client, world):
     )
     meeting_services.sign_off(meeting=meeting, user=world.secretary_a)
     client.force_login(world.member_user)
-    response = client.post(checkin_url(meeting_services.qr_token(meeting)))
+    response = client.post(checkin_url(meeting_services.meeting_qr_token(meeting)))
     assert response.status_code == 400
     assert "check-in is closed" in response.content.decode()
     assert own_row(world, meeting).status == "expected"
@@ -174,10 +174,10 @@ def test_after_sign_off_check_in_is_closed(client, world):
 def test_the_window_edges(world):
     meeting = plan(world)
     start = meeting.starts_at
-    assert meeting_services.qr_refusal(meeting, now=start - timedelta(hours=2)) is None
-    assert meeting_services.qr_refusal(meeting, now=start - timedelta(hours=2, seconds=1))
-    assert meeting_services.qr_refusal(meeting, now=start + timedelta(hours=6)) is None
-    assert meeting_services.qr_refusal(meeting, now=start + timedelta(hours=6, seconds=1))
+    assert meeting_services.meeting_qr_refusal(meeting, now=start - timedelta(hours=2)) is None
+    assert meeting_services.meeting_qr_refusal(meeting, now=start - timedelta(hours=2, seconds=1))
+    assert meeting_services.meeting_qr_refusal(meeting, now=start + timedelta(hours=6)) is None
+    assert meeting_services.meeting_qr_refusal(meeting, now=start + timedelta(hours=6, seconds=1))
 
 
 # --- the recorder's screen ------------------------------------------------------------------
