@@ -27,16 +27,6 @@ from committees.terms import TERM_CLASSES, TERM_LABELS, TERM_OVERDUE, term_state
 
 from .models import COMMITTEE_KINDS, Meeting, MeetingKind, MeetingStatus
 
-DEFAULT_FREQUENCIES = {
-    "monthly": "month",
-    "branch_assembly": "quarter",
-    "branch_committee": "month",
-    "group": "month",
-    "lecture": "quarter",
-    "org_life": "year",
-    "appraisal": "year",
-    "themed_day": "month",
-}
 FREQUENCY_LABELS = {
     "month": _("every month"),
     "quarter": _("every quarter"),
@@ -53,12 +43,12 @@ STATE_CLASSES = {
 }
 
 
-
 # --- settings --------------------------------------------------------------------------------
 
 def frequencies() -> dict[str, str]:
-    """{meeting kind: "month" | "quarter" | "year"}, from settings; a bad value stops loudly."""
-    value = getattr(settings, "MEETING_FREQUENCIES", None) or DEFAULT_FREQUENCIES
+    """{meeting kind: "month" | "quarter" | "year"}: ``settings.MEETING_FREQUENCIES``, the one
+    place they are written; a bad value stops loudly."""
+    value = settings.MEETING_FREQUENCIES
     for kind, frequency in value.items():
         if kind not in MeetingKind.values or frequency not in FREQUENCY_LABELS:
             raise ImproperlyConfigured(
