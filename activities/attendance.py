@@ -27,7 +27,7 @@ from core.qr import (
     read_rotating_token,
     rotating_token,
 )
-from core.scope import can_write, scope_of
+from core.scope import can_write, is_self_or_writer, scope_of
 from members.models import Member
 
 from .models import (
@@ -93,7 +93,7 @@ def signup_cancel(*, signup, user) -> ActivitySignup:
     goes to the first on the waiting list, in the same transaction."""
     activity = lock_row(signup.activity)
     signup = ActivitySignup.objects.select_for_update(of=("self",)).get(pk=signup.pk)
-    if scope_of(user).member_id != signup.member_id and not can_write(user, activity):
+    if not is_self_or_writer(user, signup.member_id, activity):
         raise PermissionDenied
     if signup.state == SignupState.CANCELLED:
         raise ValidationError(_("This sign-up is already cancelled."))

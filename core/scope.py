@@ -484,13 +484,19 @@ def can_see_full_id_number(user, member) -> bool:
     return member.committee.district_id in scope.district_ids
 
 
+def is_self_or_writer(user, member_id, obj) -> bool:
+    """The member ``member_id`` themselves, or whoever may change ``obj`` (their record, the
+    activity they signed up for, ...)."""
+    scope = scope_of(user)
+    if scope.member_id is not None and scope.member_id == member_id:
+        return True
+    return can_write(user, obj)
+
+
 def is_member_or_writer(user, member) -> bool:
     """The member themselves, or whoever may change their record: they see the mobile and
     address in full, and write the member's commitments."""
-    scope = scope_of(user)
-    if scope.member_id is not None and scope.member_id == member.pk:
-        return True
-    return can_write(user, member)
+    return is_self_or_writer(user, member.pk, member)
 
 
 can_see_contact_details = is_member_or_writer

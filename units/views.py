@@ -3,7 +3,7 @@ card from activities: ``activities.sections``)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,9 +15,9 @@ from core.models import RoleAssignment
 from core.pages import form_page, paginate
 from core.scope import can_write, get_for_user, sees_unit_liaisons
 
-from . import agreements
+from . import agreements, selectors
 from .forms import UnitFilter, UnitForm
-from .models import Agreement, Unit
+from .models import Unit
 
 UNIT_PAGE_SIZE = 25
 
@@ -33,9 +33,7 @@ def _new_unit_districts(user):
 
 @login_required
 def unit_list(request):
-    units = Unit.objects.for_user(request.user).annotate(
-        agreements_in_force=Count("agreements", filter=Agreement.in_force_q("agreements__"))
-    ).order_by("name", "pk")
+    units = selectors.unit_rows(request.user)
     unit_filter = UnitFilter(request.GET or None, queryset=units)
     return render(
         request,
