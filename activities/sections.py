@@ -13,7 +13,7 @@ RECENT_ATTENDANCES = 10  # on a member's page; the rest on "My activities"
 
 
 @sections.register("member-detail", template="activities/_member_activities.html")
-def member_activities_card(request, member):
+def member_activities_card(request, member, page):
     """Activities and hours the viewer may read (the committee's side of each activity, the
     district, the member themselves), the last few listed, all counted. A branch secretary
     counts no one's attendance: no card, rather than a misleading zero."""
@@ -24,7 +24,7 @@ def member_activities_card(request, member):
 
 
 @sections.register("member-me", template="activities/_member_activities.html")
-def my_activities_card(request, member):
+def my_activities_card(request, member, page):
     return {
         "activities": member_activity_summary(member, limit=RECENT_ATTENDANCES),
         "mine": True,
@@ -32,7 +32,7 @@ def my_activities_card(request, member):
 
 
 @sections.register("unit-detail", template="activities/_unit_ledger.html")
-def unit_ledger_card(request, unit):
+def unit_ledger_card(request, unit, page):
     """The unit's ledger (成果联享) for ``?year=``: what the user may see of it (core.scope), so
     every agreement listed can be opened."""
     year = year_or_current(request.GET.get("year"))
@@ -40,13 +40,13 @@ def unit_ledger_card(request, unit):
 
 
 @sections.register("agreement-list", template="activities/_partners_card.html")
-def committee_partners_card(request, committee):
+def committee_partners_card(request, committee, page):
     """The committee's co-building units ranked by what they gave."""
     return {"partners": list(committee_partners(committee))}
 
 
 @sections.register("project-detail", template="activities/_project_activities.html")
-def project_activities_card(request, project):
+def project_activities_card(request, project, page):
     """The project's activities the user may read and its funding lines (the committee's
     side's)."""
     return {

@@ -81,7 +81,9 @@ def branch_detail(request, pk):
             "member_count": branch.members.count(),
             "can_edit": can_edit,
             "can_add_group": can_edit and not branch.is_group,
-            "cards": sections.render("branch-detail", request, branch, {"branch": branch}),
+            "cards": sections.render(
+                "branch-detail", request, branch, {"branch": branch, "can_edit": can_edit}
+            ),
         },
     )
 

@@ -544,14 +544,18 @@ def contact_details_q(user) -> Q:
     return visible
 
 
-def sees_unit_liaisons(user, unit) -> bool:
+def sees_unit_liaisons(user, unit, *, writes_unit: bool | None = None) -> bool:
     """Who the unit's liaisons are (their accounts) is for those who may change the unit (the
-    district, the liaisons) and the committee's side of a committee it has an agreement with;
-    the unit's public contact is on its page for everyone else."""
-    if can_write(user, unit):
+    district, the liaisons) and the committee's side of a committee with an agreement in force
+    with it; the unit's public contact is on its page for everyone else. ``writes_unit``: what
+    the page already asked (``can_write(user, unit)``), so as not to ask again."""
+    if writes_unit is None:
+        writes_unit = can_write(user, unit)
+    if writes_unit:
         return True
     Agreement = apps.get_model("units", "Agreement")
     Committee = apps.get_model("committees", "Committee")
     return Agreement.objects.filter(
-        unit=unit, committee__in=Committee.objects.for_user(user, write=True)
+        Agreement.in_force_q(), unit=unit,
+        committee__in=Committee.objects.for_user(user, write=True),
     ).exists()

@@ -7,14 +7,15 @@ here from its ``AppConfig.ready()``, and the page's view asks for the cards of i
 
     # meetings/sections.py, imported by MeetingsConfig.ready()
     @sections.register("branch-detail", template="meetings/_meeting_branch_card.html")
-    def branch_meetings_card(request, branch):
-        return {"meetings": ...}        # or None: no card for this user
+    def branch_meetings_card(request, branch, page):
+        return {"meetings": ..., "can_add_meeting": page["can_edit"]}   # or None: no card
 
     # branches/views.py
-    "cards": sections.render("branch-detail", request, branch, {"branch": branch, ...})
+    "cards": sections.render("branch-detail", request, branch, {"can_edit": can_edit, ...})
 
-A card's function reads what it needs (its own selectors, its own scope checks) and returns
-its template's context, or None to show nothing. Pages that gather every app at once (home,
+A card's function reads what it needs (its own selectors, its own scope checks; what the page
+already knows, such as ``can_edit``, comes in ``page`` rather than asked again) and returns its
+template's context, or None to show nothing. Pages that gather every app at once (home,
 the district, a committee) live in the ``overview`` app instead (docs/decisions.md).
 """
 
@@ -28,7 +29,7 @@ from django.utils.safestring import SafeString, mark_safe
 @dataclass(frozen=True)
 class Section:
     template: str
-    context: Callable  # (request, obj) -> dict | None
+    context: Callable  # (request, obj, page) -> dict | None
     order: int
 
 
@@ -52,7 +53,7 @@ def render(slot: str, request, obj, page: dict | None = None) -> list[SafeString
     under the card's."""
     html = []
     for card in _SLOTS.get(slot, ()):
-        context = card.context(request, obj)
+        context = card.context(request, obj, page or {})
         if context is not None:
             html.append(mark_safe(  # noqa: S308 - rendered by the template engine, escaped
                 render_to_string(card.template, {**(page or {}), **context}, request=request)

@@ -1,23 +1,32 @@
+"""Meetings and matters in the Django admin, to look at only: their writes go through the
+services (row locks, signed-off minutes read-only, audit), which the admin would bypass."""
+
 from django.contrib import admin
 
 from .models import Matter, Meeting
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "committee", "branch", "kind", "starts_at", "status"]
     list_filter = ["kind", "status"]
     search_fields = ["title"]
-    raw_id_fields = ["committee", "branch", "venue", "units", "signed_off_by", "created_by"]
     date_hierarchy = "starts_at"
 
 
 @admin.register(Matter)
-class MatterAdmin(admin.ModelAdmin):
+class MatterAdmin(ReadOnlyAdmin):
     list_display = ["title", "committee", "kind", "status", "raised_on", "due_on"]
     list_filter = ["kind", "status"]
     search_fields = ["title"]
-    raw_id_fields = [
-        "committee", "raised_by_member", "raised_by_unit", "responsible_member",
-        "responsible_team", "responsible_unit", "created_by",
-    ]

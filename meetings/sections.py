@@ -1,16 +1,14 @@
 """The cards meetings add to lower apps' pages (``core.sections``)."""
 
 from core import sections
-from core.scope import can_write
-
 from .services import branch_meetings
 
 
 @sections.register("branch-detail", template="meetings/_meeting_branch_card.html")
-def branch_meetings_card(request, branch):
+def branch_meetings_card(request, branch, page):
     """The branch's and its party groups' meetings; a branch secretary (or the committee's
     side) plans them."""
     return {
         "meetings": branch_meetings(request.user, branch),
-        "can_add_meeting": can_write(request.user, branch),
+        "can_add_meeting": page["can_edit"],
     }

@@ -234,3 +234,15 @@ def send_overdue_matter_reminders(today: str | None = None) -> int:
 def send_term_reminders(today: str | None = None) -> int:
     with translation.override(settings.LANGUAGE_CODE):
         return term_reminders(today=today)
+
+
+# The reminders were ``activities.tasks.*`` until meetings became their own app. A message
+# queued under an old name (a retry, or a beat not yet restarted when the new code deployed)
+# still runs; remove these names one release after the move.
+LEGACY_NAMES = {
+    "activities.tasks.send_meeting_reminders": send_meeting_reminders,
+    "activities.tasks.send_overdue_matter_reminders": send_overdue_matter_reminders,
+    "activities.tasks.send_term_reminders": send_term_reminders,
+}
+for _legacy, _task in LEGACY_NAMES.items():
+    shared_task(name=_legacy, **RETRY)(_task.run)

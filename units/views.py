@@ -72,18 +72,19 @@ def unit_detail(request, pk):
     unit = get_for_user(
         request.user, Unit, pk=pk, queryset=Unit.objects.select_related("district")
     )
+    can_edit = can_write(request.user, unit)
     return render(
         request,
         "units/unit_detail.html",
         {
             "unit": unit,
             "cards": sections.render("unit-detail", request, unit, {"unit": unit}),
-            "can_edit": can_write(request.user, unit),
+            "can_edit": can_edit,
             "party_branches": unit.branches.select_related("committee").order_by("name"),
             "liaisons": [
                 a.user for a in RoleAssignment.objects.filter(unit=unit, role="unit_liaison")
                 .select_related("user").order_by("user__username")
-            ] if sees_unit_liaisons(request.user, unit) else None,
+            ] if sees_unit_liaisons(request.user, unit, writes_unit=can_edit) else None,
         },
     )
 

@@ -21,11 +21,20 @@ def relabel(apps, schema_editor, source, target):
         new = ContentType.objects.using(db).filter(app_label=target, model=model).first()
         if new is not None:
             # Created meanwhile (e.g. by a run of the new code before this migration): keep
-            # the old one, which the audit entries and permissions already point at.
-            LogEntry = apps.get_model("auditlog", "LogEntry")
+            # the old one, which the audit entries and permissions already point at, and move
+            # what points at the new one over to it.
+            for label in ("auditlog.LogEntry", "admin.LogEntry"):
+                entries = apps.get_model(label).objects.using(db)
+                entries.filter(content_type=new).update(content_type=old)
             Permission = apps.get_model("auth", "Permission")
-            LogEntry.objects.using(db).filter(content_type=new).update(content_type=old)
-            Permission.objects.using(db).filter(content_type=new).delete()
+            for permission in Permission.objects.using(db).filter(content_type=new):
+                twin, _ = Permission.objects.using(db).get_or_create(
+                    content_type=old, codename=permission.codename,
+                    defaults={"name": permission.name},
+                )
+                twin.group_set.add(*permission.group_set.all())
+                twin.user_set.add(*permission.user_set.all())
+                permission.delete()
             new.delete()
         old.app_label = target
         old.save(update_fields=["app_label"])
@@ -46,6 +55,7 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
         ("auditlog", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),
+        ("admin", "0003_logentry_add_action_flag_choices"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -23,11 +23,11 @@ def test_cards_render_in_order_with_the_page_context_under_their_own(slot, tmp_p
     use_templates_in(settings, tmp_path)
 
     @sections.register(slot, template="b.html", order=20)
-    def second(request, obj):
+    def second(request, obj, page):
         return {"name": obj}
 
     @sections.register(slot, template="a.html", order=10)
-    def first(request, obj):
+    def first(request, obj, page):
         return {"name": f"<{obj}>"}
 
     html = sections.render(slot, RequestFactory().get("/"), "x", {"shared": "page", "name": "p"})
@@ -37,7 +37,7 @@ def test_cards_render_in_order_with_the_page_context_under_their_own(slot, tmp_p
 def test_a_card_that_returns_none_is_not_shown(slot, tmp_path, settings):
     (tmp_path / "a.html").write_text("A")
     use_templates_in(settings, tmp_path)
-    sections.register(slot, template="a.html")(lambda request, obj: None)
+    sections.register(slot, template="a.html")(lambda request, obj, page: None)
     assert sections.render(slot, RequestFactory().get("/"), "x") == []
     assert sections.render("no-such-slot", RequestFactory().get("/"), "x") == []
 

@@ -122,3 +122,55 @@ def test_a_database_at_the_previous_head_keeps_every_meeting_row_and_audit_entry
     assert matter.responsible_team.name == "便民服务队"
     assert matter.follow_ups.get().text == "已上门调解"
     assert Meeting.objects.filter(committee__matters=matter).exists()
+
+    # And back: the content types take their old label again, the entries with them.
+    executor = MigrationExecutor(connection)
+    executor.migrate([PREVIOUS])
+    ContentType.objects.clear_cache()
+    back = ContentType.objects.get(pk=old_type_ids["meeting"])
+    assert (back.app_label, back.model) == ("activities", "meeting")
+    assert LogEntry.objects.filter(content_type=back).count() == 4
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    ContentType.objects.clear_cache()
+    assert ContentType.objects.get(pk=old_type_ids["meeting"]).app_label == "meetings"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_content_type_the_new_code_made_early_is_folded_into_the_old_one():
+    """The new code ran (and made meetings.meeting) before the migration: what points at the
+    new content type moves to the old one, grants included, and one content type is left."""
+    executor = MigrationExecutor(connection)
+    executor.migrate([PREVIOUS])
+    executor.loader.build_graph()
+    apps = executor.loader.project_state(previous_head(executor)).apps
+    old_type_ids = seed_previous_head(apps)
+    ContentTypeOld = apps.get_model("contenttypes", "ContentType")
+    early = ContentTypeOld.objects.create(app_label="meetings", model="meeting")
+    meeting = apps.get_model("activities", "Meeting").objects.first()
+    apps.get_model("auditlog", "LogEntry").objects.create(
+        content_type=early, object_pk=str(meeting.pk), object_id=meeting.pk,
+        object_repr="early", action=1, changes={})
+    user = apps.get_model("auth", "User").objects.get(username="secretary")
+    apps.get_model("admin", "LogEntry").objects.create(
+        content_type=early, object_id=str(meeting.pk), object_repr="early", action_flag=2,
+        user=user, change_message="")
+    Permission = apps.get_model("auth", "Permission")
+    grant = Permission.objects.create(content_type=early, codename="view_meeting",
+                                      name="Can view meeting")
+    group = apps.get_model("auth", "Group").objects.create(name="auditors")
+    group.permissions.add(grant)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    ContentType.objects.clear_cache()
+
+    kept = ContentType.objects.get(app_label="meetings", model="meeting")
+    assert kept.pk == old_type_ids["meeting"]
+    assert ContentType.objects.filter(model="meeting").count() == 1
+    assert LogEntry.objects.filter(content_type=kept).count() == 5
+    from django.contrib.admin.models import LogEntry as AdminLogEntry
+    from django.contrib.auth.models import Group
+    assert AdminLogEntry.objects.get().content_type == kept
+    assert list(Group.objects.get(name="auditors").permissions.values_list(
+        "content_type", "codename")) == [(kept.pk, "view_meeting")]

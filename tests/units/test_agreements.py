@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from committees.models import Seat, SeatRole
 from tests.conftest import session_queries
-from tests.factories import DistrictFactory, UnitFactory, UserFactory, grant
+from tests.factories import (
+    ActivityFactory,
+    DistrictFactory,
+    FundingFactory,
+    UnitFactory,
+    UserFactory,
+    grant,
+)
 from units import agreements
 from units.models import Agreement, AgreementStatus
 
@@ -543,3 +550,21 @@ def test_a_seat_needs_a_name(login, world):
     )
     assert response.status_code == 400
     assert not Seat.objects.filter(agreement=agreement).exists()
+
+
+def test_partners_money_is_shown_only_to_the_committees_side(login, world, liaison):
+    """The partners card comes from activities (core.sections); the amounts are the
+    committee's side's, whoever else reads the list."""
+    agreement = make_agreement(world)
+    FundingFactory(activity=ActivityFactory(committee=world.a), unit=agreement.unit,
+                   source="unit", amount="8000.00")
+
+    def partner_rows(user):
+        page = text(login(user).get(url("agreement-list", world.a)))
+        return re.findall(r'data-testid="partner">.*?</li>', page, flags=re.S)
+
+    assert "¥8,000.00" in partner_rows(world.secretary_a)[0]
+    for reader in (world.member_user, world.branch_secretary, liaison):
+        rows = partner_rows(reader)
+        assert rows and world.unit.name in rows[0]  # the card is there
+        assert "¥" not in rows[0]                     # without the money

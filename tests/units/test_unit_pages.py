@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import session_queries
-from tests.factories import DistrictFactory, UnitFactory, UserFactory, grant
+from tests.factories import CommitteeFactory, DistrictFactory, UnitFactory, UserFactory, grant
 from units.models import Agreement, Unit, UnitKind
 
 # Session (when not cached), user, role assignments, member, may-add check, count, rows.
@@ -258,3 +258,31 @@ def test_the_liaisons_are_named_only_to_the_unit_its_district_and_partner_commit
                              ends_on=date(2028, 12, 31), status="in_force")
     assert names_liaison(world.secretary_a)  # the committee's side of a partner
     assert not names_liaison(world.secretary_b)
+
+
+# Session, user, role assignments, member; the unit; the write check; its party
+# organisations; its liaisons (for those who see them); and the ledger card (activities):
+# agreements, seats, projects, needs, resources, activities, attendance, funding lines.
+UNIT_PAGE_QUERIES = {"officer": 15, "liaison": 17, "secretary_a": 14}
+
+
+def grow_ledger(world, n):
+    for i in range(Agreement.objects.filter(unit=world.unit).count(), n):
+        committee = CommitteeFactory(district=world.district, name=f"共建社区{i}")
+        Agreement.objects.create(committee=committee, unit=world.unit, starts_on=date(2024, 1, 1),
+                                 ends_on=date(2030, 12, 31), status="in_force")
+
+
+@pytest.mark.parametrize("persona", list(UNIT_PAGE_QUERIES))
+def test_the_page_spends_the_same_queries_at_two_sizes_and_names_liaisons_once(
+    login, world, liaison, persona, django_assert_num_queries
+):
+    user = liaison if persona == "liaison" else getattr(world, persona)
+    client = login(user)
+    grow_ledger(world, 1)
+    with django_assert_num_queries(UNIT_PAGE_QUERIES[persona] + session_queries()):
+        small = client.get(world.unit.get_absolute_url())
+    grow_ledger(world, 8)
+    with django_assert_num_queries(UNIT_PAGE_QUERIES[persona] + session_queries()):
+        large = client.get(world.unit.get_absolute_url())
+    assert len(small.context["ledger"].agreements) < len(large.context["ledger"].agreements)
