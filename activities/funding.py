@@ -11,7 +11,7 @@ leaves its old and new values in the line's history.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from auditlog.models import LogEntry
@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.dates import year_range_error
+from core.dates import year_dates, year_range_error
 from core.scope import can_write
 from units.models import Unit
 
@@ -196,15 +196,11 @@ def funding_panel(user, *, activity=None, project=None):
     }
 
 
-def year_range(year: int) -> tuple[date, date]:
-    return date(year, 1, 1), date(year, 12, 31)
-
-
 def committee_funding_summary(committee, year: int) -> dict:
     """Totals by source of the committee's funding lines dated in ``year``, over its
     activities and projects (``funding_totals``). One query; for the committee's side only."""
     return funding_totals(
-        Funding.objects.filter(committee=committee, date__range=year_range(year))
+        Funding.objects.filter(committee=committee, date__range=year_dates(year))
     )
 
 
@@ -212,7 +208,7 @@ def committee_funding_lines(user, committee, year: int):
     """The committee's lines of ``year`` that ``user`` may read, with what they fund."""
     return (
         Funding.objects.for_user(user)
-        .filter(committee=committee, date__range=year_range(year))
+        .filter(committee=committee, date__range=year_dates(year))
         .select_related("activity", "project", "unit")
         .order_by("date", "pk")
     )

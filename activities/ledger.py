@@ -5,7 +5,6 @@ Reads only. Amounts are ``Decimal`` yuan throughout, summed without floats.
 """
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, ExpressionWrapper, OuterRef, Q, Subquery, Sum
@@ -13,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
 from committees.models import Seat
+from core.dates import year_dates
 from core.scope import scope_of
 from core.xlsx import add_sheet, new_workbook, workbook_bytes
 from units.models import (
@@ -57,10 +57,6 @@ class UnitLedger:
     funding: dict  # their totals (activities.funding.funding_totals)
 
 
-def _year(year: int) -> tuple[date, date]:
-    return date(year, 1, 1), date(year, 12, 31)
-
-
 def _visible(queryset, user):
     return queryset if user is None else queryset.for_user(user)
 
@@ -90,7 +86,7 @@ def unit_ledger(unit: Unit, year: int, user=None) -> UnitLedger:
       at activities that started in the year;
     * funding lines the unit gave dated in the year, and their totals by source and state.
     """
-    first, last = _year(year)
+    first, last = year_dates(year)
     agreements = list(
         _visible(Agreement.objects, user)
         .filter(unit=unit, starts_on__lte=last, ends_on__gte=first)

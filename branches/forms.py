@@ -33,8 +33,9 @@ class BranchForm(forms.ModelForm):
         self.fields["parent"].help_text = _("Choose a branch to make this a party group under it.")
         self.fields["kind"].required = False
         self.fields["kind"].help_text = _("A party group takes its parent branch's kind.")
+        member = apps.get_model("members.Member")  # above branches: named, not imported
         self.fields["secretary"].queryset = (
-            apps.get_model("members.Member").objects.for_user(user).filter(committee=committee).order_by("name")
+            member.objects.for_user(user).filter(committee=committee).order_by("name")
         )
         self.fields["unit"].queryset = Unit.objects.for_user(user).order_by("name")
         self.fields["unit"].help_text = _("For a resident unit's party organisation.")

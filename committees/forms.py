@@ -7,12 +7,6 @@ from core.forms import DateInput, check_term
 from .models import Committee, Seat, Venue
 
 
-def _model(label):
-    """A seat's holder (a member, a unit) is a model of an app above committees: named by its
-    label, as the seat's foreign keys name it, rather than imported."""
-    return apps.get_model(label)
-
-
 class CommitteeForm(forms.ModelForm):
     class Meta:
         model = Committee
@@ -42,11 +36,14 @@ class SeatForm(forms.ModelForm):
 
     def __init__(self, *args, user, committee, **kwargs):
         super().__init__(*args, **kwargs)
+        # Members and units are apps above committees: named by label, as the seat's foreign
+        # keys name them, not imported (docs/decisions.md).
+        member, unit = apps.get_model("members.Member"), apps.get_model("units.Unit")
         self.fields["member"].queryset = (
-            _model("members.Member").objects.for_user(user).filter(committee=committee).order_by("name")
+            member.objects.for_user(user).filter(committee=committee).order_by("name")
         )
         self.fields["member"].help_text = _("A member on this committee's roster.")
-        self.fields["unit"].queryset = _model("units.Unit").objects.for_user(user).order_by("name")
+        self.fields["unit"].queryset = unit.objects.for_user(user).order_by("name")
 
     def clean(self):
         data = super().clean()
@@ -70,5 +67,6 @@ class VenueForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _model("units.Unit").objects.for_user(user).order_by("name")
+        unit = apps.get_model("units.Unit")  # above committees: named, not imported
+        self.fields["unit"].queryset = unit.objects.for_user(user).order_by("name")
         self.fields["unit"].empty_label = _("The community")

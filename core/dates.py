@@ -35,6 +35,11 @@ def year_context(year: int, *, ahead: int = 0) -> dict:
     }
 
 
+def year_dates(year: int) -> tuple[date, date]:
+    """The first and the last day of ``year`` (for ``date__range``)."""
+    return date(year, 1, 1), date(year, 12, 31)
+
+
 def year_range_error(value) -> str | None:
     """Why a date (or date and time) typed in a form is refused: outside 2000..2100 (year 1 is
     a slip of the keyboard, and breaks comparisons with other times); None when it is fine."""

@@ -472,7 +472,6 @@ def can_write(user, obj) -> bool:
     return type(obj).objects.for_user(user, write=True).filter(pk=obj.pk).exists()
 
 
-
 def can_see_full_id_number(user, member) -> bool:
     """Full ID numbers: the district's officers and the member themselves; everyone else
     sees them masked. (Views still log each full view: ``members.services``.)"""

@@ -45,6 +45,7 @@ STATE_CLASSES = {
 
 # --- settings --------------------------------------------------------------------------------
 
+
 def frequencies() -> dict[str, str]:
     """{meeting kind: "month" | "quarter" | "year"}: ``settings.MEETING_FREQUENCIES``, the one
     place they are written; a bad value stops loudly."""
@@ -83,6 +84,7 @@ def with_groups(branches):
 
 # --- periods ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Period:
     key: str  # "2026-03", "2026-Q1", "2026"
@@ -119,6 +121,7 @@ def _last_day(year: int, month: int) -> date:
 
 
 # --- counting held meetings ------------------------------------------------------------------
+
 
 def _year_bounds(year: int):
     zone = timezone.get_default_timezone()
@@ -158,6 +161,7 @@ def held_counts(meetings, year: int) -> dict[tuple, dict[tuple[str, int], int]]:
 
 
 # --- grids -----------------------------------------------------------------------------------
+
 
 @dataclass
 class Cell:
@@ -258,6 +262,7 @@ def committee_grids(committee, *, year: int, today: date | None = None):
 
 # --- the district table ----------------------------------------------------------------------
 
+
 @dataclass
 class CommitteeCompliance:
     committee: Committee
@@ -327,6 +332,7 @@ def district_compliance(district, year: int, today: date | None = None):
 
 
 # --- what is due now (for reminders) ---------------------------------------------------------
+
 
 def missing_this_month(counts_for_holder, kinds, today: date) -> list[tuple[str, Period]]:
     """Kinds whose current period ends this month and has no meeting held yet."""

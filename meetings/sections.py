@@ -1,6 +1,7 @@
 """The cards meetings add to lower apps' pages (``core.sections``)."""
 
 from core import sections
+
 from .services import branch_meetings
 
 

@@ -30,6 +30,7 @@ from .validators import mask_id_number, mask_mobile
 
 FIELDS = tuple(COLUMN)
 
+
 def _date(value) -> str:
     return value.isoformat() if value else ""
 

@@ -71,7 +71,6 @@ def district_detail(request, pk):
     )
 
 
-
 @login_required
 def committee_detail(request, pk):
     committee = get_for_user(

@@ -55,18 +55,13 @@ def offerable_units(user, committee, *, committee_side: bool):
     return units.filter(pk__in=Unit.objects.for_user(user, write=True).values("pk"))
 
 
-def _branches():
-    """The Branch model: branches sit above units (a unit's party organisation is a branch),
-    so it is named by label, as ``Need.branch`` names it, rather than imported."""
-    return apps.get_model("branches.Branch")
-
-
 def need_branches(user, committee):
     """Branches the user may raise a need for in this committee. Party groups are left out:
     a need is raised by a branch, and the scope lets a branch secretary keep only the needs
     of their branch itself."""
+    branch = apps.get_model("branches.Branch")  # above units: named, not imported
     return (
-        _branches().objects.for_user(user, write=True)
+        branch.objects.for_user(user, write=True)
         .filter(committee=committee, parent__isnull=True)
         .order_by("kind", "name")
     )
@@ -248,7 +243,8 @@ def project_total(project, user) -> Decimal:
 def need_save(*, need: Need) -> Need:
     """Create or update a need; the branch that raised it must be one of the committee's."""
     need.title = need.title.strip()
-    if need.branch_id is not None and not _branches().objects.filter(
+    branch = apps.get_model("branches.Branch")  # above units: named, not imported
+    if need.branch_id is not None and not branch.objects.filter(
         pk=need.branch_id, committee_id=need.committee_id
     ).exists():
         raise ValidationError({"branch": _("Choose a branch of this committee.")})

@@ -44,7 +44,11 @@ def test_a_card_that_returns_none_is_not_shown(slot, tmp_path, settings):
 
 def test_the_apps_register_their_cards_on_the_lower_pages():
     """Filled by activities' and meetings' AppConfig.ready()."""
-    assert [c.template for c in sections._SLOTS["branch-detail"]] == [
-        "meetings/_meeting_branch_card.html"]
-    assert [c.template for c in sections._SLOTS["member-detail"]] == [
-        "activities/_member_activities.html"]
+    assert {slot: [c.template for c in cards] for slot, cards in sections._SLOTS.items()} == {
+        "branch-detail": ["meetings/_meeting_branch_card.html"],
+        "member-detail": ["activities/_member_activities.html"],
+        "member-me": ["activities/_member_activities.html"],
+        "unit-detail": ["activities/_unit_ledger.html"],
+        "agreement-list": ["activities/_partners_card.html"],
+        "project-detail": ["activities/_project_activities.html"],
+    }
