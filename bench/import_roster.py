@@ -38,7 +38,7 @@ from stdnum.cn import ric  # noqa: E402
 
 from branches.models import Branch  # noqa: E402
 from committees.models import Committee, District  # noqa: E402
-from members.import_services import apply_plan  # noqa: E402
+from members.import_writes import apply_plan  # noqa: E402
 from members.imports import build_plan  # noqa: E402
 from members.models import Member, Transfer  # noqa: E402
 from members.roster_columns import HEADERS  # noqa: E402

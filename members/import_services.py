@@ -1,60 +1,31 @@
-"""The steps of a roster import, and the one write that adds and updates its members.
+"""The roster import as the user drives it: upload (start), confirm, discard.
 
 An upload becomes a ``RosterImport`` (uploaded) → checked (refused / rows to correct / ready,
 with a preview) → confirmed by the user → written in ONE transaction (done), or nothing is
 written (failed, or rows to correct when the roster changed since the preview). A small file
 is checked and written within the request; a large one in Celery (``members.tasks``), while
-the page shows a progress bar fed from the cache.
-
-Each step claims its import with a conditional UPDATE, so a task delivered twice, or a
-double-clicked confirm, runs the step once.
+the page shows a progress bar fed from the cache. The steps themselves, which the tasks run,
+are ``members.import_writes`` (this module queues them; they never call back here).
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
-
-from auditlog.diff import mask_str
-from auditlog.models import LogEntry
-from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees.models import Committee
 
-from .imports import UPDATED_FIELDS, ImportPlan, ImportRefused, build_plan
-from .models import ImportStatus, Member, RosterImport, Transfer
-
-logger = logging.getLogger(__name__)
+from . import import_writes, tasks
+from .models import ImportStatus, RosterImport
 
 # Files up to this size are checked and written within the request; larger ones in Celery.
 INLINE_MAX_BYTES = 48 * 1024  # about 400 rows
-BATCH = 500
 # A ready import nobody confirmed is dropped (with the ID numbers it holds) after this long.
 KEEP_UNCONFIRMED = timezone.timedelta(days=1)
 
 
-# --- progress (the cache: a task's transaction is invisible to the page until it commits) ---
-
-
-def _progress_key(import_id: int) -> str:
-    return f"roster-import:{import_id}:progress"
-
-
-def set_progress(import_id: int, done: int, total: int) -> None:
-    cache.set(_progress_key(import_id), (done, total), timeout=3600)
-
-
-def progress_of(roster_import: RosterImport) -> tuple[int, int]:
-    """(rows done, rows in all) of the running step; (0, 0) before it has counted."""
-    return cache.get(_progress_key(roster_import.pk)) or (0, 0)
-
-
-# --- the steps ----------------------------------------------------------------------------
+# --- what the user does ---------------------------------------------------------------------
 
 
 def roster_import_start(*, committee: Committee, user, filename: str, content: bytes):
@@ -92,235 +63,9 @@ def roster_import_discard(*, roster_import: RosterImport, user) -> None:
 
 def _run(step: str, roster_import: RosterImport, *, inline: bool) -> None:
     if inline:
-        STEPS[step](roster_import.pk)
+        import_writes.STEPS[step](roster_import.pk)
         return
-    from . import tasks
-
     task = {"check": tasks.roster_import_check, "write": tasks.roster_import_write}[step]
     task.delay_on_commit(roster_import.pk)
 
 
-def roster_import_check(import_id: int) -> None:
-    """Check the uploaded file and keep the preview. Runs once per upload."""
-    if not RosterImport.objects.filter(pk=import_id, status=ImportStatus.UPLOADED).update(
-        status=ImportStatus.CHECKING, updated_at=timezone.now()
-    ):
-        return
-    roster_import = RosterImport.objects.select_related("committee", "created_by").get(
-        pk=import_id
-    )
-    plan = _plan(roster_import)
-    if plan is None:
-        return
-    _keep_plan(roster_import, plan, ok_status=ImportStatus.READY)
-
-
-def roster_import_write(import_id: int) -> None:
-    """Check the file again against the roster as it is now, then write it all or nothing."""
-    if not RosterImport.objects.filter(pk=import_id, status=ImportStatus.CONFIRMED).update(
-        status=ImportStatus.WRITING, updated_at=timezone.now()
-    ):
-        return
-    roster_import = RosterImport.objects.select_related("committee", "created_by").get(
-        pk=import_id
-    )
-    plan = _plan(roster_import)
-    if plan is None:
-        return
-    if not plan.ok:
-        # The roster changed since the preview (someone registered one of these people).
-        _keep_plan(roster_import, plan, ok_status=ImportStatus.READY)
-        return
-    try:
-        counts = apply_plan(
-            plan, user=roster_import.created_by, source=roster_import,
-            progress=lambda done, total: set_progress(import_id, done, total),
-        )
-    except IntegrityError:
-        logger.warning("roster import %s: integrity error while writing", import_id)
-        _finish(
-            roster_import, ImportStatus.FAILED,
-            message=_("Someone changed the roster while the file was being written, so "
-                      "nothing was imported. Upload the file again."),
-        )
-        return
-    _keep_counts(roster_import, plan)
-    _finish(
-        roster_import, ImportStatus.DONE,
-        message=_("%(added)s members added, %(updated)s updated.")
-        % {"added": counts["added"], "updated": counts["updated"]},
-    )
-    logger.info(
-        "roster import %s: committee=%s added=%s updated=%s", import_id,
-        roster_import.committee_id, counts["added"], counts["updated"],
-    )
-
-
-STEPS: dict[str, Callable[[int], None]] = {
-    "check": roster_import_check,
-    "write": roster_import_write,
-}
-
-
-def _plan(roster_import: RosterImport) -> ImportPlan | None:
-    try:
-        return build_plan(
-            bytes(roster_import.content), roster_import.filename,
-            committee=roster_import.committee, user=roster_import.created_by,
-            progress=lambda done, total: set_progress(roster_import.pk, done, total),
-        )
-    except ImportRefused as exc:
-        _finish(roster_import, ImportStatus.REFUSED, message=str(exc))
-        return None
-
-
-def _keep_counts(roster_import: RosterImport, plan: ImportPlan) -> None:
-    roster_import.total_rows = plan.total_rows
-    roster_import.to_add = len(plan.of("add"))
-    roster_import.to_update = len(plan.of("update"))
-    roster_import.unchanged = len(plan.of("unchanged"))
-    roster_import.bad_rows = plan.bad_rows
-    roster_import.report = plan.report()
-
-
-def _keep_plan(roster_import: RosterImport, plan: ImportPlan, *, ok_status: str) -> None:
-    _keep_counts(roster_import, plan)
-    if plan.ok:
-        roster_import.status = ok_status
-        roster_import.save()
-    else:
-        _finish(roster_import, ImportStatus.INVALID)
-
-
-def _finish(roster_import: RosterImport, status: str, *, message: str = "") -> None:
-    """An import that will not be written (again): its file, with the ID numbers, goes."""
-    roster_import.status = status
-    roster_import.message = message[:500]
-    roster_import.content = b""
-    roster_import.finished_at = timezone.now()
-    roster_import.save()
-
-
-# --- the write --------------------------------------------------------------------------------
-
-# The audit entry of an imported member: django-auditlog's own diff (model_instance_diff) reads
-# every field through the ORM and, for 11,000 rows, costs more than the insert itself (about a
-# query per row on relations); this writes the same {field: [old, new]} shape for the fields an
-# import sets, masked as auditlog masks (members.apps registers id_number and mobile masked).
-_AUDITED = ["id_number", "committee", *UPDATED_FIELDS]
-_MASKED = {"id_number", "mobile"}
-
-
-def _changes(before, after) -> dict[str, list[str]]:
-    changes = {}
-    for name in _AUDITED:
-        attname = Member._meta.get_field(name).attname
-        old = None if before is None else getattr(before, attname)
-        new = getattr(after, attname)
-        if old == new:
-            continue
-        old_text, new_text = ("None" if v is None else str(v) for v in (old, new))
-        if name in _MASKED:
-            old_text, new_text = mask_str(old_text), mask_str(new_text)
-        changes[name] = [old_text, new_text]
-    return changes
-
-
-def _transfer_changes(transfer: Transfer) -> dict[str, list[str]]:
-    return {
-        name: ["None", str(getattr(transfer, attname))]
-        for name, attname in (
-            ("member", "member_id"), ("from_branch", "from_branch_id"),
-            ("from_outside", "from_outside"), ("to_branch", "to_branch_id"),
-            ("transferred_on", "transferred_on"), ("reason", "reason"),
-        )
-    }
-
-
-
-def apply_plan(
-    plan: ImportPlan,
-    *,
-    user,
-    source: RosterImport | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> dict[str, int]:
-    """Add and update the plan's members in one transaction, with transfers for changed
-    branches and an audit-log entry per change (bulk writes send no signals, so the entries
-    are made here, masked as django-auditlog masks them: see ``_changes``). Raises
-    IntegrityError on a race; then nothing is written."""
-    if not plan.ok:
-        raise ValueError("a plan with problems is never written")
-    adds = [row.member for row in plan.of("add")]
-    updates = plan.of("update")
-    total = len(adds) + len(updates)
-    now = timezone.now()
-    today = timezone.localdate()
-    reason = _("Roster import")
-    extra = {"roster_import": source.pk} if source is not None else {"roster_import": "command"}
-    member_type = ContentType.objects.get_for_model(Member)
-    transfer_type = ContentType.objects.get_for_model(Transfer)
-    done = 0
-
-    def entry(content_type, obj, action, changes):
-        return LogEntry(
-            content_type=content_type, object_pk=str(obj.pk), object_id=obj.pk,
-            object_repr=str(obj)[:200], action=action, changes=changes, actor=user,
-            additional_data=extra,
-        )
-
-    with transaction.atomic():
-        for start in range(0, len(adds), BATCH):
-            batch = adds[start:start + BATCH]
-            Member.objects.bulk_create(batch)
-            LogEntry.objects.bulk_create(
-                entry(member_type, m, LogEntry.Action.CREATE, _changes(None, m))
-                for m in batch
-            )
-            done += len(batch)
-            if progress:
-                progress(done, total)
-
-        for start in range(0, len(updates), BATCH):
-            batch = updates[start:start + BATCH]
-            # Lock the rows, so an edit on a page waits for the import instead of racing it.
-            list(
-                Member.objects.select_for_update()
-                .filter(pk__in=[row.member.pk for row in batch]).values_list("pk")
-            )
-            transfers = []
-            for row in batch:
-                row.member.updated_at = now
-                if row.member.branch_id and row.member.branch_id != row.before.branch_id:
-                    transfers.append(
-                        Transfer(
-                            member=row.member, from_branch_id=row.before.branch_id,
-                            from_outside="" if row.before.branch_id
-                            else row.before.outside_organisation,
-                            to_branch_id=row.member.branch_id, transferred_on=today,
-                            reason=reason, recorded_by=user,
-                        )
-                    )
-            # bulk_update writes a CASE per field over the batch: only the fields that changed,
-            # grouped by which (one field for 11,000 rows: seconds; all of them: a minute).
-            by_fields: dict[tuple[str, ...], list[Member]] = {}
-            for row in batch:
-                by_fields.setdefault(tuple(row.changed_fields), []).append(row.member)
-            for fields, members in by_fields.items():
-                Member.objects.bulk_update(members, [*fields, "updated_at"])
-            Transfer.objects.bulk_create(transfers)
-            LogEntry.objects.bulk_create(
-                [
-                    entry(member_type, row.member, LogEntry.Action.UPDATE,
-                          _changes(row.before, row.member))
-                    for row in batch
-                ]
-                + [
-                    entry(transfer_type, t, LogEntry.Action.CREATE, _transfer_changes(t))
-                    for t in transfers
-                ]
-            )
-            done += len(batch)
-            if progress:
-                progress(done, total)
-    return {"added": len(adds), "updated": len(updates)}

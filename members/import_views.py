@@ -11,7 +11,7 @@ from core.pages import decision, form_page
 from core.scope import get_for_user
 from core.xlsx import xlsx_response
 
-from . import import_services
+from . import import_services, import_writes
 from .forms import RosterImportForm
 from .imports import template_xlsx
 from .models import RosterImport
@@ -64,7 +64,7 @@ def _import(request, pk):
 def roster_import_detail(request, pk):
     roster_import = _import(request, pk)
     report = roster_import.report or {}
-    done, total = import_services.progress_of(roster_import) if roster_import.busy else (0, 0)
+    done, total = import_writes.progress_of(roster_import) if roster_import.busy else (0, 0)
     adds, updates = report.get("add", []), report.get("update", [])
     issues = report.get("issues", [])
     return render(

@@ -11,7 +11,7 @@ and mobile through ``members.services.derive_member_fields``) plus what only a f
 wrong (a date written as text, an unknown branch, the same person twice, a formula), and
 returns an ``ImportPlan``: rows to add, rows to update (matched by ID number), rows unchanged,
 and every problem with its row number, column and message. The writes are in
-``members.import_services``.
+``members.import_writes``.
 
 Problems never quote an ID number or a mobile: the preview and the command's report are
 shown and logged, and a row number is enough to find the cell.

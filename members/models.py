@@ -386,7 +386,7 @@ class ImportStatus(models.TextChoices):
 class RosterImport(models.Model):
     """One upload of a roster file into a committee: checked, previewed, then (on confirmation)
     written all at once. See ``members.imports`` (reading, checking) and
-    ``members.import_services`` (the steps).
+    ``members.import_services`` (start, confirm) and ``members.import_writes`` (the steps).
 
     The file's bytes are kept only until the import is written or given up (they hold ID
     numbers); ``report`` holds counts and masked preview rows, never a full ID number.

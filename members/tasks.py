@@ -9,16 +9,16 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import translation
 
-from . import import_services
+from . import import_writes
 
 
 @shared_task(acks_late=True)
 def roster_import_check(import_id: int) -> None:
     with translation.override(settings.LANGUAGE_CODE):
-        import_services.roster_import_check(import_id)
+        import_writes.roster_import_check(import_id)
 
 
 @shared_task(acks_late=True)
 def roster_import_write(import_id: int) -> None:
     with translation.override(settings.LANGUAGE_CODE):
-        import_services.roster_import_write(import_id)
+        import_writes.roster_import_write(import_id)

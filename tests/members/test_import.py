@@ -18,7 +18,7 @@ from django.utils import translation
 from stdnum.cn import ric
 
 from core.xlsx import XLSX_CONTENT_TYPE
-from members import import_services
+from members import import_services, import_writes
 from members.imports import MAX_ROWS, ImportRefused, build_plan, read_table
 from members.models import Category, ImportStatus, Member, RosterImport, Status, Transfer
 from members.roster_columns import HEADERS
@@ -94,7 +94,7 @@ def test_a_good_csv_plans_adds_and_writes_them_all(world):
     assert plan.ok, plan.issues
     assert [r.action for r in plan.rows] == ["add", "add", "add", "add"]
 
-    import_services.apply_plan(plan, user=world.secretary_a)
+    import_writes.apply_plan(plan, user=world.secretary_a)
 
     wang = Member.objects.get(name="王建国")
     assert (wang.committee, wang.branch, wang.mobile) == (world.a, world.a_branch, "13800001111")
@@ -200,7 +200,7 @@ def test_rows_already_on_the_roster_are_updated_and_branch_changes_become_transf
     assert plan.rows[0].changed_columns == ["所在支部", "现居住地址"]
     assert plan.rows[2].changed_columns == ["手机号"]
 
-    import_services.apply_plan(plan, user=world.officer)
+    import_writes.apply_plan(plan, user=world.officer)
 
     world.a_member.refresh_from_db()
     assert world.a_member.branch == world.a_retirees
@@ -377,9 +377,9 @@ def test_a_large_file_goes_through_celery_with_progress(
 ):
     monkeypatch.setattr(import_services, "INLINE_MAX_BYTES", 100)
     calls = []
-    real = import_services.set_progress
+    real = import_writes.set_progress
     monkeypatch.setattr(
-        import_services, "set_progress", lambda *a: (calls.append(a), real(*a))
+        import_writes, "set_progress", lambda *a: (calls.append(a), real(*a))
     )
     rows = [
         row(姓名=f"党员{chr(0x4e00 + i)}", 身份证号=id_number(100 + i), 党员类别="社区居民",
@@ -405,7 +405,7 @@ def test_a_busy_import_shows_a_progress_bar_that_refreshes(world, login):
         committee=world.a, created_by=world.secretary_a, filename="x.csv",
         status=ImportStatus.WRITING,
     )
-    import_services.set_progress(roster_import.pk, 250, 1000)
+    import_writes.set_progress(roster_import.pk, 250, 1000)
     page = login(world.secretary_a).get(roster_import.get_absolute_url()).content.decode()
     assert 'http-equiv="refresh"' in page
     assert 'value="250" max="1000"' in page

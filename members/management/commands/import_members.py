@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from committees.models import Committee
-from members.import_services import apply_plan
+from members.import_writes import apply_plan
 from members.imports import ImportRefused, build_plan
 
 
