@@ -9,13 +9,14 @@ Deterministic: one seeded random generator.
 """
 
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from committees.models import Committee, Venue
+from core.dates import local_datetime
 from members.models import Member
 from units.models import Need, NeedStatus, Project, ProjectStatus, Unit
 
@@ -56,10 +57,6 @@ ORDINARY = [
 ]
 
 
-def _at(day: date, hour: int, minute: int = 0) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
-
-
 class _Seeder:
     def __init__(self, district):
         self.district = district
@@ -83,8 +80,8 @@ class _Seeder:
 
     def activity(self, committee, title, line, day, start, hours, *, attendees=(), **extra):
         activity = Activity(
-            committee=committee, title=title, line=line, starts_at=_at(day, start),
-            ends_at=_at(day, start) + timedelta(hours=hours), **extra,
+            committee=committee, title=title, line=line, starts_at=local_datetime(day, start),
+            ends_at=local_datetime(day, start) + timedelta(hours=hours), **extra,
         )
         self.activities.append((activity, list(attendees)))
         return activity

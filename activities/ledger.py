@@ -9,12 +9,12 @@ from decimal import Decimal
 
 from django.db.models import Count, DecimalField, ExpressionWrapper, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone, translation
+from django.utils import translation
 
 from committees.models import Seat
 from core.dates import year_dates
 from core.scope import scope_of
-from core.xlsx import add_sheet, new_workbook, workbook_bytes
+from core.xlsx import add_sheet, date_cell, datetime_cell, new_workbook, workbook_bytes
 from units.models import (
     Agreement,
     AgreementStatus,
@@ -207,14 +207,6 @@ def committee_partners(committee):
 
 # -- the Excel workbook -------------------------------------------------------------------------
 
-def _date(value) -> str:
-    return value.isoformat() if value else ""
-
-
-def _datetime(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
 def ledger_xlsx(ledger: UnitLedger) -> bytes:
     """The ledger as a workbook: a summary, then one sheet each for agreements, seats,
     projects, resources, activities and funding. Chinese headers; every text cell escaped
@@ -240,8 +232,8 @@ def ledger_xlsx(ledger: UnitLedger) -> bytes:
             workbook, "共建协议",
             ["共建社区", "签订日期", "起始日期", "终止日期", "状态", "社区承诺", "单位承诺"],
             [
-                [a.committee.name, _date(a.signed_on), _date(a.starts_on),
-                 _date(a.ended_on or a.ends_on), str(a.get_current_status_display()),
+                [a.committee.name, date_cell(a.signed_on), date_cell(a.starts_on),
+                 date_cell(a.ended_on or a.ends_on), str(a.get_current_status_display()),
                  a.committee_commits, a.unit_commits]
                 for a in ledger.agreements
             ],
@@ -250,8 +242,8 @@ def ledger_xlsx(ledger: UnitLedger) -> bytes:
             workbook, "兼职委员",
             ["社区", "姓名", "职务", "任期开始", "任期结束", "承诺"],
             [
-                [s.committee.name, s.holder, s.title, _date(s.term_start), _date(s.term_end),
-                 s.commitment]
+                [s.committee.name, s.holder, s.title, date_cell(s.term_start),
+                 date_cell(s.term_end), s.commitment]
                 for s in ledger.seats
             ],
         )
@@ -262,7 +254,7 @@ def ledger_xlsx(ledger: UnitLedger) -> bytes:
                 [p.committee.name, p.title, str(p.get_status_display()),
                  p.need.title if p.need else "",
                  str(p.need.get_status_display()) if p.need else "",
-                 _date(p.started_on), _date(p.finished_on)]
+                 date_cell(p.started_on), date_cell(p.finished_on)]
                 for p in ledger.projects
             ],
         )
@@ -271,7 +263,7 @@ def ledger_xlsx(ledger: UnitLedger) -> bytes:
             ["社区", "类别", "内容", "数量", "金额（元）", "状态", "提供日期"],
             [
                 [r.committee.name, str(r.get_kind_display()), r.description, r.quantity,
-                 r.amount, str(r.get_status_display()), _date(r.offered_on)]
+                 r.amount, str(r.get_status_display()), date_cell(r.offered_on)]
                 for r in ledger.resources
             ],
         )
@@ -282,7 +274,7 @@ def ledger_xlsx(ledger: UnitLedger) -> bytes:
             workbook, "共建活动",
             ["社区", "活动", "开始时间", "状态"],
             [
-                [a.committee.name, a.title, _datetime(a.starts_at), str(a.get_status_display())]
+                [a.committee.name, a.title, datetime_cell(a.starts_at), str(a.get_status_display())]
                 for a in ledger.activities
             ],
         )
@@ -291,7 +283,7 @@ def ledger_xlsx(ledger: UnitLedger) -> bytes:
             ["社区", "活动或项目", "金额（元）", "状态", "日期", "备注"],
             [
                 [f.committee.name, (f.activity or f.project).title, f.amount,
-                 str(f.get_state_display()), _date(f.date), f.note]
+                 str(f.get_state_display()), date_cell(f.date), f.note]
                 for f in ledger.funding_lines
             ],
         )

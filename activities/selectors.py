@@ -10,8 +10,6 @@ import django_filters
 from django.db.models import (
     Case,
     Count,
-    F,
-    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -26,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from committees.models import Committee
 from core.dates import local_midnight, next_month
+from core.db import count_of
 from core.forms import MonthField
 from members.models import Member
 
@@ -335,11 +334,11 @@ def committee_cobuilding(committee, *, with_money: bool) -> dict:
     now = timezone.now()
     year = timezone.localdate().year
     counts = Committee.objects.filter(pk=committee.pk).values(
-        n_activities=_count(
+        n_activities=count_of(
             Activity.objects.filter(committee=OuterRef("pk"), starts_at__year=year)
             .exclude(status=ActivityStatus.CANCELLED)
         ),
-        n_teams=_count(ServiceTeam.objects.filter(committee=OuterRef("pk"))),
+        n_teams=count_of(ServiceTeam.objects.filter(committee=OuterRef("pk"))),
     ).get()
     upcoming = list(
         Activity.objects.filter(
@@ -354,10 +353,3 @@ def committee_cobuilding(committee, *, with_money: bool) -> dict:
         "upcoming": upcoming,
         "funding": committee_funding_summary(committee, year) if with_money else None,
     }
-
-
-def _count(queryset):
-    return Subquery(
-        queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
-        output_field=IntegerField(),
-    )

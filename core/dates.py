@@ -81,6 +81,11 @@ def previous_month(first: date) -> date:
     return (first - timedelta(days=1)).replace(day=1)
 
 
+def local_datetime(day: date, hour: int, minute: int = 0) -> datetime:
+    """``day`` at ``hour:minute`` in the current time zone (Asia/Shanghai), aware."""
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
 def local_midnight(day: date) -> datetime:
     """The start of ``day`` in the current time zone (Asia/Shanghai), as an aware datetime."""
     return timezone.make_aware(datetime.combine(day, time.min))

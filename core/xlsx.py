@@ -11,6 +11,7 @@ import unicodedata
 from io import BytesIO
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -20,6 +21,16 @@ from openpyxl.utils import get_column_letter
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def date_cell(value) -> str:
+    """A date as the sheets write it (ISO), or empty."""
+    return value.isoformat() if value else ""
+
+
+def datetime_cell(value) -> str:
+    """A moment in local time, to the minute, or empty."""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def escape_cell(value) -> str:

@@ -7,13 +7,14 @@ Written in bulk; run once per district (nothing happens when the district has me
 """
 
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
 
 from branches.models import Branch
 from committees.models import Committee, Seat
+from core.dates import local_datetime
 from members.models import Member
 
 from .models import (
@@ -52,10 +53,6 @@ JIEFANGLU_DISPUTES = [
 ]
 
 
-def _at(day: date, hour: int) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
-
-
 def _month_start(today: date, months_ago: int) -> date:
     year, month = today.year, today.month - months_ago
     while month <= 0:
@@ -74,7 +71,7 @@ class _Seeder:
 
     def meeting(self, committee, kind, day, hour=15, *, branch=None, attendance=(),
                 agenda=(), minutes=""):
-        starts_at = _at(day, hour)
+        starts_at = local_datetime(day, hour)
         held = starts_at < timezone.now()
         signed = held and day < self.today - timedelta(days=20)
         status = (MeetingStatus.SIGNED_OFF if signed else

@@ -22,17 +22,13 @@ from import_export import fields, resources
 from import_export.formats.base_formats import XLSX
 
 from core.scope import contact_details_q, full_id_number_q
-from core.xlsx import escape_cell
+from core.xlsx import date_cell, escape_cell
 
 from .models import Member
 from .roster_columns import COLUMN, HEADERS, outside_cell
 from .validators import mask_id_number, mask_mobile
 
 FIELDS = tuple(COLUMN)
-
-
-def _date(value) -> str:
-    return value.isoformat() if value else ""
 
 
 def export_queryset(queryset, user):
@@ -95,10 +91,10 @@ class MemberExportResource(resources.ModelResource):
         return escape_cell(mobile if self._shows_contact(member) else mask_mobile(mobile))
 
     def dehydrate_joined_on(self, member):
-        return _date(member.joined_on)
+        return date_cell(member.joined_on)
 
     def dehydrate_full_member_on(self, member):
-        return _date(member.full_member_on)
+        return date_cell(member.full_member_on)
 
     def dehydrate_status(self, member):
         return escape_cell(member.get_status_display())

@@ -4,28 +4,19 @@ and cards from co-building and meetings."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from branches.models import Branch, BranchKind
 from committees.models import Committee, Seat, SeatRole, Venue
 from committees.selectors import LARGE_VENUE_AREA
+from core.db import count_of
 from members.models import CheckIn, CheckInStatus, Member
 
 
 def _count(queryset):
-    """A correlated COUNT per committee, so several counts do not multiply each other."""
-    return Coalesce(
-        Subquery(
-            queryset.filter(committee=OuterRef("pk"))
-            .order_by()
-            .values("committee")
-            .annotate(n=Count("pk"))
-            .values("n"),
-            output_field=IntegerField(),
-        ),
-        0,
-    )
+    """``queryset``'s rows of each committee (``core.db.count_of``)."""
+    return count_of(queryset.filter(committee=OuterRef("pk")))
 
 
 def with_counts(committees):
