@@ -97,12 +97,27 @@ def _build_scope(user) -> Scope:
     if member:
         member_id, member_committee_id = member
         read_committees.add(member_committee_id)
+    if branches:
+        # A unit's party organisation is read with each committee it is a member of.
+        CommitteeMembership = apps.get_model("branches", "CommitteeMembership")
+        read_committees.update(
+            CommitteeMembership.objects.filter(
+                CommitteeMembership.current_q(), branch_id__in=branches
+            ).values_list("committee_id", flat=True)
+        )
     if units:
         # A unit's liaison reads the committees the unit works with: where its party
-        # organisation is a branch, and where it has a co-building agreement in force.
+        # organisation is kept or a member organisation, and where it has a co-building
+        # agreement in force.
         Agreement = apps.get_model("units", "Agreement")
+        CommitteeMembership = apps.get_model("branches", "CommitteeMembership")
         read_committees.update(
             Branch.objects.filter(unit_id__in=units).values_list("committee_id", flat=True)
+        )
+        read_committees.update(
+            CommitteeMembership.objects.filter(
+                CommitteeMembership.current_q(), branch__unit_id__in=units
+            ).values_list("committee_id", flat=True)
         )
         read_committees.update(
             Agreement.objects.filter(Agreement.in_force_q(), unit_id__in=units)
@@ -139,9 +154,30 @@ def _committee_children_rule(s: Scope, write: bool) -> Q:
 
 def _branch_rule(s: Scope, write: bool) -> Q:
     # A branch secretary changes their branch and the party groups under it; reading the
-    # committee's structure comes with reading the committee.
+    # committee's structure comes with reading the committee, and a unit's party organisation
+    # (with its groups) is read with every committee it is a member organisation of. Only the
+    # committee that keeps its record (and the district) changes it.
     own = Q(pk__in=s.branch_ids) | Q(parent_id__in=s.branch_ids)
-    return _committee_rule(s, write, via="committee__") | own
+    q = _committee_rule(s, write, via="committee__") | own
+    if not write:
+        CommitteeMembership = apps.get_model("branches", "CommitteeMembership")
+        Committee = apps.get_model("committees", "Committee")
+        orgs = CommitteeMembership.objects.filter(
+            CommitteeMembership.current_q(),
+            committee__in=Committee.objects.filter(_committee_rule(s, write=False)),
+        ).values("branch_id")
+        q |= Q(pk__in=orgs) | Q(parent_id__in=orgs)
+    return q
+
+
+def _membership_rule(s: Scope, write: bool) -> Q:
+    # A committee's member organisations: listed with the committee, kept by its side.
+    return _committee_rule(s, write, via="committee__")
+
+
+def _in_service_group_rule(s: Scope, write: bool) -> Q:
+    # The committee's in-service member groups: read with the committee, kept by its side.
+    return _committee_rule(s, write, via="committee__")
 
 
 def _unit_rule(s: Scope, write: bool) -> Q:
@@ -165,7 +201,7 @@ def _member_rule(s: Scope, write: bool) -> Q:
         Q(committee__district_id__in=s.district_ids)
         | Q(committee_id__in=s.committee_ids)
         | Q(branch_id__in=s.branch_ids)
-        | Q(branch__parent_id__in=s.branch_ids)
+        | Q(party_group_id__in=s.branch_ids)
     )
     if s.committee_ids:
         # A committee also holds the members whose membership is in its branches, and the
@@ -412,6 +448,8 @@ RULES = {
     "committees.seat": _committee_children_rule,
     "committees.venue": _committee_children_rule,
     "branches.branch": _branch_rule,
+    "branches.committeemembership": _membership_rule,
+    "members.inservicegroup": _in_service_group_rule,
     "units.unit": _unit_rule,
     "members.member": _member_rule,
     "members.checkin": _checkin_rule,

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import CheckIn, CheckInStatus, Member
+from .models import CheckIn, CheckInStatus, EndReason, Member
 
 POSTER_SALT = "members.checkin-poster"
 
@@ -41,7 +41,8 @@ def checkin_request(*, member: Member, committee) -> CheckIn:
             # Moving house: the confirmed check-in elsewhere stays until the new one is
             # confirmed, but only one may be active, so it ends now with today's date.
             active.filter(status=CheckInStatus.CONFIRMED).update(
-                status=CheckInStatus.ENDED, ended_on=timezone.localdate()
+                status=CheckInStatus.ENDED, ended_on=timezone.localdate(),
+                end_reason=EndReason.MOVED_AWAY,
             )
             return CheckIn.objects.create(member=member, committee=committee)
     except IntegrityError:

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.scope import ScopedQuerySet
 
@@ -64,6 +65,12 @@ class Member(models.Model):
         "branches.Branch", on_delete=models.PROTECT, null=True, blank=True,
         related_name="members", verbose_name=_("membership branch"),
     )
+    # Within the branch, optionally one of its party groups. Membership (组织关系) is the
+    # branch's: moving between groups of a branch is an edit, changing branch is a transfer.
+    party_group = models.ForeignKey(
+        "branches.Branch", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="group_members", verbose_name=_("party group"),
+    )
     outside_organisation = models.CharField(
         _("membership held outside the district"), max_length=100, blank=True
     )
@@ -95,6 +102,11 @@ class Member(models.Model):
                     "Membership is held either by a branch of the district or by one "
                     "organisation outside it."
                 ),
+            ),
+            models.CheckConstraint(
+                name="member_group_needs_branch",
+                condition=Q(party_group__isnull=True) | Q(branch__isnull=False),
+                violation_error_message=_("A party group is chosen within the member's branch."),
             ),
             models.CheckConstraint(
                 name="member_full_after_joining",
@@ -142,12 +154,61 @@ class Member(models.Model):
 
 class CheckInStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for confirmation")
-    CONFIRMED = "confirmed", _("Checked in")
+    CONFIRMED = "confirmed", pgettext_lazy("residence check-in", "Checked in")
     RETURNED = "returned", _("Returned")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
     ENDED = "ended", _("Ended")
 
 
 ACTIVE_CHECKIN = [CheckInStatus.PENDING, CheckInStatus.CONFIRMED]
+
+
+class EndReason(models.TextChoices):
+    MOVED_AWAY = "moved_away", _("Moved away")
+    MEMBERSHIP_MOVED = "membership_moved", _("Membership moved into a branch of the community")
+    LEFT_THE_PARTY = "left_the_party", _("Left the Party")
+    DIED = "died", _("Passed away")
+    OTHER = "other", _("Other")
+
+
+class InServiceGroup(models.Model):
+    """An in-service member group (在职党员小组) of a committee: not a branch. It has a leader
+    (组长), no secretary, no term, no 三会一课 and no appraisal, and is never counted as a
+    branch. Its members are derived: the confirmed check-ins (报到) placed in it
+    (``CheckIn.group``). A committee may split its checked-in members into several groups (by
+    building, grid or team); a confirmed check-in in no group still belongs to the committee's
+    in-service members."""
+
+    committee = models.ForeignKey(
+        "committees.Committee", on_delete=models.CASCADE, related_name="in_service_groups",
+        verbose_name=_("committee"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    leader = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="groups_led",
+        verbose_name=_("group leader"),
+    )
+    description = models.CharField(
+        _("covers"), max_length=200, blank=True,
+        help_text=_("For example the buildings, grid or team the group gathers."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("in-service member group")
+        verbose_name_plural = _("in-service member groups")
+        ordering = ["committee", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "name"], name="inservicegroup_unique_name",
+                violation_error_message=_("This committee already has a group of that name."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
 
 
 class CheckIn(models.Model):
@@ -176,6 +237,14 @@ class CheckIn(models.Model):
     return_reason = models.CharField(_("reason for returning"), max_length=200, blank=True)
     started_on = models.DateField(_("checked in on"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("reason for ending"), max_length=20, choices=EndReason.choices, blank=True
+    )
+    end_note = models.CharField(_("note"), max_length=200, blank=True)
+    group = models.ForeignKey(
+        InServiceGroup, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="checkins", verbose_name=_("in-service member group"),
+    )
 
     objects = ScopedQuerySet.as_manager()
 
@@ -193,6 +262,11 @@ class CheckIn(models.Model):
                 name="checkin_returned_has_reason",
                 condition=~Q(status="returned") | ~Q(return_reason=""),
                 violation_error_message=_("Say why the check-in is returned."),
+            ),
+            models.CheckConstraint(
+                name="checkin_ended_has_reason",
+                condition=~Q(status="ended") | ~Q(end_reason=""),
+                violation_error_message=_("Say why the check-in ends."),
             ),
         ]
 

@@ -38,7 +38,13 @@ class Unit(models.Model):
         _("party organisation outside the district"), max_length=100, blank=True,
         help_text=_("Only when the unit's party organisation is not a branch in the district."),
     )
-    party_member_count = models.PositiveIntegerField(_("party members"), default=0)
+    # Reported by the unit, for an organisation whose members are not kept in the portal;
+    # otherwise the count is of the members whose branch is its organisation.
+    party_member_count = models.PositiveIntegerField(
+        _("party members (reported)"), default=0,
+        help_text=_("Only for a party organisation whose members are not kept in the portal: "
+                    "otherwise the portal counts them."),
+    )
 
     objects = ScopedQuerySet.as_manager()
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from stdnum.cn import ric
 
 from activities.demo import seed_activities
-from branches.models import Branch, BranchKind
+from branches.models import Branch, BranchKind, CommitteeMembership
 from committees.models import Committee, District, Seat, SeatRole, Venue
 from core.models import RoleAssignment
 from meetings.demo import seed_meetings
@@ -24,6 +24,7 @@ from members.models import (
     CheckIn,
     CheckInStatus,
     Commitment,
+    InServiceGroup,
     Member,
     Rating,
     Status,
@@ -169,11 +170,26 @@ class Command(BaseCommand):
         short = name.removesuffix("社区")
         unit_a, unit_b = units[index % len(units)], units[(index + 7) % len(units)]
 
-        def branch(kind, branch_name, parent=None, unit=None):
+        def branch(kind, branch_name, parent=None):
             return Branch.objects.get_or_create(
                 committee=committee, name=branch_name,
-                defaults={"kind": kind, "parent": parent, "unit": unit, "founded": date(2018, 5, 20)},
+                defaults={"kind": kind, "parent": parent, "founded": date(2018, 5, 20)},
             )[0]
+
+        def unit_organisation(unit):
+            # A unit's party organisation exists once, kept by the first committee it joined,
+            # and is a member organisation of each committee it works with.
+            org = Branch.objects.filter(unit=unit, parent__isnull=True).first()
+            if org is None:
+                org = Branch.objects.create(
+                    committee=committee, kind=BranchKind.UNIT, unit=unit,
+                    name=f"{unit.name}党支部", founded=date(2018, 5, 20),
+                )
+            CommitteeMembership.objects.get_or_create(
+                committee=committee, branch=org, left_on=None,
+                defaults={"joined_on": date(2018, 5, 20)},
+            )
+            return org
 
         residents = branch(BranchKind.RESIDENTS, f"{short}社区居民党支部")
         groups = [
@@ -181,10 +197,10 @@ class Command(BaseCommand):
             for n in ("一", "二")
         ]
         retirees = branch(BranchKind.RETIREES, f"{short}社区离退休干部党支部")
-        unit_orgs = [
-            branch(BranchKind.UNIT, f"{u.name}党支部（{short}）", unit=u) for u in (unit_a, unit_b)
-        ]
-        in_service = branch(BranchKind.IN_SERVICE, f"{short}社区在职党员小组")
+        unit_orgs = [unit_organisation(u) for u in (unit_a, unit_b)]
+        in_service = InServiceGroup.objects.get_or_create(
+            committee=committee, name=f"{short}社区在职党员小组"
+        )[0]
 
         numbers = [demo_id_number(index * MEMBERS_PER_COMMITTEE + i)
                    for i in range(self.per_committee)]
@@ -195,7 +211,9 @@ class Command(BaseCommand):
         for i, number in enumerate(numbers):
             if number in existing:
                 continue
-            category, home, outside = self.member_place(i, residents, groups, retirees, unit_orgs)
+            category, home, group, outside = self.member_place(
+                i, residents, groups, retirees, unit_orgs
+            )
             name = member_name(index, i)
             pinyin, initials = name_pinyin(name)
             g = index * MEMBERS_PER_COMMITTEE + i
@@ -204,7 +222,7 @@ class Command(BaseCommand):
             probationary = i % 50 == 49
             new.append(Member(
                 committee=committee, name=name, category=category, branch=home,
-                outside_organisation=outside, id_number=number,
+                party_group=group, outside_organisation=outside, id_number=number,
                 birth_date=id_number_birth_date(number), gender=id_number_gender(number),
                 mobile=mobile, mobile_tail=mobile[-4:], name_pinyin=pinyin,
                 name_initials=initials, address=f"{street}{short}{1 + i % 12}号楼{1 + i % 6}单元",
@@ -214,7 +232,7 @@ class Command(BaseCommand):
                 employer_unit=units[g % len(units)] if category == Category.IN_SERVICE else None,
             ))
         Member.objects.bulk_create(new, batch_size=1000)
-        self.seed_checkins(committee, numbers)
+        self.seed_checkins(committee, numbers, in_service)
         self.seed_records(committee, numbers, groups)
         by_number = {m.id_number: m for m in Member.objects.filter(id_number__in=numbers[:12])}
         members = [by_number[n] for n in numbers[:12]]
@@ -223,9 +241,9 @@ class Command(BaseCommand):
             if b.secretary_id is None:
                 b.secretary = leader
                 b.save(update_fields=["secretary"])
-        if in_service.secretary_id is None:
-            in_service.secretary = members[2]
-            in_service.save(update_fields=["secretary"])
+        if in_service.leader_id is None:
+            in_service.leader = members[2]
+            in_service.save(update_fields=["leader"])
 
         term = date(2021, 5, 1)
         seats = [
@@ -292,17 +310,18 @@ class Command(BaseCommand):
              for pk, branch_id in without("appraisals") if branch_id],
             batch_size=1000,
         )
-        if Transfer.objects.filter(to_branch=groups[0]).exists():
+        residents = groups[0].parent
+        if Transfer.objects.filter(to_branch=residents).exists():
             return
-        moved = [pk for pk, branch_id in without("transfers") if branch_id == groups[0].pk][:3]
+        moved = [pk for pk, branch_id in without("transfers") if branch_id == residents.pk][:3]
         Transfer.objects.bulk_create(
-            [Transfer(member_id=pk, from_branch=groups[1], to_branch=groups[0],
-                      transferred_on=date(this_year - 1, 3, 15), reason="居住地变更，转入本党小组")
+            [Transfer(member_id=pk, from_outside="临猗县城关镇党委", to_branch=residents,
+                      transferred_on=date(this_year - 1, 3, 15), reason="居住地变更，组织关系转入")
              for pk in moved],
         )
 
     @staticmethod
-    def seed_checkins(committee, numbers):
+    def seed_checkins(committee, numbers, group):
         """About 3,000 in-service members checked in to where they live (confirmed)."""
         wanted = [n for i, n in enumerate(numbers) if i % 10 in (2, 5, 7) and i % 11]
         members = Member.objects.filter(id_number__in=wanted).exclude(
@@ -311,7 +330,7 @@ class Command(BaseCommand):
         CheckIn.objects.bulk_create(
             [
                 CheckIn(
-                    member_id=pk, committee=committee, status=CheckInStatus.CONFIRMED,
+                    member_id=pk, committee=committee, status=CheckInStatus.CONFIRMED, group=group,
                     started_on=date(2018, 6, 1) + timedelta(days=(pk * 37) % 1500),
                 )
                 for pk, _joined in members
@@ -324,14 +343,15 @@ class Command(BaseCommand):
         """Spread categories and membership over the committee's organisations."""
         slot = i % 10
         if slot in (0, 1, 6):
-            return Category.SMALL_BUSINESS, (residents if slot == 0 else groups[slot % 2]), ""
+            return (Category.SMALL_BUSINESS, residents, None if slot == 0 else groups[slot % 2],
+                    "")
         if slot in (3, 4):
-            return Category.RETIRED_CADRE, retirees, ""
+            return Category.RETIRED_CADRE, retirees, None, ""
         if slot in (2, 5):
-            return Category.IN_SERVICE, None, "运城市直机关工委"
+            return Category.IN_SERVICE, None, None, "运城市直机关工委"
         if slot == 7:
-            return Category.IN_SERVICE, unit_orgs[i % 2], ""
-        return Category.RESIDENT, groups[i % 2] if slot == 8 else residents, ""
+            return Category.IN_SERVICE, unit_orgs[i % 2], None, ""
+        return Category.RESIDENT, residents, groups[i % 2] if slot == 8 else None, ""
 
     def seed_users(self, district, xueyuan):
         User = get_user_model()
