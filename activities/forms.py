@@ -43,9 +43,9 @@ class ActivityForm(forms.ModelForm):
 
     def __init__(self, *args, committee, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["branches"].queryset = Branch.objects.filter(
-            committee=committee, parent__isnull=True
-        ).order_by("kind", "name")
+        self.fields["branches"].queryset = Branch.objects.of_committee(committee).order_by(
+            "kind", "name"
+        )
         self.fields["units"].queryset = Unit.objects.filter(
             district_id=committee.district_id
         ).order_by("name")

@@ -6,11 +6,15 @@ from core.forms import DateInput, check_term
 from core.scope import can_write
 from units.models import Unit
 
-from .models import Branch
+from .models import Branch, CommitteeMembership
 
 
 class BranchForm(forms.ModelForm):
-    """A branch, or a party group when a parent is chosen (it then takes the parent's kind)."""
+    """A branch, or a party group when a parent is chosen (it then takes the parent's kind).
+
+    A party group has a leader (组长, the ``secretary`` field under its own label) and no
+    term; a unit's party organisation is registered once for the district (the unit may then
+    join other committees as a member organisation, ``MembershipForm``)."""
 
     class Meta:
         model = Branch
@@ -49,13 +53,25 @@ class BranchForm(forms.ModelForm):
                 self.fields["parent"].empty_label = None
             else:
                 del self.fields["parent"]
-        elif self.instance.pk and self.instance.groups.exists():
-            # A branch with party groups under it cannot itself become a group.
+        elif self.instance.pk and (
+            self.instance.groups.exists() or self.instance.members.exists()
+        ):
+            # A branch with party groups or members cannot itself become a group: membership
+            # (组织关系) sits with a branch, never with a group.
             del self.fields["parent"]
+        if self.instance.parent_id:
+            # A party group: a leader, no term, no unit of its own.
+            self.fields["secretary"].label = _("group leader")
+            for name in ("term_start", "term_end", "unit", "founded"):
+                del self.fields[name]
 
     def clean(self):
         data = super().clean()
-        parent = data.get("parent")
+        parent = data.get("parent", self.instance.parent)
+        if parent is not None:
+            # Chosen as a group now: it has a leader, not a term.
+            data["term_start"] = data["term_end"] = None
+            data["unit"] = None
         if parent is None and not data.get("kind"):
             self.add_error("kind", _("Choose the kind of organisation."))
         if parent is not None:
@@ -64,5 +80,34 @@ class BranchForm(forms.ModelForm):
             self.add_error(
                 "unit", _("Only a resident unit's party organisation is linked to a unit.")
             )
-        check_term(self)
+        if "term_start" in self.fields:
+            check_term(self)
         return data
+
+
+class MembershipForm(forms.ModelForm):
+    """A resident unit's party organisation joins the committee as a member organisation."""
+
+    class Meta:
+        model = CommitteeMembership
+        fields = ["branch", "joined_on"]
+        widgets = {"joined_on": DateInput()}
+
+    def __init__(self, *args, committee, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = CommitteeMembership.objects.filter(
+            CommitteeMembership.current_q(), committee=committee
+        ).values("branch_id")
+        self.fields["branch"].queryset = (
+            Branch.objects.filter(
+                kind="unit", parent__isnull=True, committee__district_id=committee.district_id
+            ).exclude(pk__in=current).select_related("unit").order_by("name")
+        )
+        self.fields["branch"].help_text = _(
+            "The unit's party organisation, registered once for the district. A unit whose "
+            "organisation is not registered yet: register it with New branch."
+        )
+
+
+class MembershipEndForm(forms.Form):
+    left_on = forms.DateField(label=_("left on"), widget=DateInput())

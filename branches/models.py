@@ -18,6 +18,21 @@ class BranchKind(models.TextChoices):
 # (在职党员小组) is not a branch: it is ``members.InServiceGroup``, made of confirmed check-ins.
 
 
+class BranchQuerySet(ScopedQuerySet):
+    def of_committee(self, committee):
+        """The branches a committee works with: its own residents' and retired cadres'
+        branches, and the units' party organisations that are its member organisations today
+        (top-level only, party groups left out)."""
+        memberships = CommitteeMembership.objects.filter(
+            CommitteeMembership.current_q(), committee=committee
+        ).values("branch_id")
+        return self.filter(
+            Q(committee=committee, kind__in=[BranchKind.RESIDENTS, BranchKind.RETIREES])
+            | Q(pk__in=memberships),
+            parent__isnull=True,
+        )
+
+
 class Branch(models.Model):
     """A party branch (党支部) of a committee, or a party group (党小组) under one (``parent``).
 
@@ -56,7 +71,7 @@ class Branch(models.Model):
     term_start = models.DateField(_("term start"), null=True, blank=True)
     term_end = models.DateField(_("term end"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = BranchQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("branch")

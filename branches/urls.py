@@ -10,4 +10,7 @@ urlpatterns = [
     path("branches/<int:pk>/groups/new/", views.group_create, name="group-create"),
     path("branches/<int:pk>/edit/", views.branch_update, name="branch-update"),
     path("branches/<int:pk>/delete/", views.branch_delete, name="branch-delete"),
+    path("committees/<int:committee_pk>/member-organisations/new/", views.membership_create,
+         name="membership-create"),
+    path("member-organisations/<int:pk>/end/", views.membership_end, name="membership-end"),
 ]

@@ -12,8 +12,8 @@ from core.pages import delete_page, form_page
 from core.scope import can_write, get_for_user
 
 from . import services
-from .forms import BranchForm
-from .models import Branch
+from .forms import BranchForm, MembershipEndForm, MembershipForm
+from .models import Branch, CommitteeMembership
 
 
 @login_required
@@ -70,6 +70,19 @@ def branch_detail(request, pk):
     )
     groups = list(branch.groups.select_related("secretary").order_by("name"))
     can_edit = can_write(request.user, branch)
+    memberships = []
+    if branch.kind == "unit" and not branch.is_group:
+        memberships = list(
+            CommitteeMembership.objects.for_user(request.user).filter(branch=branch)
+            .select_related("committee").order_by("-left_on", "joined_on")
+        )
+        writable = set(
+            CommitteeMembership.objects.for_user(request.user, write=True)
+            .filter(branch=branch).values_list("pk", flat=True)
+        )
+        for membership in memberships:
+            membership.can_end = membership.pk in writable and membership.left_on is None
+    members = branch.group_members if branch.is_group else branch.members
     return render(
         request,
         "branches/branch_detail.html",
@@ -78,7 +91,8 @@ def branch_detail(request, pk):
             "term": term_badge(branch.term_end),
             "committee": branch.committee,
             "groups": groups,
-            "member_count": branch.members.count(),
+            "member_count": members.count(),
+            "memberships": memberships,
             "can_edit": can_edit,
             "can_add_group": can_edit and not branch.is_group,
             "cards": sections.render(
@@ -125,4 +139,46 @@ def branch_delete(request, pk):
         cancel_url=branch.get_absolute_url(),
         next_url=next_url,
         done_message=_("%(name)s deleted.") % {"name": branch.name},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_create(request, committee_pk):
+    """A resident unit's party organisation (registered once) joins the committee."""
+    committee = get_for_user(request.user, Committee, write=True, pk=committee_pk)
+    form = MembershipForm(
+        request.POST or None, instance=CommitteeMembership(committee=committee),
+        committee=committee,
+    )
+    return form_page(
+        request, form,
+        save=lambda f: services.membership_add(membership=f.instance),
+        title=_("A member organisation joins %(name)s") % {"name": committee.name},
+        cancel_url=committee.get_absolute_url(),
+        success_message=_("Member organisation added."),
+        next_url=committee.get_absolute_url(),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_end(request, pk):
+    """The organisation leaves the committee: the membership ends, its history stays."""
+    membership = get_for_user(
+        request.user, CommitteeMembership, write=True, pk=pk,
+        queryset=CommitteeMembership.objects.select_related("committee", "branch"),
+    )
+    form = MembershipEndForm(request.POST or None)
+    return form_page(
+        request, form,
+        save=lambda f: services.membership_end(
+            membership=membership, left_on=f.cleaned_data["left_on"]
+        ),
+        title=_("%(org)s leaves %(committee)s") % {
+            "org": membership.branch.name, "committee": membership.committee.name,
+        },
+        cancel_url=membership.branch.get_absolute_url(),
+        success_message=_("The organisation is no longer a member organisation."),
+        next_url=membership.branch.get_absolute_url(),
     )

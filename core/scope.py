@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
 NOTHING = Q(pk__in=[])
 
@@ -77,10 +78,15 @@ def _build_scope(user) -> Scope:
     Branch = apps.get_model("branches", "Branch")
 
     districts, committees, branches, units, read_committees = set(), set(), set(), set(), set()
+    # One row per assignment, and for a unit's party organisation one per committee it is a
+    # member organisation of (read with each of them).
     rows = RoleAssignment.objects.filter(user=user).values_list(
-        "role", "district_id", "committee_id", "branch_id", "branch__committee_id", "unit_id"
+        "role", "district_id", "committee_id", "branch_id", "branch__committee_id", "unit_id",
+        "branch__memberships__committee_id", "branch__memberships__left_on",
     )
-    for role, district_id, committee_id, branch_id, branch_committee_id, unit_id in rows:
+    today = timezone.localdate()
+    for (role, district_id, committee_id, branch_id, branch_committee_id, unit_id,
+         member_of, left_on) in rows:
         reach = ROLE_REACH.get(role)
         if reach == "district":
             districts.add(district_id)
@@ -89,6 +95,8 @@ def _build_scope(user) -> Scope:
         elif reach == "branch":
             branches.add(branch_id)
             read_committees.add(branch_committee_id)
+            if member_of is not None and (left_on is None or left_on >= today):
+                read_committees.add(member_of)
         elif reach == "unit":
             units.add(unit_id)
 
@@ -97,14 +105,6 @@ def _build_scope(user) -> Scope:
     if member:
         member_id, member_committee_id = member
         read_committees.add(member_committee_id)
-    if branches:
-        # A unit's party organisation is read with each committee it is a member of.
-        CommitteeMembership = apps.get_model("branches", "CommitteeMembership")
-        read_committees.update(
-            CommitteeMembership.objects.filter(
-                CommitteeMembership.current_q(), branch_id__in=branches
-            ).values_list("committee_id", flat=True)
-        )
     if units:
         # A unit's liaison reads the committees the unit works with: where its party
         # organisation is kept or a member organisation, and where it has a co-building

@@ -21,7 +21,7 @@ from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import Branch
+from branches.models import Branch, BranchKind, CommitteeMembership
 from committees.models import Committee
 from committees.terms import TERM_CLASSES, TERM_LABELS, TERM_OVERDUE, term_state
 
@@ -33,6 +33,9 @@ FREQUENCY_LABELS = {
     "year": _("every year"),
 }
 HELD_STATUSES = (MeetingStatus.HELD, MeetingStatus.SIGNED_OFF)
+# The branches a committee answers for: its own. A unit's party organisation keeps its own
+# 三会一课 (彼此不隶属).
+OWN_KINDS = (BranchKind.RESIDENTS, BranchKind.RETIREES)
 
 HELD, MISSING, NOT_YET_DUE = "held", "missing", "not_yet_due"
 STATE_LABELS = {HELD: _("held"), MISSING: _("missing"), NOT_YET_DUE: _("not yet due")}
@@ -248,16 +251,35 @@ def compliance_grid(*, committee=None, branch=None, year: int, today: date | Non
 
 
 def committee_grids(committee, *, year: int, today: date | None = None):
-    """The committee's own rows and, for each top-level branch, its rows: two queries."""
+    """The committee's own rows; for each of its branches (residents', retired cadres'), their
+    rows; and, for information, the rows of the units' party organisations that are its member
+    organisations (they keep their own 三会一课: the committee sees them but does not answer
+    for them). Three queries."""
     today = today or timezone.localdate()
-    branches = list(with_groups(Branch.objects.filter(committee=committee, parent__isnull=True))
-                    .order_by("kind", "name"))
-    counts = held_counts(Meeting.objects.filter(committee=committee), year)
+    orgs = CommitteeMembership.objects.filter(
+        CommitteeMembership.current_q(), committee=committee
+    ).values("branch_id")
+    branches = list(
+        with_groups(Branch.objects.filter(
+            Q(committee=committee, kind__in=OWN_KINDS) | Q(pk__in=orgs), parent__isnull=True
+        )).order_by("kind", "name")
+    )
+    counts = held_counts(
+        Meeting.objects.filter(
+            Q(committee=committee) | Q(branch_id__in=orgs) | Q(branch__parent_id__in=orgs)
+        ),
+        year,
+    )
     own = _rows(committee_kinds(), counts.get(("committee", committee.pk), {}), year, today)
-    return own, [
+    grids = [
         (b, _rows(branch_kinds(b.has_groups), counts.get(("branch", b.pk), {}), year, today))
         for b in branches
     ]
+    return (
+        own,
+        [(b, rows) for b, rows in grids if b.kind in OWN_KINDS],
+        [(b, rows) for b, rows in grids if b.kind not in OWN_KINDS],
+    )
 
 
 # --- the district table ----------------------------------------------------------------------
@@ -292,13 +314,14 @@ class CommitteeCompliance:
 
 
 def district_compliance(district, year: int, today: date | None = None):
-    """Per committee of the district: monthly meetings held / due so far, the branches'
-    missing periods, the share of due periods held, and the committee's term. Three queries."""
+    """Per committee of the district: monthly meetings held / due so far, its own branches'
+    missing periods (not the units' party organisations, which it coordinates but does not
+    own; in-service and party groups owe no 三会一课 of their own), the share of due periods held, and the committee's term. Three queries."""
     today = today or timezone.localdate()
     committees = list(Committee.objects.filter(district=district).order_by("name"))
     branches: dict[int, list] = {}
     for branch_id, committee_id, term_end, has_groups in with_groups(Branch.objects.filter(
-        committee__district=district, parent__isnull=True
+        committee__district=district, parent__isnull=True, kind__in=OWN_KINDS
     )).values_list("pk", "committee_id", "term_end", "has_groups"):
         branches.setdefault(committee_id, []).append((branch_id, term_end, has_groups))
     counts = held_counts(Meeting.objects.filter(committee__district=district), year)

@@ -35,9 +35,10 @@ def committee_compliance(request, pk):
     if not reads_committee_compliance(request.user, committee):
         raise Http404("No Committee matches the given query.")
     year = _year(request)
-    own, branches = compliance.committee_grids(committee, year=year)
+    own, branches, member_orgs = compliance.committee_grids(committee, year=year)
     return render(request, "meetings/compliance_committee.html", {
-        "committee": committee, "rows": own, "branches": branches, **_years(year),
+        "committee": committee, "rows": own, "branches": branches,
+        "member_orgs": member_orgs, **_years(year),
     })
 
 

@@ -163,7 +163,7 @@ def term_reminders(*, today=None) -> int:
     window = {"term_end__gt": today, "term_end__lte": horizon}
     committees = list(Committee.objects.filter(**window).values_list(
         "pk", "name", "district_id", "term_end"))
-    branches = list(Branch.objects.filter(**window).values_list(
+    branches = list(Branch.objects.filter(parent__isnull=True, **window).values_list(
         "pk", "name", "committee_id", "committee__name", "committee__district_id", "term_end"))
     seats = list(Seat.objects.filter(**window).select_related("committee", "member"))
     committee_ids = ({c[0] for c in committees} | {b[2] for b in branches}

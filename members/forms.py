@@ -30,7 +30,7 @@ class MemberForm(forms.ModelForm):
         fields = [
             "name", "id_number", "ethnicity", "mobile", "address",
             "joined_on", "full_member_on", "status", "category",
-            "branch", "outside_organisation", "employer_unit", "employer_name",
+            "branch", "party_group", "outside_organisation", "employer_unit", "employer_name",
         ]
         widgets = {
             "joined_on": DateInput(),
@@ -43,14 +43,35 @@ class MemberForm(forms.ModelForm):
         self.fields["id_number"].help_text = _(
             "18 characters; birth date and gender are taken from it."
         )
-        self.fields["branch"].queryset = (
-            Branch.objects.for_user(user).filter(committee__district=committee.district_id)
-            .select_related("committee").order_by("committee__name", "kind", "name")
+        if self.instance.pk is None:
+            # Membership (组织关系) sits with a branch, never a party group.
+            self.fields["branch"].queryset = (
+                Branch.objects.for_user(user)
+                .filter(committee__district=committee.district_id, parent__isnull=True)
+                .select_related("committee").order_by("committee__name", "kind", "name")
+            )
+            self.fields["branch"].help_text = _(
+                "Leave empty when the membership is held outside the district, and name that "
+                "organisation below."
+            )
+            groups = Branch.objects.for_user(user).filter(
+                committee__district=committee.district_id, parent__isnull=False
+            )
+        else:
+            # A change of branch is a transfer (组织关系转接), with its history: not an edit.
+            del self.fields["branch"]
+            if self.instance.branch_id:
+                del self.fields["outside_organisation"]
+            groups = Branch.objects.filter(parent_id=self.instance.branch_id)
+        self.fields["party_group"].queryset = (
+            groups.select_related("parent").order_by("parent__name", "name")
         )
-        self.fields["branch"].help_text = _(
-            "Leave empty when the membership is held outside the district, and name that "
-            "organisation below."
+        self.fields["party_group"].label_from_instance = lambda g: f"{g.parent.name} · {g.name}"
+        self.fields["party_group"].help_text = _(
+            "Optional: the party group within the member's branch."
         )
+        if self.instance.pk and not self.instance.branch_id:
+            del self.fields["party_group"]
         self.fields["employer_unit"].queryset = Unit.objects.for_user(user).order_by("name")
         self.fields["employer_name"].help_text = _("When the employer is not a resident unit.")
 
@@ -73,10 +94,16 @@ class MemberForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if not data.get("branch") and not data.get("outside_organisation"):
+        branch = data.get("branch") if "branch" in self.fields else self.instance.branch
+        if "branch" in self.fields and not branch and not data.get("outside_organisation"):
             self.add_error(
                 "outside_organisation",
                 _("Choose a branch of the district, or name the organisation outside it."),
+            )
+        group = data.get("party_group")
+        if group is not None and (branch is None or group.parent_id != branch.pk):
+            self.add_error(
+                "party_group", _("Choose a party group of the member's own branch.")
             )
         return data
 

@@ -11,7 +11,9 @@ from .models import Commitment, Rating
 
 
 class TransferForm(forms.Form):
-    """Where the membership goes, when and why; the service checks the rest."""
+    """Where the membership goes, when and why; the service checks the rest. Only branches
+    (党支部) are offered: never a party group (moving between groups of a branch is an edit of
+    the member) and never an in-service group (not a branch)."""
 
     to_branch = forms.ModelChoiceField(label=_("to branch"), queryset=Branch.objects.none())
     transferred_on = forms.DateField(label=_("date"), widget=DateInput())
@@ -21,7 +23,7 @@ class TransferForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["to_branch"].queryset = (
             Branch.objects.for_user(user)
-            .filter(committee__district=member.committee.district_id)
+            .filter(committee__district=member.committee.district_id, parent__isnull=True)
             .exclude(pk=member.branch_id)
             .select_related("committee")
             .order_by("committee__name", "kind", "name")
@@ -52,7 +54,7 @@ class CommitmentForm(forms.ModelForm):
 class AppraisalForm(forms.Form):
     """One select per member (``members``, with their ``rating`` of the year), named
     ``rating-<member pk>``; empty removes the year's rating. A party group's member is labelled
-    with the group."""
+    with the group (the branch appraises; the group only says where they sit)."""
 
     def __init__(self, *args, members, branch, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,8 +62,8 @@ class AppraisalForm(forms.Form):
         choices = [("", "—"), *Rating.choices]
         for member in self.members:
             label = member.name
-            if member.branch_id != branch.pk:
-                label = f"{member.name} ({member.branch.name})"
+            if member.party_group_id:
+                label = f"{member.name} ({member.party_group.name})"
             self.fields[f"rating-{member.pk}"] = forms.ChoiceField(
                 label=label, choices=choices, required=False, initial=member.rating or "",
             )

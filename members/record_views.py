@@ -108,8 +108,9 @@ def board(request, pk):
 @login_required
 def appraisal_summary(request, pk):
     branch = get_for_user(
-        request.user, Branch, pk=pk, queryset=Branch.objects.select_related("committee")
-    )
+        request.user, Branch, pk=pk,
+        queryset=Branch.objects.select_related("committee").filter(parent__isnull=True),
+    )  # appraisal (民主评议) is by the branch; a party group has none of its own
     year = year_or_current(request.GET.get("year"))
     members = selectors.branch_members(request.user, branch)
     rows, totals = selectors.appraisal_counts(branch, members, year)
@@ -134,7 +135,7 @@ def appraisal_summary(request, pk):
 def appraisal_record(request, pk):
     branch = get_for_user(
         request.user, Branch, write=True, pk=pk,
-        queryset=Branch.objects.select_related("committee"),
+        queryset=Branch.objects.select_related("committee").filter(parent__isnull=True),
     )
     year = year_or_current(request.GET.get("year"))
     members = selectors.rated_members(

@@ -32,6 +32,11 @@ def member_transfer(
         locked = Member.objects.select_for_update().get(pk=member.pk)
         if locked.branch_id == to_branch.pk:
             errors["to_branch"] = _("The member is already in that branch.")
+        elif to_branch.parent_id is not None:
+            errors["to_branch"] = _(
+                "A party group holds no membership: transfer to its branch, then choose the "
+                "group on the member's record."
+            )
         elif not Branch.objects.filter(
             pk=to_branch.pk,
             committee__district_id__in=Committee.objects.filter(
@@ -54,8 +59,9 @@ def member_transfer(
         transfer.save()
         locked.branch = to_branch
         locked.outside_organisation = ""
-        locked.save(update_fields=["branch", "outside_organisation", "updated_at"])
-    member.branch, member.outside_organisation = to_branch, ""
+        locked.party_group = None  # the old branch's group; the new branch may place them
+        locked.save(update_fields=["branch", "outside_organisation", "party_group", "updated_at"])
+    member.branch, member.outside_organisation, member.party_group = to_branch, "", None
     return transfer
 
 

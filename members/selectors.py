@@ -102,7 +102,10 @@ class RosterFilter(django_filters.FilterSet):
         )
 
     def filter_branch(self, queryset, name, value):
-        return queryset.filter(Q(branch=value) | Q(branch__parent=value))
+        # A party group's members are those placed in it; a branch's, its whole membership.
+        if value.parent_id:
+            return queryset.filter(party_group=value)
+        return queryset.filter(branch=value)
 
 
 def committee_roster_filter(user, committee, data) -> RosterFilter:
@@ -119,16 +122,15 @@ def committee_roster_filter(user, committee, data) -> RosterFilter:
 
 def roster(queryset):
     """What a roster row shows, in one query with the page."""
-    return queryset.select_related("branch").order_by("name", "pk")
+    return queryset.select_related("branch", "party_group").order_by("name", "pk")
 
 
 # --- democratic appraisal and the public board ----------------------------------------------
 
 def branch_members(user, branch, *, write=False):
-    """Members of the branch and its party groups that the user may read (or change)."""
-    return Member.objects.for_user(user, write=write).filter(
-        Q(branch=branch) | Q(branch__parent=branch)
-    )
+    """Members of the branch (its party groups' included) that the user may read (or
+    change)."""
+    return Member.objects.for_user(user, write=write).filter(branch=branch)
 
 
 def _with_year(members, year):
@@ -144,8 +146,8 @@ def rated_members(members, year) -> list[Member]:
     rated = list(
         _with_year(members, year)
         .annotate(rating=F("this_year__rating"))
-        .select_related("branch")
-        .order_by("branch__name", "name", "pk")
+        .select_related("branch", "party_group")
+        .order_by("party_group__name", "name", "pk")
     )
     for member in rated:
         member.rating_label = labels.get(member.rating, "")
@@ -153,13 +155,14 @@ def rated_members(members, year) -> list[Member]:
 
 
 def appraisal_counts(branch, members, year):
-    """Per unit (the branch, then its groups): members per rating, not rated, total; and the
-    totals. One aggregate query, plus one for the units."""
+    """Per unit (the branch's members in no group, then each party group): members per
+    rating, not rated, total; and the totals. The branch appraises; groups only sort the
+    rows. One aggregate query, plus one for the units."""
     counts = {
-        row["branch"]: row
+        row["party_group"] or branch.pk: row
         for row in _with_year(members, year)
         .order_by()
-        .values("branch")
+        .values("party_group")
         .annotate(
             total=Count("pk"),
             **{r: Count("pk", filter=Q(this_year__rating=r)) for r in Rating.values},

@@ -77,10 +77,25 @@ def _refuse_duplicate(member: Member, user) -> None:
     raise ValidationError({"id_number": message})
 
 
+def _check_membership(member: Member) -> None:
+    """组织关系 sits with a branch, never a party group; a party group is one of the branch's."""
+    if member.branch_id and member.branch.parent_id is not None:
+        raise ValidationError({"branch": _(
+            "A party group holds no membership: choose its branch, and the group below."
+        )})
+    if member.party_group_id and (
+        member.branch_id is None or member.party_group.parent_id != member.branch_id
+    ):
+        raise ValidationError({"party_group": _(
+            "Choose a party group of the member's own branch."
+        )})
+
+
 def member_save(*, member: Member, user) -> Member:
     """Register or update a member. Bad or duplicate data raises ValidationError, writes nothing."""
     derive_member_fields(member)
     _refuse_duplicate(member, user)
+    _check_membership(member)
     member.full_clean()
     try:
         with transaction.atomic():

@@ -54,9 +54,12 @@ def branch_roster(request, pk):
     branch = get_for_user(
         request.user, Branch, pk=pk, queryset=Branch.objects.select_related("committee")
     )
-    members = Member.objects.for_user(request.user).filter(
-        Q(branch=branch) | Q(branch__parent=branch)
-    )
+    # A party group's roster is its members; a branch's is its whole membership, with its
+    # groups offered as a filter.
+    if branch.is_group:
+        members = Member.objects.for_user(request.user).filter(party_group=branch)
+    else:
+        members = Member.objects.for_user(request.user).filter(branch=branch)
     branches = Branch.objects.for_user(request.user).filter(Q(pk=branch.pk) | Q(parent=branch))
     return _roster_page(
         request,
@@ -92,7 +95,7 @@ def _detail(request, member, *, full_id_number=None):
 
 def _member_queryset():
     return Member.objects.select_related(
-        "committee", "committee__district", "branch", "employer_unit"
+        "committee", "committee__district", "branch", "party_group", "employer_unit"
     )
 
 

@@ -7,11 +7,11 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from branches.models import Branch, BranchKind
+from branches.models import Branch, BranchKind, CommitteeMembership
 from committees.models import Committee, Seat, SeatRole, Venue
 from committees.selectors import LARGE_VENUE_AREA
 from core.db import count_of
-from members.models import CheckIn, CheckInStatus, Member
+from members.models import CheckIn, CheckInStatus, InServiceGroup, Member
 
 
 def _count(queryset):
@@ -37,8 +37,10 @@ def with_counts(committees):
     return committees.annotate(
         n_residents=_count(top.filter(kind=BranchKind.RESIDENTS)),
         n_retirees=_count(top.filter(kind=BranchKind.RETIREES)),
-        n_unit_orgs=_count(top.filter(kind=BranchKind.UNIT)),
-        n_in_service=_count(top.filter(kind=BranchKind.IN_SERVICE)),
+        # A unit's party organisation is counted where it is a member organisation today.
+        n_unit_orgs=_count(CommitteeMembership.objects.filter(CommitteeMembership.current_q())),
+        n_in_service=_count(InServiceGroup.objects.all()),
+        n_checked_in=_count(CheckIn.objects.filter(status=CheckInStatus.CONFIRMED)),
         n_groups=_count(Branch.objects.filter(parent__isnull=False)),
         n_seats=_count(Seat.objects.all()),
         n_part_time=_count(Seat.objects.filter(role=SeatRole.PART_TIME)),
@@ -51,8 +53,10 @@ def with_counts(committees):
 @dataclass
 class DistrictTotals:
     committees: int
-    branches: int
+    branches: int  # 党支部 only: each unit's party organisation once; no party or in-service group
     groups: int
+    in_service_groups: int
+    checked_in: int
     seats: int
     part_time_seats: int
     venues: int
@@ -90,6 +94,10 @@ def district_totals(district) -> DistrictTotals:
         committees=committees.count(),
         branches=branches["top"],
         groups=branches["groups"],
+        in_service_groups=InServiceGroup.objects.filter(committee__district=district).count(),
+        checked_in=CheckIn.objects.filter(
+            committee__district=district, status=CheckInStatus.CONFIRMED
+        ).count(),
         seats=seats["all"],
         part_time_seats=seats["part_time"],
         venues=venues["n"],
@@ -107,20 +115,36 @@ class KindNode:
 
 
 def committee_structure(committee) -> list[KindNode]:
-    """The committee's four kinds of organisation, each with its branches and their groups.
-
-    Each branch carries ``member_count`` and a ``child_groups`` list. Two queries.
-    """
+    """The committee's branches by kind, each with its party groups: its residents' and retired
+    cadres' branches, and the units' party organisations that are its member organisations
+    today (kept by whichever committee registered them). Each branch carries ``member_count``
+    (membership), ``child_groups`` (each with its ``member_count``) and, for a unit's
+    organisation, ``member_since``. Two queries."""
+    memberships = CommitteeMembership.objects.filter(
+        CommitteeMembership.current_q(), committee=committee
+    )
+    orgs = memberships.values("branch_id")
+    since = Subquery(
+        memberships.filter(branch_id=OuterRef("pk")).order_by("joined_on").values("joined_on")[:1]
+    )
     branches = list(
-        Branch.objects.filter(committee=committee)
+        Branch.objects.filter(
+            Q(committee=committee, kind__in=[BranchKind.RESIDENTS, BranchKind.RETIREES])
+            | Q(pk__in=orgs) | Q(parent_id__in=orgs)
+        )
         .select_related("secretary", "unit")
-        .annotate(member_count=Count("members"))
+        .annotate(
+            member_count=count_of(Member.objects.filter(branch_id=OuterRef("pk"))),
+            group_count=count_of(Member.objects.filter(party_group_id=OuterRef("pk"))),
+            member_since=since,
+        )
         .order_by("name")
     )
     by_parent: dict[int, list] = {}
     for branch in branches:
         branch.child_groups = []
         if branch.parent_id:
+            branch.member_count = branch.group_count
             by_parent.setdefault(branch.parent_id, []).append(branch)
     nodes = {kind: KindNode(kind=kind, label=label) for kind, label in BranchKind.choices}
     for branch in branches:
@@ -130,12 +154,35 @@ def committee_structure(committee) -> list[KindNode]:
     return list(nodes.values())
 
 
+def committee_in_service(committee) -> dict:
+    """The committee's in-service members (报到, confirmed) and their groups: each group with
+    its ``member_count``, and how many are in no group. Two queries."""
+    groups = list(
+        InServiceGroup.objects.filter(committee=committee)
+        .select_related("leader")
+        .annotate(member_count=count_of(
+            CheckIn.objects.filter(group_id=OuterRef("pk"), status=CheckInStatus.CONFIRMED)
+        ))
+        .order_by("name")
+    )
+    checked_in = CheckIn.objects.filter(committee=committee, status=CheckInStatus.CONFIRMED)
+    counts = checked_in.aggregate(all=Count("pk"), loose=Count("pk", filter=Q(group__isnull=True)))
+    return {"groups": groups, "checked_in": counts["all"], "in_no_group": counts["loose"]}
+
+
 def committee_member_figures(committee) -> dict:
-    """Members managed here, members whose membership is held in its branches, and in-service
-    members checked in here: three different counts (a person may be in more than one)."""
+    """Members managed here (where they live), members whose membership is held in its own
+    branches, members of its member organisations, and in-service members checked in here:
+    different counts (a person may be in more than one)."""
+    orgs = CommitteeMembership.objects.filter(
+        CommitteeMembership.current_q(), committee=committee
+    ).values("branch_id")
     return {
         "managed": Member.objects.filter(committee=committee).count(),
-        "membership": Member.objects.filter(branch__committee=committee).count(),
+        "membership": Member.objects.filter(
+            branch__committee=committee, branch__kind__in=[BranchKind.RESIDENTS, BranchKind.RETIREES]
+        ).count(),
+        "in_member_organisations": Member.objects.filter(branch_id__in=orgs).count(),
         "checked_in": CheckIn.objects.filter(
             committee=committee, status=CheckInStatus.CONFIRMED
         ).count(),

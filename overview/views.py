@@ -87,6 +87,7 @@ def committee_detail(request, pk):
             "kinds": selectors.committee_structure(committee),
             "seats": committee_seats(committee),
             "figures": selectors.committee_member_figures(committee),
+            "in_service": selectors.committee_in_service(committee),
             "venues": venues,
             "venue_area": venue_area,
             "can_edit": can_edit,

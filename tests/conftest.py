@@ -114,7 +114,7 @@ def world(db):
         committee=a, name="学苑社区离退休干部党支部", kind=BranchKind.RETIREES
     )
     b_branch = BranchFactory(committee=b, name="御沁园社区居民党支部")
-    a_member = MemberFactory(committee=a, branch=a_group, name="郑优芳")
+    a_member = MemberFactory(committee=a, branch=a_branch, party_group=a_group, name="郑优芳")
     officer = UserFactory(username="officer")
     grant(officer, "district_officer", district)
     secretary_a = UserFactory(username="secretary_a")

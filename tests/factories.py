@@ -75,6 +75,16 @@ class MemberFactory(factory.django.DjangoModelFactory):
     branch = factory.SubFactory(BranchFactory, committee=factory.SelfAttribute("..committee"))
     category = Category.RESIDENT
 
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        # ``branch=<a party group>`` is shorthand for a member of that group: their membership
+        # (组织关系) is the group's branch.
+        branch = kwargs.get("branch")
+        if branch is not None and branch.parent_id is not None:
+            kwargs["party_group"] = branch
+            kwargs["branch"] = branch.parent
+        return kwargs
+
 
 class SeatFactory(factory.django.DjangoModelFactory):
     class Meta:

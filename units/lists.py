@@ -61,8 +61,7 @@ def need_branches(user, committee):
     of their branch itself."""
     branch = apps.get_model("branches.Branch")  # above units: named, not imported
     return (
-        branch.objects.for_user(user, write=True)
-        .filter(committee=committee, parent__isnull=True)
+        branch.objects.for_user(user, write=True).of_committee(committee)
         .order_by("kind", "name")
     )
 
@@ -244,9 +243,9 @@ def need_save(*, need: Need) -> Need:
     """Create or update a need; the branch that raised it must be one of the committee's."""
     need.title = need.title.strip()
     branch = apps.get_model("branches.Branch")  # above units: named, not imported
-    if need.branch_id is not None and not branch.objects.filter(
-        pk=need.branch_id, committee_id=need.committee_id
-    ).exists():
+    if need.branch_id is not None and not branch.objects.of_committee(
+        need.committee
+    ).filter(pk=need.branch_id).exists():
         raise ValidationError({"branch": _("Choose a branch of this committee.")})
     need.full_clean()
     with transaction.atomic():

@@ -35,12 +35,14 @@ def _new_unit_districts(user):
 def unit_list(request):
     units = selectors.unit_rows(request.user)
     unit_filter = UnitFilter(request.GET or None, queryset=units)
+    page = paginate(request, unit_filter.qs, per_page=UNIT_PAGE_SIZE)
+    selectors.attach_member_committees(page.object_list)
     return render(
         request,
         "units/unit_list.html",
         {
             "filter": unit_filter,
-            "page": paginate(request, unit_filter.qs, per_page=UNIT_PAGE_SIZE),
+            "page": page,
             "filtered": any(request.GET.get(k) for k in unit_filter.filters),
             "can_add": _new_unit_districts(request.user).exists(),
         },
@@ -80,7 +82,7 @@ def unit_detail(request, pk):
             "unit": unit,
             "cards": sections.render("unit-detail", request, unit, {"unit": unit}),
             "can_edit": can_edit,
-            "party_branches": unit.branches.select_related("committee").order_by("name"),
+            "organisation": selectors.unit_organisation(unit),
             "liaisons": [
                 a.user for a in RoleAssignment.objects.filter(unit=unit, role="unit_liaison")
                 .select_related("user").order_by("user__username")

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from branches.models import Branch, BranchKind
-from tests.factories import BranchFactory
+from tests.factories import BranchFactory, MemberFactory
 
 
 def text(response):
@@ -83,8 +83,7 @@ def test_it_refuses_a_second_branch_of_the_same_name_in_the_committee(client, wo
     assert Branch.objects.filter(name=world.a_branch.name).count() == 1
 
 
-@pytest.mark.parametrize("kind", [BranchKind.RESIDENTS, BranchKind.RETIREES,
-                                  BranchKind.IN_SERVICE])
+@pytest.mark.parametrize("kind", [BranchKind.RESIDENTS, BranchKind.RETIREES])
 def test_only_a_unit_s_party_organisation_is_linked_to_a_unit(client, world, kind):
     client.force_login(world.secretary_a)
 
@@ -278,12 +277,12 @@ def test_changing_a_branch_s_kind_changes_its_party_groups_kind(client, world):
 
     response = client.post(
         update_url(world.a_branch),
-        branch_data(kind=BranchKind.IN_SERVICE, name=world.a_branch.name),
+        branch_data(kind=BranchKind.RETIREES, name=world.a_branch.name),
     )
 
     assert response.status_code == 302
     world.a_group.refresh_from_db()
-    assert world.a_group.kind == BranchKind.IN_SERVICE
+    assert world.a_group.kind == BranchKind.RETIREES
 
 
 def test_a_branch_with_party_groups_is_not_offered_a_parent(client, world):
@@ -316,12 +315,26 @@ def test_it_refuses_to_delete_a_branch_that_still_has_party_groups(client, world
 
 def test_it_refuses_to_delete_a_branch_whose_members_hold_their_membership_there(client, world):
     client.force_login(world.secretary_a)
+    MemberFactory(committee=world.a, branch=world.a_retirees)
 
-    response = client.post(delete_url(world.a_group))
+    response = client.post(delete_url(world.a_retirees))
 
     assert response.status_code == 409
     assert "1 member holds their membership there" in text(response)
-    assert Branch.objects.filter(pk=world.a_group.pk).exists()
+    assert Branch.objects.filter(pk=world.a_retirees.pk).exists()
+
+
+def test_deleting_a_party_group_leaves_its_members_in_the_branch(client, world):
+    # A group holds no membership (组织关系 is the branch's): its members stay in the branch.
+    client.force_login(world.secretary_a)
+    assert world.a_member.party_group == world.a_group
+
+    response = client.post(delete_url(world.a_group))
+
+    assert response.status_code == 302
+    assert not Branch.objects.filter(pk=world.a_group.pk).exists()
+    world.a_member.refresh_from_db()
+    assert (world.a_member.branch, world.a_member.party_group) == (world.a_branch, None)
 
 
 def test_deleting_an_empty_branch_works(client, world):

@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from branches.models import Branch, BranchKind
+from branches.models import Branch, BranchKind, CommitteeMembership
 from committees.models import Committee, Seat, SeatRole, Venue
 from members.models import Category, Member
 
@@ -15,10 +15,16 @@ def fill_committee(committee, *, unit, groups=2, members=4, venue_area=Decimal("
     member holds a seat, and a person from ``unit`` holds a part-time seat.
     """
     top = Branch.objects.bulk_create([
-        Branch(committee=committee, kind=kind, name=f"{committee.name}·{kind}",
-               unit=unit if kind == BranchKind.UNIT else None)
-        for kind in BranchKind.values
+        Branch(committee=committee, kind=kind, name=f"{committee.name}·{kind}")
+        for kind in (BranchKind.RESIDENTS, BranchKind.RETIREES)
     ])
+    # The unit's party organisation exists once; each committee has it as a member.
+    unit_org = Branch.objects.filter(unit=unit, parent__isnull=True).first() or (
+        Branch.objects.create(committee=committee, kind=BranchKind.UNIT, unit=unit,
+                              name=f"{unit.name}党支部")
+    )
+    CommitteeMembership.objects.create(committee=committee, branch=unit_org,
+                                       joined_on=date(2020, 1, 1))
     residents = top[0]
     group_rows = Branch.objects.bulk_create([
         Branch(committee=committee, kind=residents.kind, parent=residents,
@@ -27,7 +33,7 @@ def fill_committee(committee, *, unit, groups=2, members=4, venue_area=Decimal("
     ])
     roster = Member.objects.bulk_create([
         Member(committee=committee, name=f"{committee.name}党员{i + 1}",
-               category=Category.RESIDENT, branch=group_rows[i % groups])
+               category=Category.RESIDENT, branch=residents, party_group=group_rows[i % groups])
         for i in range(members - 1)
     ] + [
         Member(committee=committee, name=f"{committee.name}在职党员",
