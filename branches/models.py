@@ -108,7 +108,9 @@ class Branch(models.Model):
             ),
             models.CheckConstraint(
                 name="branch_group_has_no_term",
-                condition=Q(parent__isnull=True) | Q(term_start__isnull=True, term_end__isnull=True),
+                condition=(
+                    Q(parent__isnull=True) | Q(term_start__isnull=True, term_end__isnull=True)
+                ),
                 violation_error_message=_("A party group has a leader, not a term."),
             ),
         ]

@@ -38,7 +38,9 @@ def membership_add(*, membership: CommitteeMembership) -> CommitteeMembership:
     """A unit's party organisation joins a committee as a member organisation."""
     if membership.branch.kind != "unit" or membership.branch.parent_id is not None:
         raise ValidationError(
-            {"branch": _("Only a resident unit's party organisation joins as a member organisation.")}
+            {"branch": _(
+                "Only a resident unit's party organisation joins as a member organisation."
+            )}
         )
     membership.full_clean()
     membership.save()

@@ -316,7 +316,8 @@ class CommitteeCompliance:
 def district_compliance(district, year: int, today: date | None = None):
     """Per committee of the district: monthly meetings held / due so far, its own branches'
     missing periods (not the units' party organisations, which it coordinates but does not
-    own; in-service and party groups owe no 三会一课 of their own), the share of due periods held, and the committee's term. Three queries."""
+    own; in-service and party groups owe no 三会一课 of their own), the share of due periods
+    held, and the committee's term. Three queries."""
     today = today or timezone.localdate()
     committees = list(Committee.objects.filter(district=district).order_by("name"))
     branches: dict[int, list] = {}

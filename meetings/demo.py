@@ -92,7 +92,9 @@ class _Seeder:
             end = date(2026, 4, 30) if n == 4 else (  # 解放路: re-election overdue
                 self.today + timedelta(days=45) if n == 1 else date(2028, 4, 30))
             Committee.objects.filter(pk=committee.pk).update(term_start=start, term_end=end)
-        Branch.objects.filter(committee__district=self.district, term_start__isnull=True, parent__isnull=True).update(
+        Branch.objects.filter(
+            committee__district=self.district, term_start__isnull=True, parent__isnull=True
+        ).update(
             term_start=date(2024, 3, 1), term_end=date(2027, 2, 28))
 
     def committee_year(self, index, committee, seats):

@@ -180,7 +180,8 @@ def committee_member_figures(committee) -> dict:
     return {
         "managed": Member.objects.filter(committee=committee).count(),
         "membership": Member.objects.filter(
-            branch__committee=committee, branch__kind__in=[BranchKind.RESIDENTS, BranchKind.RETIREES]
+            branch__committee=committee,
+            branch__kind__in=[BranchKind.RESIDENTS, BranchKind.RETIREES],
         ).count(),
         "in_member_organisations": Member.objects.filter(branch_id__in=orgs).count(),
         "checked_in": CheckIn.objects.filter(
