@@ -27,7 +27,7 @@ import re
 from datetime import date
 
 from django.db import migrations
-from django.db.models import F, Q
+from django.db.models import Q
 
 SUFFIX = re.compile(r"[（(][^（）()]*[）)]$")
 
@@ -103,15 +103,16 @@ def forward(apps, schema_editor):
             old.delete()
 
     # 2. Party groups hold no membership.
-    for group in Branch.objects.filter(parent__isnull=False):
-        Member.objects.filter(branch_id=group.pk).update(
-            branch_id=group.parent_id, party_group_id=group.pk
+    parent_of = dict(
+        Branch.objects.filter(parent__isnull=False).values_list("pk", "parent_id")
+    )
+    _remap_transfers(Transfer, parent_of)
+    for group_id, parent_id in parent_of.items():
+        Member.objects.filter(branch_id=group_id).update(
+            branch_id=parent_id, party_group_id=group_id
         )
-        Transfer.objects.filter(from_branch_id=group.pk).update(from_branch_id=group.parent_id)
-        Transfer.objects.filter(to_branch_id=group.pk).update(to_branch_id=group.parent_id)
-        Appraisal.objects.filter(branch_id=group.pk).update(branch_id=group.parent_id)
+        Appraisal.objects.filter(branch_id=group_id).update(branch_id=parent_id)
     Branch.objects.filter(parent__isnull=False).update(term_start=None, term_end=None)
-    Transfer.objects.filter(from_branch_id=F("to_branch_id")).delete()
 
     # 3. One party organisation per unit, a member organisation of each committee it was in.
     by_unit = {}
@@ -145,9 +146,7 @@ def forward(apps, schema_editor):
                 committee_id=keeper.committee_id, parent_id=keeper.pk, name=name
             )
         Member.objects.filter(branch_id__in=ids).update(branch_id=keeper.pk)
-        Transfer.objects.filter(from_branch_id__in=ids).update(from_branch_id=keeper.pk)
-        Transfer.objects.filter(to_branch_id__in=ids).update(to_branch_id=keeper.pk)
-        Transfer.objects.filter(from_branch_id=keeper.pk, to_branch_id=keeper.pk).delete()
+        _remap_transfers(Transfer, dict.fromkeys(ids, keeper.pk))
         Appraisal.objects.filter(branch_id__in=ids).update(branch_id=keeper.pk)
         Meeting.objects.filter(branch_id__in=ids).update(
             branch_id=keeper.pk, committee_id=keeper.committee_id
@@ -166,6 +165,24 @@ def forward(apps, schema_editor):
                 role.branch_id = keeper.pk
                 role.save(update_fields=["branch"])
         Branch.objects.filter(pk__in=ids).delete()
+
+
+def _remap_transfers(Transfer, new_branch):
+    """Point transfers at ``new_branch[old]``; one that would then go from a branch to the
+    same branch was not a transfer (a move between groups, or between copies of one
+    organisation) and is dropped."""
+    moved = Transfer.objects.filter(
+        Q(from_branch_id__in=list(new_branch)) | Q(to_branch_id__in=list(new_branch))
+    )
+    for transfer in moved:
+        source = new_branch.get(transfer.from_branch_id, transfer.from_branch_id)
+        target = new_branch.get(transfer.to_branch_id, transfer.to_branch_id)
+        if source is not None and source == target:
+            transfer.delete()
+        else:
+            Transfer.objects.filter(pk=transfer.pk).update(
+                from_branch_id=source, to_branch_id=target
+            )
 
 
 class Migration(migrations.Migration):
