@@ -35,7 +35,7 @@ def export_queryset(queryset, user):
     """The rows to export, with what the export reads joined in and, per row, whether the
     user may see the member's full ID number and contact details (core.scope's rules, one
     query in all)."""
-    queryset = queryset.select_related("committee", "branch", "employer_unit")
+    queryset = queryset.select_related("committee", "branch", "party_group", "employer_unit")
     return queryset.annotate(
         export_full_id=ExpressionWrapper(full_id_number_q(user), output_field=BooleanField()),
         export_contact_visible=ExpressionWrapper(
@@ -103,7 +103,11 @@ class MemberExportResource(resources.ModelResource):
         return escape_cell(member.get_category_display())
 
     def dehydrate_branch(self, member):
-        # A membership outside the district is marked, so the file imports back as it was.
+        # A membership outside the district is marked, and a member of a party group is
+        # written with the group (whose branch holds the membership), so the file imports
+        # back as it was.
+        if member.party_group_id:
+            return escape_cell(member.party_group.name)
         if member.branch_id:
             return escape_cell(member.branch.name)
         return escape_cell(outside_cell(member.outside_organisation))

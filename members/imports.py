@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,7 +67,7 @@ _FIELD_COLUMN = {
 UPDATED_FIELDS = [
     "name", "gender", "ethnicity", "birth_date", "mobile", "mobile_tail", "address",
     "joined_on", "full_member_on", "status", "category", "employer_unit", "employer_name",
-    "branch", "outside_organisation", "name_pinyin", "name_initials",
+    "branch", "party_group", "outside_organisation", "name_pinyin", "name_initials",
 ]
 
 PARTY_FOUNDED = datetime.date(1921, 7, 1)
@@ -373,7 +374,7 @@ class _Lookups:
         district = committee.district_id
         self.branches: dict[str, list[Branch]] = {}
         for branch in Branch.objects.filter(committee__district_id=district).select_related(
-            "committee"
+            "committee", "parent"
         ):
             self.branches.setdefault(branch.name, []).append(branch)
         self.units = {unit.name: unit for unit in Unit.objects.filter(district_id=district)}
@@ -594,19 +595,29 @@ def _check_row(number, cells, lookups: _Lookups, problem, today) -> PlannedRow |
     outside = outside_organisation(branch_name)
     if outside is not None:
         if outside:
-            target.branch, target.outside_organisation = None, outside
+            target.branch, target.party_group, target.outside_organisation = None, None, outside
         else:
             problem(COLUMN["branch"], _("Name the organisation after 区外：."))
     elif branch_name:
         try:
-            target.branch = lookups.branch(branch_name)
-            target.outside_organisation = ""
+            found = lookups.branch(branch_name)
         except _CellError as exc:
             problem(COLUMN["branch"], exc)
+        else:
+            # A party group named here: the membership (组织关系) is its branch's.
+            branch, group = (found.parent, found) if found.parent_id else (found, None)
+            if before is not None and before.branch_id and before.branch_id != branch.pk:
+                problem(COLUMN["branch"], _(
+                    "Membership is held in %(branch)s: a change of branch is a transfer, "
+                    "recorded on the member's page, not an import."
+                ) % {"branch": before.branch.name})
+            else:
+                target.branch, target.party_group = branch, group
+                target.outside_organisation = ""
     elif before is None:
         if employer:
             # Membership held by the employer, outside the district.
-            target.branch, target.outside_organisation = None, employer
+            target.branch, target.party_group, target.outside_organisation = None, None, employer
         else:
             problem(
                 COLUMN["branch"],
@@ -653,7 +664,9 @@ _TEMPLATE_NOTES = {
     "full_member_on": "可空，不早于入党日期。",
     "status": "“正式党员”或“预备党员”，空白视为正式党员。",
     "category": "必填：小个专、离退休干部、在职党员、社区居民、其他。",
-    "branch": "本区党支部的名称（见下方本社区的支部）。组织关系在区外（如在职党员留在单位）时"
+    "branch": "本区党支部的名称，或其党小组的名称"
+              "（组织关系在支部，党小组只说明所在小组；见下方本社区的支部和党小组）。"
+              "组织关系在区外（如在职党员留在单位）时"
               f"留空并填写工作单位，或写“{outside_cell('组织名称')}”（导出的名册就是这样写的）。",
     "committee": "可空；填写时须为本社区名称。",
     "employer": "驻区单位的名称或其他单位名称。",
@@ -692,7 +705,10 @@ def template_xlsx(committee: Committee) -> bytes:
         notes.append([header, _TEMPLATE_NOTES[key]])
     notes.append([])
     notes.append([escape_cell(f"{committee.name}的党支部、党小组")])
-    for name in committee.branches.order_by("kind", "name").values_list("name", flat=True):
+    branches = Branch.objects.of_committee(committee).values("pk")
+    for name in Branch.objects.filter(Q(pk__in=branches) | Q(parent_id__in=branches)).order_by(
+        "kind", "name"
+    ).values_list("name", flat=True):
         notes.append([escape_cell(name)])
     notes.column_dimensions["A"].width = 30
     notes.column_dimensions["B"].width = 90

@@ -131,7 +131,7 @@ def test_a_database_at_the_previous_head_is_carried_into_the_corrected_model():
     assert Member.objects.count() == before["members"] == 10
     assert not Member.objects.filter(branch__parent__isnull=False).exists()
     assert not Member.objects.filter(branch__isnull=True, outside_organisation="").exists()
-    for short, seeded in world.items():
+    for seeded in world.values():
         in_group = Member.objects.get(pk=seeded["members"]["in_group"])
         assert (in_group.branch_id, in_group.party_group_id) == (
             seeded["residents"], seeded["groups"][0])
@@ -143,7 +143,7 @@ def test_a_database_at_the_previous_head_is_carried_into_the_corrected_model():
 
     # Every check-in keeps its committee; one was added for the member above, per committee.
     assert CheckIn.objects.count() == before["checkins"] + 2
-    for short, seeded in world.items():
+    for seeded in world.values():
         assert set(CheckIn.objects.filter(
             member__committee_id=seeded["committee"]).values_list("committee_id", flat=True)
         ) == {seeded["committee"]}
