@@ -108,14 +108,21 @@ class RosterFilter(django_filters.FilterSet):
         return queryset.filter(branch=value)
 
 
+def committee_branches(user, committee):
+    """The branches a committee works with and their party groups, as ``user`` may read them
+    (the roster's branch filter)."""
+    branches = Branch.objects.of_committee(committee).values("pk")
+    return Branch.objects.for_user(user).filter(
+        Q(pk__in=branches) | Q(parent_id__in=branches)
+    ).order_by("kind", "name")
+
+
 def committee_roster_filter(user, committee, data) -> RosterFilter:
     """The roster of one committee as ``user`` may see it, filtered by ``data`` (a GET)."""
     return RosterFilter(
         data or None,
         queryset=Member.objects.for_user(user).filter(committee=committee),
-        branches=Branch.objects.for_user(user).filter(committee=committee).order_by(
-            "kind", "name"
-        ),
+        branches=committee_branches(user, committee),
         committee=committee,
     )
 
