@@ -14,6 +14,7 @@ from PIL import Image
 
 from activities import attendance, photos
 from activities.models import Attendance, Funding, ServiceTeam
+from branches.models import Branch, CommitteeMembership
 from meetings import services as meeting_services
 from meetings.models import AgendaItem, MeetingAttendance
 from members.checkins import poster_token
@@ -79,6 +80,16 @@ def a_resource(w):
 
 def a_project(w):
     return Project.objects.get_or_create(committee=w.a, title="清洁家园", owner="书记")[0]
+
+
+def a_membership(w):
+    org = Branch.objects.get_or_create(
+        unit=w.unit, parent=None,
+        defaults={"committee": w.a, "kind": "unit", "name": f"{w.unit.name}党支部"},
+    )[0]
+    return CommitteeMembership.objects.get_or_create(
+        committee=w.a, branch=org, left_on=None, defaults={"joined_on": date(2020, 1, 1)}
+    )[0]
 
 
 def a_checkin(w):
@@ -159,6 +170,8 @@ EXPECTED = {
     "branches:group-create": (lambda w: {"pk": w.a_branch.pk}, WRITE_A_BRANCH),
     "branches:branch-update": (lambda w: {"pk": w.a_branch.pk}, WRITE_A_BRANCH),
     "branches:branch-delete": (lambda w: {"pk": w.a_branch.pk}, WRITE_A),
+    "branches:membership-create": (lambda w: {"committee_pk": w.a.pk}, WRITE_A),
+    "branches:membership-end": (lambda w: {"pk": a_membership(w).pk}, WRITE_A),
     "members:committee-roster": (lambda w: {"pk": w.a.pk}, READ_A),
     "members:member-create": (lambda w: {"committee_pk": w.a.pk}, WRITE_A),
     "members:roster-export": (lambda w: {"pk": w.a.pk}, READ_A),
