@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.scope import ScopedQuerySet
 
@@ -142,7 +143,7 @@ class Member(models.Model):
 
 class CheckInStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for confirmation")
-    CONFIRMED = "confirmed", _("Checked in")
+    CONFIRMED = "confirmed", pgettext_lazy("residence check-in", "Checked in")
     RETURNED = "returned", _("Returned")
     ENDED = "ended", _("Ended")
 
