@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.scope import ScopedQuerySet
 
@@ -307,8 +308,8 @@ class ActivitySignup(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("sign-up")
-        verbose_name_plural = _("sign-ups")
+        verbose_name = pgettext_lazy("activity sign-up", "sign-up")
+        verbose_name_plural = pgettext_lazy("activity sign-up", "sign-ups")
         ordering = ["created_at", "pk"]
         constraints = [
             models.UniqueConstraint(

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from committees.models import Committee
@@ -78,7 +79,8 @@ def checkin_scan(request, token):
     return confirm_page(
         request,
         action=lambda: checkins.checkin_request(member=member, committee=committee),
-        title=_("Check in"), cancel_url=me, next_url=me, done_message=_sent(committee),
+        title=pgettext("residence check-in", "Check in"), cancel_url=me, next_url=me,
+        done_message=_sent(committee),
         template="members/checkin_scan.html", context={"committee": committee},
         refused_url=me,
     )

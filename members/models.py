@@ -426,8 +426,8 @@ class SignUp(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("sign-up")
-        verbose_name_plural = _("sign-ups")
+        verbose_name = pgettext_lazy("self-registration", "sign-up")
+        verbose_name_plural = pgettext_lazy("self-registration", "sign-ups")
         ordering = ["created_at"]
         constraints = [
             models.UniqueConstraint(

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.pages import decision, form_page
@@ -105,7 +105,7 @@ def signup(request):
 
     return form_page(
         request, form, save=save,
-        title=_("Sign up"), cancel_url=reverse("login"),
+        title=pgettext("self-registration", "Sign up"), cancel_url=reverse("login"),
         success_message=_("Sign-up sent. The community's secretary will approve it."),
         next_url=reverse("members:me"),
         template="members/signup.html", context={"resubmit": resubmit},
