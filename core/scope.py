@@ -171,8 +171,13 @@ def _branch_rule(s: Scope, write: bool) -> Q:
 
 
 def _membership_rule(s: Scope, write: bool) -> Q:
-    # A committee's member organisations: listed with the committee, kept by its side.
-    return _committee_rule(s, write, via="committee__")
+    # A committee's member organisations: listed with the committee, kept by its side; whoever
+    # reads an organisation reads which committees it belongs to.
+    q = _committee_rule(s, write, via="committee__")
+    if not write:
+        Branch = apps.get_model("branches", "Branch")
+        q |= Q(branch__in=Branch.objects.filter(_branch_rule(s, False)).values("pk"))
+    return q
 
 
 def _in_service_group_rule(s: Scope, write: bool) -> Q:
