@@ -149,11 +149,10 @@ def expected_attendees(meeting) -> list[MeetingAttendance]:
         if meeting.kind == MeetingKind.JOINT and meeting.pk is not None:
             rows += _unit_rows(meeting, meeting.units.order_by("name"))
         return rows
-    members = Member.objects.filter(branch_id=meeting.branch_id)
-    if meeting.kind != MeetingKind.GROUP:
-        members = Member.objects.filter(
-            Q(branch_id=meeting.branch_id) | Q(branch__parent_id=meeting.branch_id)
-        )
+    if meeting.kind == MeetingKind.GROUP:
+        members = Member.objects.filter(party_group_id=meeting.branch_id)
+    else:  # the branch's whole membership, its party groups' members included
+        members = Member.objects.filter(branch_id=meeting.branch_id)
     return [
         MeetingAttendance(meeting=meeting, member_id=pk, name=name[:50])
         for pk, name in members.order_by("name", "pk").values_list("pk", "name")
@@ -485,9 +484,7 @@ def _of_committee(meeting, member) -> bool:
     that committee; to a branch's or party group's meeting, only that branch's (and its party
     groups') own members, since checking in opens the minutes to them."""
     if meeting.branch_id:
-        if member.branch_id is None:
-            return False
-        return meeting.branch_id in (member.branch_id, member.branch.parent_id)
+        return meeting.branch_id in (member.branch_id, member.party_group_id)
     if member.committee_id == meeting.committee_id:
         return True
     return member.branch_id is not None and member.branch.committee_id == meeting.committee_id

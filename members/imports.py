@@ -61,6 +61,7 @@ _FIELD_COLUMN = {
     "employer_name": COLUMN["employer"],
     "outside_organisation": COLUMN["employer"],
     "mobile_tail": COLUMN["mobile"],
+    "party_group": COLUMN["branch"],
     "birth_date": COLUMN["id_number"],
 }
 # What the import may change on a member (the audit log and "unchanged" compare these).
@@ -604,16 +605,11 @@ def _check_row(number, cells, lookups: _Lookups, problem, today) -> PlannedRow |
         except _CellError as exc:
             problem(COLUMN["branch"], exc)
         else:
-            # A party group named here: the membership (组织关系) is its branch's.
+            # A party group named here: the membership (组织关系) is its branch's, and the
+            # member sits in the group. (A change of branch is written with a transfer.)
             branch, group = (found.parent, found) if found.parent_id else (found, None)
-            if before is not None and before.branch_id and before.branch_id != branch.pk:
-                problem(COLUMN["branch"], _(
-                    "Membership is held in %(branch)s: a change of branch is a transfer, "
-                    "recorded on the member's page, not an import."
-                ) % {"branch": before.branch.name})
-            else:
-                target.branch, target.party_group = branch, group
-                target.outside_organisation = ""
+            target.branch, target.party_group = branch, group
+            target.outside_organisation = ""
     elif before is None:
         if employer:
             # Membership held by the employer, outside the district.

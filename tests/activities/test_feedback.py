@@ -27,7 +27,8 @@ def hospital_members(world):
     CheckIn.objects.create(member=inside, committee=world.a, status=CheckInStatus.CONFIRMED,
                            started_on=date(2025, 2, 1))
     CheckIn.objects.create(member=ended_before, committee=world.a, status=CheckInStatus.ENDED,
-                           started_on=date(2024, 1, 1), ended_on=date(2026, 3, 31))
+                           started_on=date(2024, 1, 1), ended_on=date(2026, 3, 31),
+                           end_reason="moved_away")
     CheckIn.objects.create(member=other_unit, committee=world.a, status=CheckInStatus.CONFIRMED,
                            started_on=date(2025, 2, 1))
     return inside, ended_before, other_unit

@@ -186,7 +186,8 @@ def test_rows_already_on_the_roster_are_updated_and_branch_changes_become_transf
     same = registered(world.a, world.a_branch, "钱不变", id_number(32))
     new_mobile = registered(world.a, world.a_branch, "孙换号", id_number(33), mobile="13900000033")
     rows = [
-        # 郑优芳 moves from the party group to the retirees' branch; the mobile is left empty
+        # 郑优芳 moves from the residents' branch (and its group) to the retirees' branch: a
+        # transfer; the mobile is left empty
         # (kept), the address is new.
         row(姓名="郑优芳", 身份证号=id_number(31), 党员类别="社区居民",
             所在支部=world.a_retirees.name, 现居住地址="学苑路2号"),
@@ -206,7 +207,8 @@ def test_rows_already_on_the_roster_are_updated_and_branch_changes_become_transf
     assert world.a_member.branch == world.a_retirees
     assert world.a_member.mobile == "13900000000" and world.a_member.address == "学苑路2号"
     transfer = Transfer.objects.get(member=world.a_member)
-    assert (transfer.from_branch, transfer.to_branch) == (world.a_group, world.a_retirees)
+    assert (transfer.from_branch, transfer.to_branch) == (world.a_branch, world.a_retirees)
+    assert world.a_member.party_group is None
     assert LogEntry.objects.get_for_object(world.a_member).filter(
         action=LogEntry.Action.UPDATE, actor=world.officer
     ).exists()

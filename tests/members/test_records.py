@@ -46,11 +46,12 @@ class TestTransfer:
         assert second.status_code == 302
         history = list(Transfer.objects.filter(member=world.a_member).order_by("pk"))
         assert [(t.from_branch, t.to_branch) for t in history] == [
-            (world.a_group, world.a_retirees), (world.a_retirees, world.a_branch),
+            (world.a_branch, world.a_retirees), (world.a_retirees, world.a_branch),
         ]
         assert history[0].recorded_by == world.secretary_a
         world.a_member.refresh_from_db()
-        assert world.a_member.branch == world.a_branch
+        # Back in the branch, in no group: the old group was left with the first transfer.
+        assert (world.a_member.branch, world.a_member.party_group) == (world.a_branch, None)
 
     def test_a_membership_from_outside_is_recorded_and_cleared(self, world):
         member = MemberFactory(committee=world.a, branch=None, outside_organisation="市直机关工委")
@@ -66,6 +67,7 @@ class TestTransfer:
         ("case", "message"),
         [
             ("same_branch", "already in that branch"),
+            ("group", "A party group holds no membership"),
             ("future", "future"),
             ("blank_reason", "Say why"),
             ("other_district", "district"),
@@ -74,7 +76,9 @@ class TestTransfer:
     def test_the_service_refuses_and_writes_nothing(self, world, case, message):
         to_branch, on, reason = world.a_retirees, today(), "搬家"
         if case == "same_branch":
-            to_branch = world.a_group
+            to_branch = world.a_branch
+        elif case == "group":
+            to_branch = BranchFactory(committee=world.a, parent=world.a_retirees, name="离退休小组")
         elif case == "future":
             on = today() + datetime.timedelta(days=1)
         elif case == "blank_reason":
@@ -87,7 +91,8 @@ class TestTransfer:
                 user=world.secretary_a,
             )
         assert not Transfer.objects.exists()
-        assert Member.objects.get(pk=world.a_member.pk).branch == world.a_group
+        unchanged = Member.objects.get(pk=world.a_member.pk)
+        assert (unchanged.branch, unchanged.party_group) == (world.a_branch, world.a_group)
 
     def test_a_future_date_is_shown_on_the_form(self, client, world):
         client.force_login(world.secretary_a)
@@ -107,16 +112,21 @@ class TestTransfer:
         assert response.status_code == 400
         assert not Transfer.objects.exists()
 
-    def test_the_choices_leave_out_the_current_branch_and_other_committees(self, world):
+    def test_the_choices_are_branches_other_than_the_current_one(self, world):
+        # Never a party group (a move between groups is an edit), never another committee's
+        # branch the secretary cannot read; in-service groups are not branches at all.
+        BranchFactory(committee=world.a, parent=world.a_retirees, name="离退休小组")
         form = TransferForm(user=world.secretary_a, member=world.a_member)
         choices = set(form.fields["to_branch"].queryset)
-        assert world.a_retirees in choices and world.a_branch in choices
-        assert world.a_group not in choices and world.b_branch not in choices
+        assert choices == {world.a_retirees}
 
-    def test_the_current_branch_cannot_be_posted(self, client, world):
+    @pytest.mark.parametrize("target", ["a_branch", "a_group"])
+    def test_the_current_branch_or_a_group_cannot_be_posted(self, client, world, target):
         client.force_login(world.secretary_a)
-        response = client.post(transfer_url(world.a_member), transfer_data(world.a_group))
+        response = client.post(transfer_url(world.a_member),
+                               transfer_data(getattr(world, target)))
         assert response.status_code == 400
+        assert "to_branch" in response.context["form"].errors
         assert not Transfer.objects.exists()
 
     def test_the_other_committee_gets_404_and_the_member_403(self, client, world):
