@@ -75,7 +75,6 @@ def scope_of(user) -> Scope:
 def _build_scope(user) -> Scope:
     RoleAssignment = apps.get_model("core", "RoleAssignment")
     Member = apps.get_model("members", "Member")
-    Branch = apps.get_model("branches", "Branch")
 
     districts, committees, branches, units, read_committees = set(), set(), set(), set(), set()
     # One row per assignment, and for a unit's party organisation one per committee it is a
@@ -107,13 +106,10 @@ def _build_scope(user) -> Scope:
         read_committees.add(member_committee_id)
     if units:
         # A unit's liaison reads the committees the unit works with: where its party
-        # organisation is kept or a member organisation, and where it has a co-building
+        # organisation is a member organisation today, and where it has a co-building
         # agreement in force.
         Agreement = apps.get_model("units", "Agreement")
         CommitteeMembership = apps.get_model("branches", "CommitteeMembership")
-        read_committees.update(
-            Branch.objects.filter(unit_id__in=units).values_list("committee_id", flat=True)
-        )
         read_committees.update(
             CommitteeMembership.objects.filter(
                 CommitteeMembership.current_q(), branch__unit_id__in=units

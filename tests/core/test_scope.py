@@ -5,6 +5,7 @@ says the persona should reach: the rule and its expectation are written two diff
 and a failure shows which model differs.
 """
 
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -13,7 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from branches.models import Branch, BranchKind
+from branches.models import Branch, BranchKind, CommitteeMembership
 from committees.models import Committee, District, Seat, Venue
 from core.scope import (
     can_write,
@@ -89,9 +90,10 @@ def more(world):
     UnitFactory(district=e, name="永济单位")
     a_other = MemberFactory(committee=world.a, branch=world.a_retirees, name="周国庆")
     school = UnitFactory(district=world.district, name="盐湖区第二中学")
-    BranchFactory(
+    org = BranchFactory(
         committee=world.a, kind=BranchKind.UNIT, unit=world.unit, name="运城市第一医院党委"
     )
+    CommitteeMembership.objects.create(committee=world.a, branch=org, joined_on=date(2020, 1, 1))
     liaison = UserFactory(username="liaison")
     grant(liaison, "unit_liaison", world.unit)
     return SimpleNamespace(
@@ -206,7 +208,7 @@ def test_a_unit_liaison_changes_their_unit_only(world, more):
     assert reach(more.liaison, write=True) == expect(Unit={world.unit.pk})
 
 
-def test_a_unit_liaison_reads_the_committees_where_a_branch_is_linked_to_their_unit(
+def test_a_unit_liaison_reads_the_committees_their_unit_s_organisation_is_a_member_of(
     world, more
 ):
     seen = reach(more.liaison)

@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from branches.models import BranchKind
+from branches.models import BranchKind, CommitteeMembership
 from committees.models import SeatRole
+from members.models import CheckIn, CheckInStatus, InServiceGroup
 from tests.committees.data import fill_committee
 from tests.conftest import session_queries
 from tests.factories import (
@@ -30,7 +31,9 @@ from units.models import Agreement, Resource
 # The meetings and matters card adds five: the last and the next monthly meeting (one query
 # each), and for the committee's side the matters' counts, their days to resolve and the next
 # five still to be done.
-COMMITTEE_PAGE_QUERIES = 22 + session_queries()  # + the three member figures
+# The member figures (four counts) and the in-service groups (the groups with their counts,
+# and the check-ins' totals).
+COMMITTEE_PAGE_QUERIES = 25 + session_queries()
 
 
 def url(committee):
@@ -84,7 +87,7 @@ def kind_sections(response):
 
 def kind_labels():
     with translation.override("en"):
-        return [str(label) for label in BranchKind.labels]
+        return [str(label) for label in BranchKind.labels] + ["In-service member groups"]
 
 
 def branch_items(response):
@@ -95,19 +98,34 @@ def branch_items(response):
 
 # --- what it shows ---------------------------------------------------------------------------
 
-def test_the_tree_shows_the_four_kinds_each_with_its_branches(client, world):
-    BranchFactory(
-        committee=world.a, kind=BranchKind.UNIT, name="运城市第一医院党委", unit=world.unit
+def test_the_tree_shows_the_four_kinds_of_organisation(client, world):
+    # The unit's organisation is registered by B and is a member organisation of A too; the
+    # in-service members are a group of checked-in members, not a branch.
+    org = BranchFactory(
+        committee=world.b, kind=BranchKind.UNIT, name="运城市第一医院党委", unit=world.unit
     )
+    CommitteeMembership.objects.create(committee=world.a, branch=org, joined_on=date(2020, 1, 1))
+    group = InServiceGroup.objects.create(committee=world.a, name="1号楼在职党员小组",
+                                          leader=world.a_member)
+    for n in range(3):
+        CheckIn.objects.create(
+            member=MemberFactory(committee=world.a, branch=None, category="in_service",
+                                 outside_organisation="市直机关工委", name=f"在职{n}"),
+            committee=world.a, status=CheckInStatus.CONFIRMED, group=group if n else None)
     client.force_login(world.secretary_a)
 
-    sections = kind_sections(client.get(url(world.a)))
+    response = client.get(url(world.a))
+    sections = kind_sections(response)
 
     residents, retirees, unit, in_service = sections.values()
     assert world.a_branch.name in residents and world.a_retirees.name not in residents
     assert world.a_retirees.name in retirees
     assert "运城市第一医院党委" in unit and world.unit.name in unit
-    assert "None yet." in in_service
+    assert "member organisation since 2020-01-01" in unit
+    assert "3 in-service members checked in · 1 in no group" in in_service
+    assert "1号楼在职党员小组 · leader 郑优芳 · 2 members" in in_service
+    assert "Not a branch" in in_service
+    assert response.context["figures"]["checked_in"] == 3
 
 
 def test_the_tree_puts_each_party_group_under_its_own_branch(client, world):
@@ -249,7 +267,8 @@ def test_the_number_of_queries_does_not_grow_with_the_committee(
     assert "共建单位0" in text(large)
 
     assert len(branch_items(small)) == 2
-    assert len(branch_items(large)) == 6  # the world's two + one of each kind
+    # the world's two + a residents' and a retired cadres' branch + the unit's organisation
+    assert len(branch_items(large)) == 5
     assert text(large).count("Committee member") == 31
 
 

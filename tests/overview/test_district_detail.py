@@ -15,7 +15,8 @@ from tests.factories import CommitteeFactory, DistrictFactory, VenueFactory, gra
 # paginator's count, the page of committees with their counts, six totals and
 # can_write(district): the same at any size.
 # + 4: the year's co-building figures (activities, attendance, funding, teams)
-DISTRICT_PAGE_QUERIES = 17 + session_queries()
+# + 2: the in-service groups and the members checked in
+DISTRICT_PAGE_QUERIES = 19 + session_queries()
 
 
 def url(district):
@@ -40,7 +41,7 @@ def cards(response):
 
 def totals(response):
     section = re.search(r'aria-label="District totals".*?</section>', text(response), re.S)[0]
-    return re.findall(r'<div class="stat">(.*?)</div>', section), section
+    return re.findall(r'<div class="stat"[^>]*>(.*?)</div>', section), section
 
 
 def test_it_shows_every_committee_of_the_district_with_its_counts(client, world):
@@ -50,12 +51,14 @@ def test_it_shows_every_committee_of_the_district_with_its_counts(client, world)
     response = client.get(url(world.district))
 
     assert response.status_code == 200
-    # residents, retirees, unit orgs, in-service, groups · seats (part-time) · venues, m² · members
+    # residents, retirees, unit orgs (member organisations), in-service groups (checked in),
+    # party groups · seats (part-time) · venues, m² · members
     assert cards(response) == {
-        # A: the world's two branches + one of each kind; its group + 2; seats for the world's
-        # member, 3 new members and a unit's person; 300 m² + 2 × 100 m²; 1 + 3 members.
-        world.a.pk: [2, 2, 1, 1, 3, 5, 1, 3, 500, 4],
-        world.b.pk: [2, 0, 0, 0, 0, 1, 0, 1, 600, 1],
+        # A: the world's two branches + one of each; the unit's organisation; its group + 2;
+        # seats for the world's member, 3 new members and a unit's person; 300 m² + 2 × 100 m²;
+        # 1 + 3 members.
+        world.a.pk: [2, 2, 1, 0, 0, 3, 5, 1, 3, 500, 4],
+        world.b.pk: [2, 0, 0, 0, 0, 0, 1, 0, 1, 600, 1],
     }
     page = text(response)
     assert world.a.name in page and world.b.name in page
@@ -66,8 +69,8 @@ def test_it_shows_the_district_totals(client, world):
 
     stats, section = totals(client.get(url(world.district)))
 
-    # committees, members, branches / groups, seats, venues, share with ≥ 500 m² of venues
-    assert stats == ["2", "2", "4 / 1", "2", "2", "50%"]
+    # committees, members, branches / groups, checked in, seats, venues, share with ≥ 500 m²
+    assert stats == ["2", "2", "4 / 1", "0", "2", "2", "50%"]
     assert "900 m²" in section  # 300 m² at A + 600 m² at B
 
 
@@ -100,7 +103,7 @@ def test_it_says_so_when_the_district_has_no_committees_yet(client, world):
         response
     )
     stats, _ = totals(response)
-    assert stats == ["0", "0", "0 / 0", "0", "0", "0%"]
+    assert stats == ["0", "0", "0 / 0", "0", "0", "0", "0%"]
 
 
 def test_it_lists_only_the_district_s_own_committees(client, world):

@@ -10,8 +10,9 @@ from tests.conftest import session_queries
 from tests.factories import CommitteeFactory, DistrictFactory, UnitFactory, UserFactory, grant
 from units.models import Agreement, Unit, UnitKind
 
-# Session (when not cached), user, role assignments, member, may-add check, count, rows.
-UNIT_LIST_QUERIES = 6 + session_queries()
+# Session (when not cached), user, role assignments, member, may-add check, count, rows, the
+# committees the page's units' organisations are members of.
+UNIT_LIST_QUERIES = 7 + session_queries()
 
 
 def text(response):
