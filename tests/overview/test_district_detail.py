@@ -7,9 +7,10 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils.html import strip_tags
 
+from members.models import CheckIn, CheckInStatus, InServiceGroup
 from tests.committees.data import add_committees, fill_committee
 from tests.conftest import session_queries
-from tests.factories import CommitteeFactory, DistrictFactory, VenueFactory, grant
+from tests.factories import CommitteeFactory, DistrictFactory, MemberFactory, VenueFactory, grant
 
 # The session (unless Redis caches it), user, the officer's scope (2), the district, the
 # paginator's count, the page of committees with their counts, six totals and
@@ -147,3 +148,20 @@ def test_the_number_of_queries_does_not_grow_with_the_district(
     assert len(cards(small)) == 2
     assert len(cards(large)) == 25
     assert totals(large)[0][0] == "30"
+
+
+def test_in_service_groups_and_party_groups_are_not_counted_as_branches(client, world):
+    group = InServiceGroup.objects.create(committee=world.a, name="在职党员小组")
+    CheckIn.objects.create(
+        member=MemberFactory(committee=world.a, branch=None, outside_organisation="市直机关工委",
+                             category="in_service"),
+        committee=world.a, status=CheckInStatus.CONFIRMED, group=group)
+    client.force_login(world.officer)
+
+    response = client.get(url(world.district))
+    stats, section = totals(response)
+
+    assert stats[2] == "4 / 1"  # branches / party groups, as without the in-service group
+    assert stats[3] == "1"
+    assert "in-service members checked in, in 1 group" in section
+    assert cards(response)[world.a.pk][3:5] == [1, 1]  # in-service groups (checked in)
