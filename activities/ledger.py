@@ -1,13 +1,15 @@
 """成果联享: what a resident unit did with the district's committees in a year, on its page and
 in Excel, and a committee's partners ranked by what they contributed.
 
-Reads only. Amounts are ``Decimal`` yuan throughout, summed without floats.
+Reads only. Money is counted from funding lines only (docs/decisions.md): a resource's amount
+is what an offer is worth, listed on its row and never summed. Amounts are ``Decimal`` yuan
+throughout, summed without floats.
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import translation
 
@@ -22,7 +24,6 @@ from units.models import (
     Project,
     ProjectStatus,
     Resource,
-    ResourceStatus,
     Unit,
 )
 
@@ -48,13 +49,12 @@ class UnitLedger:
     seats: list  # Seat held by the unit's people (or members working there), with .committee
     projects: list  # Project the unit took part in, with .committee and .need
     needs_met: list  # Need of those projects that is met
-    resources: list  # Resource the unit offered in the year, with .committee
-    money: Decimal  # sum of the amounts of those resources, withdrawn ones left out
+    resources: list  # Resource the unit offered in the year, with .committee (not money)
     activities: list  # Activity the unit co-organised in the year, with .committee
     volunteer_hours: Decimal  # recorded by members working at the unit, in the year
     attendances: int  # how many times those members attended
     funding_lines: list  # Funding the unit gave, dated in the year, with what it funded
-    funding: dict  # their totals (activities.funding.funding_totals)
+    funding: dict  # their totals (activities.funding.funding_totals): the unit's money
 
 
 def _visible(queryset, user):
@@ -80,11 +80,13 @@ def unit_ledger(unit: Unit, year: int, user=None) -> UnitLedger:
     * seats held for the unit whose term overlaps the year;
     * projects the unit took part in that ran during the year (from their start, or their
       creation when not started, to their finish, or on if unfinished), and the needs they met;
-    * resources offered during the year, and ``money``: their amounts, withdrawn ones left out;
+    * resources offered during the year (their amounts are what the offers are worth, not
+      money given: they are not summed);
     * activities the unit co-organised that started in the year, cancelled ones left out;
     * the volunteer hours and attendances of members working at the unit (``employer_unit``)
       at activities that started in the year;
-    * funding lines the unit gave dated in the year, and their totals by source and state.
+    * funding lines the unit gave dated in the year, and their totals by source and state:
+      the one count of the unit's money.
     """
     first, last = year_dates(year)
     agreements = list(
@@ -118,10 +120,6 @@ def unit_ledger(unit: Unit, year: int, user=None) -> UnitLedger:
         .select_related("committee")
         .order_by("offered_on", "pk")
     )
-    money = sum(
-        (r.amount for r in resources if r.amount and r.status != ResourceStatus.WITHDRAWN),
-        Decimal(0),
-    )
     activities = list(
         _visible(Activity.objects, user).filter(units=unit, starts_at__year=year)
         .exclude(status=ActivityStatus.CANCELLED)
@@ -142,7 +140,7 @@ def unit_ledger(unit: Unit, year: int, user=None) -> UnitLedger:
     )
     return UnitLedger(
         unit=unit, year=year, agreements=agreements, seats=seats, projects=projects,
-        needs_met=needs_met, resources=resources, money=money, activities=activities,
+        needs_met=needs_met, resources=resources, activities=activities,
         volunteer_hours=service["hours"], attendances=service["count"],
         funding_lines=funding_lines, funding=funding_totals(funding),
     )
@@ -153,28 +151,18 @@ def committee_partners(committee):
     did for it: the committee's projects they took part in once approved, then the money they
     gave it, then name. One query.
 
-    ``money`` is the amounts of the resources they gave (committed to a project or used; mere
-    offers do not count yet) plus their sponsorship received for the committee's activities and
-    projects (funding lines of source "unit"; pledges do not count yet).
+    ``money`` is their sponsorship received for the committee's activities and projects
+    (funding lines of source "unit"; pledges do not count yet), and nothing else: the amounts
+    of the resources they offered are not money (a funds offer counts once its money is a
+    funding line), so no yuan is counted twice.
 
-    Each unit carries ``n_projects`` and ``money`` (Decimal). The amounts come from
-    subqueries, so the join with projects cannot multiply them. Pages show ``money`` only to
-    the committee's side (offers and funding stay between it and the unit).
+    Each unit carries ``n_projects`` and ``money`` (Decimal). The amount comes from a
+    subquery, so the join with projects cannot multiply it. Pages show ``money`` only to the
+    committee's side (funding stays between it and the unit).
     """
     partners = Agreement.objects.filter(committee=committee).exclude(
         status=AgreementStatus.DRAFT
     ).values("unit_id")
-    given = Subquery(
-        Resource.objects.filter(
-            unit=OuterRef("pk"), committee=committee,
-            status__in=[ResourceStatus.COMMITTED, ResourceStatus.USED],
-        )
-        .order_by()
-        .values("unit")
-        .annotate(total=Sum("amount"))
-        .values("total"),
-        output_field=MONEY,
-    )
     sponsored = Subquery(
         Funding.objects.filter(
             unit=OuterRef("pk"), committee=committee, source=FundingSource.UNIT,
@@ -195,11 +183,7 @@ def committee_partners(committee):
                 & ~Q(projects__status=ProjectStatus.PROPOSED),
                 distinct=True,
             ),
-            money=ExpressionWrapper(
-                Coalesce(given, Decimal(0), output_field=MONEY)
-                + Coalesce(sponsored, Decimal(0), output_field=MONEY),
-                output_field=MONEY,
-            ),
+            money=Coalesce(sponsored, Decimal(0), output_field=MONEY),
         )
         .order_by("-n_projects", "-money", "name")
     )
@@ -221,7 +205,6 @@ def ledger_xlsx(ledger: UnitLedger) -> bytes:
             ["参与共建项目（个）", len(ledger.projects)],
             ["帮助解决需求（个）", len(ledger.needs_met)],
             ["提供资源（项）", len(ledger.resources)],
-            ["资源金额合计（元）", ledger.money],
             ["共建活动（次）", len(ledger.activities)],
             ["志愿服务时长（小时）", ledger.volunteer_hours],
             ["志愿服务人次", ledger.attendances],
@@ -260,14 +243,13 @@ def ledger_xlsx(ledger: UnitLedger) -> bytes:
         )
         resources = add_sheet(
             workbook, "提供资源",
-            ["社区", "类别", "内容", "数量", "金额（元）", "状态", "提供日期"],
+            ["社区", "类别", "内容", "数量", "折合价值（元）", "状态", "提供日期"],
             [
                 [r.committee.name, str(r.get_kind_display()), r.description, r.quantity,
                  r.amount, str(r.get_status_display()), date_cell(r.offered_on)]
                 for r in ledger.resources
             ],
         )
-        resources.append(["合计（不含已撤回）", "", "", "", ledger.money, "", ""])
         for (cell,) in resources.iter_rows(min_row=2, min_col=5, max_col=5):
             cell.number_format = "#,##0.00"
         add_sheet(

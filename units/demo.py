@@ -114,15 +114,17 @@ def seed_stories(committees: dict, district) -> None:
         _agreement(units[name], xueyuan, date(2025, 6, 1), date(2028, 5, 31))
     gala = _need(xueyuan, "国庆文艺汇演", ListKind.FUNDS, NeedStatus.MET,
                  description="庆祝国庆的社区文艺汇演：场地、舞台、经费、节目和志愿者")
+    # The ¥82,000 the four units gave is their funding lines on the gala (activities.demo);
+    # the resources are what each offered, and only the bank's is money (its line's offer).
     pooled = [
         _resource(units["新象城商业广场"], xueyuan, "新象城广场场地与舞台", ListKind.VENUE,
-                  ResourceStatus.USED, amount=Decimal("30000"), quantity="广场 1 处"),
+                  ResourceStatus.USED, quantity="广场 1 处"),
         _resource(units["运城银行盐湖支行"], xueyuan, "汇演经费", ListKind.FUNDS,
                   ResourceStatus.USED, amount=Decimal("25000")),
         _resource(units["国网运城供电公司"], xueyuan, "舞台灯光与用电保障", ListKind.EQUIPMENT,
-                  ResourceStatus.USED, amount=Decimal("15000")),
+                  ResourceStatus.USED),
         _resource(units["运城学院"], xueyuan, "文艺节目与学生志愿者", ListKind.VOLUNTEERS,
-                  ResourceStatus.USED, amount=Decimal("12000"), quantity="节目 8 个，志愿者 60 名"),
+                  ResourceStatus.USED, quantity="节目 8 个，志愿者 60 名"),
     ]
     _project(xueyuan, "国庆文艺汇演", gala, pooled, ProjectStatus.PUBLICISED,
              plan="驻区单位出场地、出经费、出节目、出人员，社区党委统筹", owner="学苑社区党委",

@@ -263,7 +263,6 @@ def project_detail(request, pk):
             "committee": project.committee,
             "project": project,
             "resources": lists.project_resources(project, request.user),
-            "total": lists.project_total(project, request.user),
             "units": project.units.order_by("name"),
             "can_edit": can_write(request.user, project),
             "cards": sections.render("project-detail", request, project, {"project": project}),

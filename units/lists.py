@@ -1,20 +1,19 @@
 """The three lists (需求清单、资源清单、项目清单) and matching a need with resources.
 
 Reads first (filters over querysets already scoped by ``for_user``, the rows a page shows,
-the suggestions for a need, a project's resources and their total), then writes (saving a
-need, a resource or a project; matching a need). Writes are keyword-only, validate, and
-write nothing when they refuse (ValidationError).
+the suggestions for a need, a project's resources), then writes (saving a need, a resource or
+a project; matching a need). Writes are keyword-only, validate, and write nothing when they
+refuse (ValidationError). A resource's amount is what an offer is worth, never summed as money
+(money is counted from funding lines only: docs/decisions.md).
 """
 
 from collections.abc import Iterable
-from decimal import Decimal
 
 import django_filters
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import BooleanField, Case, DecimalField, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Case, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -224,17 +223,6 @@ def project_resources(project, user):
         Resource.objects.for_user(user).filter(projects=project)
         .select_related("unit").order_by("unit__name", "pk")
     )
-
-
-def project_total(project, user) -> Decimal:
-    """The sum of the amounts of those resources, in yuan (0 when none has one)."""
-    return project_resources(project, user).order_by().aggregate(
-        total=Coalesce(
-            Sum("amount"),
-            Value(Decimal("0")),
-            output_field=DecimalField(max_digits=14, decimal_places=2),
-        )
-    )["total"]
 
 
 # --- writes -------------------------------------------------------------------------------

@@ -186,4 +186,4 @@ def test_a_units_received_sponsorship_ranks_it_among_the_partners(login, world, 
     fair.funding_lines.filter(state="pledged").update(state="received")
     page = text(login(world.secretary_a).get(committee_url(world.a)))
     assert page.index("运城市第一医院") < page.index("甲单位")
-    assert "4,321.00 yuan" in page
+    assert "¥4,321.00 received" in page

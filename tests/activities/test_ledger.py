@@ -168,10 +168,13 @@ def test_the_ledger_holds_the_units_year(world, record):
     assert ledger.resources == record["resources"]
 
 
-def test_the_money_is_an_exact_decimal_without_withdrawn_resources(world, record):
-    money = unit_ledger(world.unit, 2025).money
-    assert isinstance(money, Decimal)
-    assert money == Decimal("30000.30")
+def test_the_money_is_the_funding_lines_not_the_resources_offered(world, record):
+    """The resources are worth 30,000.30 yuan (and 5,000 withdrawn): listed, not money."""
+    ledger = unit_ledger(world.unit, 2025)
+    assert [r.amount for r in ledger.resources][:2] == [Decimal("30000.10"), Decimal("0.20")]
+    assert not hasattr(ledger, "money")
+    assert ledger.funding["received"] == Decimal("0.30")
+    assert isinstance(ledger.funding["received"], Decimal)
 
 
 def test_the_ledger_counts_activities_hours_and_funding_of_the_year(world, record):
@@ -214,7 +217,7 @@ def test_an_empty_year_is_empty(world, record):
     ledger = unit_ledger(world.unit, 2021)
     assert (ledger.agreements, ledger.seats, ledger.projects, ledger.resources,
             ledger.activities, ledger.funding_lines) == ([],) * 6
-    assert ledger.money == Decimal(0) and ledger.volunteer_hours == Decimal(0)
+    assert ledger.volunteer_hours == Decimal(0)
     assert ledger.attendances == 0 and ledger.funding["total"] == Decimal(0)
 
 
@@ -244,7 +247,9 @@ def test_the_ledger_spends_the_same_queries_whatever_its_size(world, record):
 def test_the_page_shows_the_ledger(login, world, record):
     page = text(login(world.officer).get(world.unit.get_absolute_url(), {"year": 2025}))
 
-    assert "¥30,000.30" in page
+    # The money is the funding received; the resources are listed with what they are worth.
+    assert 'data-testid="ledger-money">¥0.30<' in page
+    assert "30,000.10" in page and "30,000.30" not in page  # a row, never a sum
     assert "王建国" in page and "国庆文艺汇演" in page and "会议室周六开放" in page
     assert "Members working here gave 4.0 volunteer hours (3 attendances)." in page
     assert "义诊进社区" in page and "清洁家园" in page and "取消的活动" not in page
@@ -260,7 +265,7 @@ def test_the_page_shows_only_what_the_user_may_see_of_the_ledger(login, world, r
     # Committee B's secretary sees the unit, not what it agreed with or offered to A.
     page = text(login(world.secretary_b).get(world.unit.get_absolute_url(), {"year": 2025}))
     assert world.unit.name in page
-    assert detail not in page and "会议室周六开放" not in page and "¥30,000.30" not in page
+    assert detail not in page and "会议室周六开放" not in page and "30,000.10" not in page
     assert "Received ¥0.20 · pledged ¥0.00" in page  # B's sponsorship only
     # A member of A sees no money given, whatever the unit gave A.
     page = text(login(world.member_user).get(world.unit.get_absolute_url(), {"year": 2025}))
@@ -286,7 +291,7 @@ def test_the_export_is_a_workbook_of_the_units_year(login, world, record):
     rows = {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
     summary = dict(rows["概况"][1:])
     assert summary["单位"] == "运城市第一医院" and summary["年度"] == 2025
-    assert Decimal(str(summary["资源金额合计（元）"])) == Decimal("30000.30")
+    assert "资源金额合计（元）" not in summary  # resources are not money
     assert summary["共建活动（次）"] == 2
     assert Decimal(str(summary["志愿服务时长（小时）"])) == Decimal("4.0")
     assert summary["志愿服务人次"] == 3
@@ -298,9 +303,10 @@ def test_the_export_is_a_workbook_of_the_units_year(login, world, record):
     assert [r[0] for r in rows["共建协议"][1:]] == ["学苑社区"]
     assert [r[1] for r in rows["兼职委员"][1:]] == ["王建国"]
     assert [r[1] for r in rows["共建项目"][1:]] == ["国庆文艺汇演", "法律服务进社区"]
-    described = [r[2] for r in rows["提供资源"][1:-1]]
+    assert rows["提供资源"][0][4] == "折合价值（元）"
+    described = [r[2] for r in rows["提供资源"][1:]]
     assert "会议室周六开放" in described and "77777" not in str(rows)
-    assert rows["提供资源"][-1][0].startswith("合计")
+    assert len(described) == 4  # one row each, no sum of their values
 
 
 def test_the_export_escapes_formulas(login, world, record):
@@ -341,18 +347,18 @@ def test_partners_are_ranked_by_projects_then_money_then_name(world):
     project(world.b, [rich, tie_a], title="B 的项目")  # another committee's: not counted
     project(world.a, [world.unit], title="三")
     project(world.a, [tie_a], title="还只是提议", status=ProjectStatus.PROPOSED)  # not yet
-    # What was given counts: committed or used. Two equal amounts count twice (a DISTINCT
-    # sum would count them once); offers and withdrawn ones do not count.
-    used, committed = ResourceStatus.USED, ResourceStatus.COMMITTED
-    resource(rich, world.a, "100", status=used)
-    resource(rich, world.a, "100", status=committed)
-    resource(rich, world.a, "1000", status=ResourceStatus.WITHDRAWN)
-    resource(tie_b, world.a, "5000")  # only offered
-    resource(world.unit, world.a, "150", status=used)
-    resource(tie_a, world.b, "99999", status=used)  # to another committee: not counted
-    resource(most_projects, world.a, "0.10", status=used)
-    # Sponsorship received for A's activities counts too; pledges and B's do not.
+    # Money is sponsorship received for A's activities and projects. Two equal amounts count
+    # twice (a DISTINCT sum would count them once); pledges and B's do not count.
     fair = ActivityFactory(committee=world.a)
+    sponsor(rich, fair, "100")
+    sponsor(rich, fair, "100")
+    sponsor(world.unit, project(world.a, [], title="四"), "150")
+    sponsor(most_projects, fair, "0.10")
+    # What units offered on the resources list is not money, whatever became of it.
+    resource(rich, world.a, "100", status=ResourceStatus.USED)
+    resource(rich, world.a, "100", status=ResourceStatus.COMMITTED)
+    resource(tie_b, world.a, "5000")  # only offered
+    resource(tie_a, world.a, "99999", status=ResourceStatus.USED)
     sponsor(tie_b, fair, "0.05")
     sponsor(tie_b, fair, "9999", state="pledged")
     sponsor(tie_a, ActivityFactory(committee=world.b), "9999")

@@ -1,6 +1,9 @@
+import re
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import F, Sum
 
@@ -11,6 +14,8 @@ from members.models import Appraisal, CheckIn, Commitment, Member, Transfer
 from units.models import Agreement, Need, Project, Resource
 
 REPORT_COMMUNITIES = {"学苑社区", "御沁园社区", "潞村社区", "广场社区", "解放路社区"}
+GALA_UNITS = {"新象城商业广场": Decimal(30_000), "运城银行盐湖支行": Decimal(25_000),
+              "国网运城供电公司": Decimal(15_000), "运城学院": Decimal(12_000)}
 
 
 def counts():
@@ -110,11 +115,30 @@ def test_every_committee_co_builds_with_units(seeded_small):
 
 def test_the_reports_co_building_stories_are_there(seeded_small):
     gala = Project.objects.get(committee__name="学苑社区", title="国庆文艺汇演")
-    pooled = gala.resources.aggregate(total=Sum("amount"))["total"]
-    assert pooled >= Decimal(80_000) and gala.units.count() == 4
+    assert gala.resources.count() == 4 and gala.units.count() == 4
     rooms = Project.objects.filter(committee__name="潞村社区", title__contains="党员活动室")
     assert rooms.count() == 3 and {p.status for p in rooms} == {"done"}
     assert {p.need.status for p in rooms} == {"met"}
+
+
+def test_xueyuans_gala_counts_its_82000_yuan_once(seeded_small, client):
+    """The four units' ¥82,000 is their funding lines: the partners' ranking shows ¥82,000,
+    not ¥164,000 (the gala's resources counted again)."""
+    from activities.ledger import committee_partners
+
+    xueyuan = Committee.objects.get(name="学苑社区")
+    money = {u.name: u.money for u in committee_partners(xueyuan)}
+    assert {name: money[name] for name in GALA_UNITS} == GALA_UNITS
+    assert sum(money.values()) == Decimal(82_000)  # no other partner gave 学苑 money
+
+    client.force_login(get_user_model().objects.get(username="xueyuan"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(xueyuan.get_absolute_url()).content.decode()
+    rows = re.findall(r'data-testid="partner">(.*?)</li>', page, flags=re.S)
+    shown = sorted(Decimal(m.replace(",", "")) for m in
+                   re.findall(r"¥([\d,]+\.\d\d) received", " ".join(rows)))
+    assert sum(shown) == Decimal(82_000)
+    assert sorted(GALA_UNITS.values()) == [m for m in shown if m]
 
 
 def test_it_reproduces_the_reports_activities(seeded):

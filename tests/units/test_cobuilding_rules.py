@@ -6,9 +6,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from activities.models import Funding
 from core.models import RoleAssignment
 from tests.factories import BranchFactory, UnitFactory
-from tests.units.test_lists import agree, make_need, make_resource, url
+from tests.units.test_lists import agree, make_need, make_resource, today, url
 from units import lists
 from units.models import Project, ProjectStatus, ResourceStatus
 
@@ -38,6 +39,9 @@ def test_a_projects_resources_and_money_show_only_to_the_committee_side(login, w
 def test_the_committee_page_shows_partners_money_to_the_committee_side_only(
     login, world, project
 ):
+    # The committed funds are the unit's money once recorded as its funding line.
+    Funding.objects.create(committee=world.a, project=project, source="unit", unit=world.unit,
+                           amount=Decimal("12345.67"), state="received", date=today())
     secretary = login(world.secretary_a).get(world.a.get_absolute_url()).content.decode()
     assert "12,345.67" in secretary or "12345.67" in secretary
     member = login(world.member_user).get(world.a.get_absolute_url()).content.decode()
