@@ -1,8 +1,14 @@
-"""Activities demo data for ``seed_demo``: the report's activities (学苑's National Day gala at
-新象城广场 pooled from units, 御沁园's day-care centre funded "a little from each", 广场's
-clean-up with 900+ member volunteers, 潞村's study sessions in its three rooms), six volunteer
-teams in every committee (108 in the district), and a year of ordinary activities with
-attendance, plus a few open ones to sign up for.
+"""Activities demo data for ``seed_demo``: the report's activities and money (学苑's premises
+renovated with 8万余 yuan pooled from the community, its units and the street; its National Day
+gala at 新象城广场 held by all the area's party organisations, with the units' venue,
+programmes, people and money; 御沁园's day-care centre funded "a little from each" with 10万余
+yuan; 广场's 900余 member volunteers over the civilised-city clean-ups; 潞村's rooms fitted
+out by their units), volunteer teams in every committee (百余 in the district), and a year of
+ordinary activities with attendance, plus a few open ones to sign up for.
+
+Money is funding lines and nothing else: what a unit brought in kind is a resource of the
+project (``units.demo``), never also a yuan here. Figures live in records (attendance, funding
+lines, resources), not in the texts.
 
 Written in bulk; run once per district (it does nothing when the district has activities).
 Deterministic: one seeded random generator.
@@ -12,12 +18,14 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
+from branches.models import Branch, CommitteeMembership
 from committees.models import Committee, Venue
 from core.dates import local_datetime
-from members.models import Member
+from members.models import Category, Member
+from units.demo import GALA, RENOVATION, gala_day
 from units.models import Need, NeedStatus, Project, ProjectStatus, Unit
 
 from .models import (
@@ -35,14 +43,20 @@ from .models import (
     TeamKind,
 )
 
+# Volunteer teams, the first ones in every committee and more in the larger ones (by roster).
 TEAMS = [
     (TeamKind.LAW, "普法志愿服务队"),
-    (TeamKind.COUNSELLING, "心理咨询志愿服务队"),
     (TeamKind.ARTS, "文艺宣传队"),
     (TeamKind.HEALTH, "便民健康服务队"),
     (TeamKind.ENVIRONMENT, "环境整治志愿服务队"),
+    (TeamKind.COUNSELLING, "心理咨询工作室"),
     (TeamKind.OTHER, "党员先锋服务队"),
+    (TeamKind.OTHER, "助老服务队"),
+    (TeamKind.OTHER, "平安巡逻队"),
+    (TeamKind.OTHER, "四点半课堂志愿队"),
 ]
+# 解放路's small-business members who go to a dispute the moment it starts.
+MEDIATORS = "商户党员调解服务队"
 
 # Ordinary activities: (title, line, category, team kind serving it or None)
 ORDINARY = [
@@ -56,6 +70,19 @@ ORDINARY = [
     ("共建单位党课联学", Line.PARTY_BUILDING, "学习", None),
 ]
 
+# The units' money for 学苑's gala (what else they brought is in units.demo's resources).
+GALA_MONEY = {"新象城商业广场": 12000, "运城银行盐湖支行": 10000, "国网运城供电公司": 6000,
+              "运城学院": 4000}
+
+# 广场's civilised-city campaign (文明城市创建): the clean-ups its members volunteered for.
+CAMPAIGN = "文明城市创建"
+CLEAN_UPS = [
+    ("清扫背街小巷", "府东街、广场北巷"), ("清理楼院垃圾", "广场小区"),
+    ("整修人民游园", "人民游园"), ("清理乱贴小广告", "解放北路沿线"),
+    ("绿化带捡拾垃圾", "河东街绿化带"), ("整修健身游园", "府东花园游园"),
+    ("清理卫生死角", "人民广场东院"), ("文明劝导与卫生保洁", "人民广场"),
+]
+
 
 class _Seeder:
     def __init__(self, district):
@@ -64,15 +91,16 @@ class _Seeder:
         self.today = timezone.localdate()
         self.committees = {c.name: c for c in Committee.objects.filter(district=district)}
         self.units = {u.name: u for u in Unit.objects.filter(district=district)}
-        self.members = {}  # committee id -> [member ids]
+        self.members = {}  # committee id -> [member ids], in the order they were registered
         for member_id, committee_id in Member.objects.filter(
             committee__district=district
-        ).values_list("pk", "committee_id"):
+        ).order_by("pk").values_list("pk", "committee_id"):
             self.members.setdefault(committee_id, []).append(member_id)
         self.activities = []  # (Activity, attendee ids)
         self.funding = []
         self.team_links = []  # (activity, team)
         self.unit_links = []  # (activity, unit)
+        self.branch_links = []  # (activity, branch)
 
     def pick(self, pool, k):
         """Up to ``k`` distinct members of ``pool`` (all of it when it is smaller)."""
@@ -98,54 +126,106 @@ class _Seeder:
     # --- the district's teams ---------------------------------------------------------------
 
     def teams(self):
+        """Four to nine teams a committee, by the size of its roster; 解放路 also has its
+        small-business members' mediation team. Returns {(committee id, name suffix): (team,
+        member ids)}."""
         teams = {}
         memberships = []
         Through = ServiceTeam.members.through
+        small_business = dict.fromkeys(
+            Member.objects.filter(committee__district=self.district,
+                                  category=Category.SMALL_BUSINESS).values_list("pk", flat=True))
         for committee in self.committees.values():
             short = committee.name.removesuffix("社区")
             pool = self.members.get(committee.pk, [])
-            for kind, suffix in TEAMS:
-                size = self.rng.randint(8, 15)
-                chosen = self.pick(pool, size)
+            wanted = TEAMS[:min(len(TEAMS), 4 + len(pool) // 250)]
+            if committee.name == "解放路社区":
+                wanted = [*wanted, (TeamKind.LAW, MEDIATORS)]
+            for kind, suffix in wanted:
+                if suffix == MEDIATORS:
+                    chosen = self.pick([m for m in pool if m in small_business], 12)
+                else:
+                    chosen = self.pick(pool, self.rng.randint(8, 20))
                 team = ServiceTeam.objects.create(
                     committee=committee, name=f"{short}{suffix}", kind=kind,
                     leader_id=chosen[0] if chosen else None,
-                    description=f"{committee.name}党员志愿者组成，常态化开展服务。",
+                    description=(
+                        "临街商户中的党员，哪里有矛盾纠纷的苗头，第一时间到场劝解调和。"
+                        if suffix == MEDIATORS else
+                        f"{committee.name}党员志愿者组成，常态化开展服务。"
+                    ),
                 )
                 memberships += [Through(serviceteam_id=team.pk, member_id=m) for m in chosen]
-                teams[(committee.pk, kind)] = (team, chosen)
+                teams[(committee.pk, suffix)] = (team, chosen)
         Through.objects.bulk_create(memberships)
         return teams
+
+    @staticmethod
+    def team_of_kind(teams, committee, kind):
+        """The committee's first team of ``kind`` (its team and members), or None."""
+        for suffix_kind, suffix in TEAMS:
+            if suffix_kind == kind and (committee.pk, suffix) in teams:
+                return teams[(committee.pk, suffix)]
+        return None
 
     # --- the report's activities ------------------------------------------------------------
 
     def stories(self, teams):
-        c = self.committees
-        today = self.today
+        self.xueyuan(teams)
+        self.yuqinyuan(teams)
+        self.guangchang(teams)
+        self.lucun()
 
-        # 学苑社区: the National Day gala at 新象城广场, pooled from four units (¥82,000).
-        xueyuan = c["学苑社区"]
-        gala_day = date(today.year if today >= date(today.year, 10, 1) else today.year - 1, 10, 1)
-        project = Project.objects.filter(committee=xueyuan, title="国庆文艺汇演").first()
-        pool = self.members[xueyuan.pk]
-        arts_team, arts_members = teams[(xueyuan.pk, TeamKind.ARTS)]
+    def xueyuan(self, teams):
+        """学苑: the renovation's money, and the gala with everyone's organisations."""
+        xueyuan = self.committees["学苑社区"]
+        renovation = Project.objects.get(committee=xueyuan, title=RENOVATION)
+        paid = renovation.started_on
+        self.fund(FundingSource.COMMUNITY, 15000, project=renovation, donor="学苑社区",
+                  on=paid - timedelta(days=20))
+        self.fund(FundingSource.GOVERNMENT, 10600, project=renovation, donor="东城街道办事处",
+                  on=paid - timedelta(days=12))
+        for name, amount in [("新象城商业广场", 20000), ("运城学院", 15000),
+                             ("运城银行盐湖支行", 12000), ("国网运城供电公司", 10000)]:
+            self.fund(FundingSource.UNIT, amount, project=renovation, unit=self.units[name],
+                      on=paid - timedelta(days=15))
+
+        day = gala_day(self.today)
+        project = Project.objects.get(committee=xueyuan, title=GALA)
+        units = list(project.units.order_by("name"))
+        # All the area's party organisations: the committee's own branches and the units'
+        # organisations that are its member organisations.
+        organisations = list(Branch.objects.filter(
+            Q(committee=xueyuan, parent__isnull=True, kind__in=["residents", "retirees"])
+            | (Q(memberships__committee=xueyuan) & CommitteeMembership.current_q("memberships__"))
+        ).distinct())
+        # People from the units: members of their organisations who performed and served.
+        from_units = set()
+        for unit in units:
+            staff = list(Member.objects.filter(branch__unit=unit).order_by("pk").values_list(
+                "pk", flat=True))
+            from_units |= set(self.pick(staff, 30))
+        arts_team, arts_members = teams[(xueyuan.pk, "文艺宣传队")]
         gala = self.activity(
-            xueyuan, "庆祝国庆文艺汇演", Line.PUBLIC_WELFARE, gala_day, 19, 2.5,
-            attendees=set(arts_members) | set(self.pick(pool, 150)),
+            xueyuan, GALA, Line.PUBLIC_WELFARE, day, 19, 2.5,
+            attendees=from_units | set(arts_members) | set(self.pick(self.members[xueyuan.pk], 80)),
             category="文化", place="新象城广场", project=project, status=ActivityStatus.HELD,
-            description="驻区单位出场地、出经费、出节目、出人员，社区党委统筹，居民共度国庆。",
-            outcome="汇演 12 个节目，观众 1,200 余人；新象城商业广场提供场地与舞台，"
-                    "四家驻区单位共筹经费 8.2 万元。",
+            description="辖区所有党组织共同举办：驻区单位出场地、出节目、出人员、出资金，"
+                        "社区大党委统筹。",
+            outcome="晚会如期举办，辖区党员群众共度国庆。",
         )
         self.team_links.append((gala, arts_team))
-        for name, amount in [("新象城商业广场", 30000), ("运城银行盐湖支行", 25000),
-                             ("国网运城供电公司", 15000), ("运城学院", 12000)]:
-            self.unit_links.append((gala, self.units[name]))
-            self.fund(FundingSource.UNIT, amount, activity=gala, unit=self.units[name],
-                      on=gala_day - timedelta(days=20))
+        self.branch_links += [(gala, org) for org in organisations]
+        for unit in units:
+            self.unit_links.append((gala, unit))
+            self.fund(FundingSource.UNIT, GALA_MONEY[unit.name], activity=gala, unit=unit,
+                      on=day - timedelta(days=20))
 
-        # 御沁园社区: the elderly day-care centre, 四个一点 (¥108,600).
-        yuqinyuan = c["御沁园社区"]
+    def yuqinyuan(self, teams):
+        """御沁园: the elderly day-care centre, 四个一点: the community, volunteers (each
+        gift a line with the giver's name), a higher department and the units."""
+        yuqinyuan = self.committees["御沁园社区"]
+        today = self.today
         need, _ = Need.objects.get_or_create(
             committee=yuqinyuan, title="老年人日间照料中心",
             defaults={"kind": "venue", "status": NeedStatus.MET,
@@ -163,60 +243,69 @@ class _Seeder:
         centre.units.add(*sponsors)
         self.fund(FundingSource.COMMUNITY, 20000, project=centre, donor="御沁园社区",
                   on=opened - timedelta(days=80))
-        self.fund(FundingSource.VOLUNTEER, 8600, project=centre, donor="社区党员志愿者 86 人",
-                  on=opened - timedelta(days=60))
+        givers = Member.objects.filter(
+            pk__in=self.pick(self.members[yuqinyuan.pk], 45)).order_by("pk")
+        for giver in givers:
+            self.fund(FundingSource.VOLUNTEER, self.rng.choice([100, 200, 200, 300, 500]),
+                      project=centre, donor=giver.name, on=opened - timedelta(days=60))
         self.fund(FundingSource.GOVERNMENT, 50000, project=centre, donor="盐湖区民政局",
                   on=opened - timedelta(days=45))
         self.fund(FundingSource.UNIT, 18000, project=centre, unit=sponsors[0],
                   on=opened - timedelta(days=40))
         self.fund(FundingSource.UNIT, 12000, project=centre, unit=sponsors[1],
                   on=opened - timedelta(days=40))
-        health_team, health_members = teams[(yuqinyuan.pk, TeamKind.HEALTH)]
+        health_team, health_members = teams[(yuqinyuan.pk, "便民健康服务队")]
         opening = self.activity(
             yuqinyuan, "老年人日间照料中心揭牌暨义诊", Line.SERVICE, opened, 9, 3,
             attendees=set(health_members) | set(self.pick(self.members[yuqinyuan.pk], 60)),
             category="养老", project=centre, status=ActivityStatus.HELD,
-            venue=Venue.objects.filter(committee=yuqinyuan).first(),
+            venue=Venue.objects.filter(committee=yuqinyuan, name__contains="日间照料").first(),
             description="照料中心启用，驻区医院开展义诊。",
-            outcome="照料中心面积 400 平方米，可同时服务 40 位老人；义诊 160 人次。",
+            outcome="照料中心投入使用，提供助餐、休息、康复服务；驻区医院现场义诊。",
         )
         self.team_links.append((opening, health_team))
         for unit in sponsors:
             self.unit_links.append((opening, unit))
 
-        # 广场社区: 900+ member volunteers cleaning the streets, from across the district.
-        guangchang = c["广场社区"]
-        env_team, env_members = teams[(guangchang.pk, TeamKind.ENVIRONMENT)]
-        volunteers = set(env_members) | set(self.members[guangchang.pk])
-        others = [m for cid, ids in self.members.items() if cid != guangchang.pk for m in ids]
-        volunteers |= set(self.pick(others, max(0, 930 - len(volunteers))))
-        cleanup_day = today - timedelta(days=40)
-        cleanup = self.activity(
-            guangchang, "党员志愿者清洁家园行动", Line.PUBLIC_WELFARE, cleanup_day, 8, 3,
-            attendees=volunteers, category="环境", place="广场社区各街巷",
-            status=ActivityStatus.HELD,
-            description="在职党员、社区党员分片包干，清理街巷卫生死角。",
-            outcome="930 名党员志愿者参加，清理卫生死角 120 处。",
-        )
-        self.team_links.append((cleanup, env_team))
-        self.fund(FundingSource.COMMUNITY, 3000, activity=cleanup, donor="广场社区",
-                  on=cleanup_day - timedelta(days=5))
+    def guangchang(self, teams):
+        """广场: its own members (managed here, checked-in ones among them) volunteering over
+        the campaign's clean-ups, most once, some two or three times."""
+        guangchang = self.committees["广场社区"]
+        env_team, env_members = teams[(guangchang.pk, "环境整治志愿服务队")]
+        roster = self.members[guangchang.pk]
+        volunteers = list(dict.fromkeys(
+            [*env_members, *self.pick(roster, round(len(roster) * 0.68))]))
+        turns = [[] for _ in CLEAN_UPS]
+        for member in volunteers:
+            times = 1 + (self.rng.random() < 0.4) + (self.rng.random() < 0.15)
+            for n in self.rng.sample(range(len(CLEAN_UPS)), times):
+                turns[n].append(member)
+        for n, ((what, where), attendees) in enumerate(zip(CLEAN_UPS, turns, strict=True)):
+            day = self.today - timedelta(days=200 - 22 * n)
+            cleanup = self.activity(
+                guangchang, f"{CAMPAIGN}：{what}", Line.PUBLIC_WELFARE, day, 8, 3,
+                attendees=set(attendees) | set(env_members), category=CAMPAIGN, place=where,
+                status=ActivityStatus.HELD,
+                description="响应大党委号召，党员志愿者走上街头，打扫卫生、清理垃圾、整修游园。",
+                outcome="按网格分片包干完成。",
+            )
+            self.team_links.append((cleanup, env_team))
+            if n == 0:
+                self.fund(FundingSource.COMMUNITY, 3000, activity=cleanup, donor="广场社区",
+                          on=day - timedelta(days=5))
 
-        # 潞村社区: study sessions in the three rooms set up with co-building units.
-        lucun = c["潞村社区"]
-        rooms = list(Venue.objects.filter(committee=lucun).order_by("pk"))
-        projects = list(Project.objects.filter(committee=lucun, title__startswith="共建")
-                        .order_by("title"))
-        for months_ago in (1, 2, 3):
-            for n, room in enumerate(rooms):
-                day = (today.replace(day=1) - timedelta(days=30 * months_ago - 10)).replace(
-                    day=8 + 7 * n)
-                self.activity(
-                    lucun, f"党员学习会：{room.name}", Line.PARTY_BUILDING, day, 15, 2,
-                    attendees=self.pick(self.members[lucun.pk], 25), category="学习",
-                    venue=room, project=projects[n] if n < len(projects) else None,
-                    status=ActivityStatus.HELD, outcome="集中学习，交流心得。",
-                )
+    def lucun(self):
+        """潞村: each room's unit paid for fitting it out (its study is the party groups'
+        meetings, in meetings.demo)."""
+        lucun = self.committees["潞村社区"]
+        for amount, project in zip(
+            [20000, 15000, 12000],
+            Project.objects.filter(committee=lucun, title__startswith="共建").order_by("pk"),
+            strict=False,
+        ):
+            for unit in project.units.all():
+                self.fund(FundingSource.UNIT, amount, project=project, unit=unit,
+                          on=project.started_on)
 
     # --- a year of ordinary activities -------------------------------------------------------
 
@@ -236,8 +325,9 @@ class _Seeder:
                     day = month_start + timedelta(days=self.rng.randint(2, 26))
                     attendees = set(self.pick(pool, self.rng.randint(15, 40)))
                     team = None
-                    if team_kind:
-                        team, team_members = teams[(committee.pk, team_kind)]
+                    served = team_kind and self.team_of_kind(teams, committee, team_kind)
+                    if served:
+                        team, team_members = served
                         attendees |= set(team_members)
                     if member_of_login and committee.pk == member_of_login[1] and n == 0:
                         attendees.add(member_of_login[0])
@@ -290,6 +380,10 @@ class _Seeder:
         ])
         Activity.units.through.objects.bulk_create([
             Activity.units.through(activity_id=a.pk, unit_id=u.pk) for a, u in self.unit_links
+        ])
+        Activity.branches.through.objects.bulk_create([
+            Activity.branches.through(activity_id=a.pk, branch_id=b.pk)
+            for a, b in self.branch_links
         ])
         signups = []
         for activity, members in upcoming:

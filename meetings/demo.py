@@ -1,7 +1,10 @@
 """Meetings and matters demo data for ``seed_demo``: a year of monthly meetings in every
 committee with agenda items, attendance and matters (解放路社区's disputes mediated on the spot
-among them), a few months missing so the compliance calendar shows gaps, the branches' 三会一课
-records this year, and terms (换届) of which one is overdue and one ends soon.
+by its small-business members among them), joint meetings with the member organisations'
+units, 学苑社区's work meeting and joint meeting that pooled the money for its premises, a few
+months missing so the compliance calendar shows gaps, the branches' and party groups' 三会一课
+records this year (潞村's groups study in the rooms they are named after, chaired by their
+leaders), and terms (换届) of which one is overdue and one ends soon.
 
 Written in bulk; run once per district (nothing happens when the district has meetings).
 """
@@ -12,10 +15,14 @@ from datetime import date, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from branches.models import Branch
+from activities.demo import MEDIATORS
+from activities.models import ServiceTeam
+from branches.models import Branch, CommitteeMembership
 from committees.models import Committee, Seat
 from core.dates import local_datetime
 from members.models import Member
+from units.demo import RENOVATION
+from units.models import Project, Unit
 
 from .models import (
     AgendaItem,
@@ -45,12 +52,16 @@ MATTERS = [
     ("漏水责任纠纷", MatterKind.DISPUTE, "楼上楼下住户", "楼上漏水导致楼下天花板受损"),
 ]
 DECIDED = "社区党委议定：分工负责，限期办结。"
+# (title, parties, what happened)
 JIEFANGLU_DISPUTES = [
-    ("商铺占道经营纠纷", "临街商户与居民因占道经营发生争执"),
-    ("物业费收缴纠纷", "部分业主与物业公司就收费标准产生分歧"),
-    ("宠物扰邻纠纷", "犬只夜间吠叫影响邻居休息"),
-    ("车位归属纠纷", "两户居民争用同一车位"),
+    ("商铺占道经营纠纷", "临街商户与楼上住户", "临街商户占道摆放货物，与住户发生争执"),
+    ("物业费收缴纠纷", "部分业主与物业公司", "部分业主与物业公司就收费标准产生分歧"),
+    ("宠物扰邻纠纷", "两户邻居", "犬只夜间吠叫影响邻居休息，双方发生口角"),
+    ("车位归属纠纷", "两户居民", "两户居民争用同一车位"),
+    ("装修噪音纠纷", "商铺与居民", "商铺夜间装修，居民到店理论"),
+    ("顾客退货纠纷", "商户与顾客", "顾客要求退货遭拒，在店门前争吵"),
 ]
+RENOVATION_MATTER = "统筹资金装修党群服务中心"
 
 
 def _month_start(today: date, months_ago: int) -> date:
@@ -62,15 +73,16 @@ def _month_start(today: date, months_ago: int) -> date:
 
 
 class _Seeder:
-    def __init__(self, district):
+    def __init__(self, district, group_venues):
         self.district = district
         self.today = timezone.localdate()
         self.rng = random.Random(6)  # noqa: S311 (demo data, not secrets)
-        self.meetings = []  # (Meeting, [attendance], [agenda titles with matter index])
+        self.group_venues = group_venues  # party group id -> the Venue it meets in
+        self.meetings = []  # (Meeting, [attendance], [agenda titles with matter index], units)
         self.matters = []
 
     def meeting(self, committee, kind, day, hour=15, *, branch=None, attendance=(),
-                agenda=(), minutes=""):
+                agenda=(), minutes="", chair="书记", venue=None, units=()):
         starts_at = local_datetime(day, hour)
         held = starts_at < timezone.now()
         signed = held and day < self.today - timedelta(days=20)
@@ -78,12 +90,12 @@ class _Seeder:
                   MeetingStatus.HELD if held else MeetingStatus.PLANNED)
         meeting = Meeting(
             committee=committee, branch=branch, kind=kind, starts_at=starts_at,
-            title=default_title(kind), chair="书记", recorder="组织委员", status=status,
-            minutes=minutes if held else "",
+            title=default_title(kind), chair=chair, recorder="组织委员", status=status,
+            venue=venue, minutes=minutes if held else "",
             decisions="会议议定事项已分解到人，按期办结。" if held else "",
             signed_off_at=starts_at + timedelta(days=3) if signed else None,
         )
-        self.meetings.append((meeting, list(attendance), list(agenda)))
+        self.meetings.append((meeting, list(attendance), list(agenda), list(units)))
         return meeting
 
     def terms(self, committees):
@@ -92,10 +104,38 @@ class _Seeder:
             end = date(2026, 4, 30) if n == 4 else (  # 解放路: re-election overdue
                 self.today + timedelta(days=45) if n == 1 else date(2028, 4, 30))
             Committee.objects.filter(pk=committee.pk).update(term_start=start, term_end=end)
+        # Branches have terms; party groups have a leader, not a term.
         Branch.objects.filter(
             committee__district=self.district, term_start__isnull=True, parent__isnull=True
-        ).update(
-            term_start=date(2024, 3, 1), term_end=date(2027, 2, 28))
+        ).update(term_start=date(2024, 3, 1), term_end=date(2027, 2, 28))
+
+    @staticmethod
+    def partners(committee):
+        """The units whose organisations are the committee's member organisations today, each
+        with the name of whoever holds its part-time seat."""
+        holders = dict(Seat.objects.filter(committee=committee, unit__isnull=False)
+                       .values_list("unit_id", "holder_name"))
+        units = Unit.objects.filter(
+            Q(branches__memberships__committee=committee)
+            & CommitteeMembership.current_q("branches__memberships__")
+        ).distinct().order_by("name")
+        return [(unit, holders.get(unit.pk) or unit.contact_name) for unit in units]
+
+    def joint(self, committee, day, partners, *, agenda, minutes):
+        """A joint party-building meeting: the member organisations' units take part, each by
+        its representative."""
+        attendance = [MeetingAttendance(unit=unit, name=name or unit.name,
+                                        status=MeetingAttendanceStatus.PRESENT)
+                      for unit, name in partners]
+        return self.meeting(committee, MeetingKind.JOINT, day, attendance=attendance,
+                            agenda=agenda, minutes=minutes, units=[u for u, _ in partners],
+                            chair=self.chair(committee))
+
+    @staticmethod
+    def chair(committee):
+        seat = Seat.objects.filter(committee=committee, role="secretary").select_related(
+            "member").first()
+        return seat.holder if seat else "书记"
 
     def committee_year(self, index, committee, seats):
         skip = set()
@@ -103,6 +143,7 @@ class _Seeder:
             skip.add(3)
         if index % 5 == 2:
             skip |= {2, 5}
+        chair = self.chair(committee)
         for months_ago in range(11, -1, -1):
             if months_ago in skip:
                 continue
@@ -121,18 +162,21 @@ class _Seeder:
                 ))
             agenda = [(t, None) for t in self.rng.sample(MONTHLY_AGENDA, 2)]
             self.meeting(committee, MeetingKind.MONTHLY, day, attendance=attendance,
-                         agenda=agenda,
+                         agenda=agenda, chair=chair,
                          minutes="书记主持，传达上级精神，通报上月工作，逐项议定本月事项。")
-        # A joint party-building meeting with units each half-year.
+        # A joint party-building meeting with the member organisations each half-year.
+        partners = self.partners(committee)
         for months_ago in (8, 2):
-            self.meeting(committee, MeetingKind.JOINT,
-                         _month_start(self.today, months_ago) + timedelta(days=14),
-                         agenda=[("共建项目推进情况", None), ("驻区单位认领需求", None)],
-                         minutes="驻区单位党组织负责人参加，交流共建项目进展。")
+            self.joint(committee, _month_start(self.today, months_ago) + timedelta(days=14),
+                       partners,
+                       agenda=[("共建项目推进情况", None), ("驻区单位认领需求", None)],
+                       minutes="驻区单位党组织负责人参加，交流共建项目进展。")
 
     def branch_year(self, index, branch, groups):
-        """三会一课 this year: a few gaps in every fourth committee."""
+        """三会一课 this year: a few gaps in every fourth committee. Party groups meet where
+        they study (``group_venues``), chaired by their leaders."""
         gaps = index % 4 == 3
+        chair = branch.secretary.name if branch.secretary_id else "书记"
         for month in range(1, self.today.month + 1):
             first = date(self.today.year, month, 1)
             if first + timedelta(days=4) > self.today:
@@ -142,31 +186,37 @@ class _Seeder:
                 if gaps and month in (2, 7) and kind == MeetingKind.THEMED_DAY:
                     continue
                 self.meeting(branch.committee, kind, first + timedelta(days=3 + n * 7), 9,
-                             branch=branch, minutes="按计划召开，学习交流。")
+                             branch=branch, chair=chair, minutes="按计划召开，学习交流。")
             for group in groups:
                 if gaps and month == 5:
                     continue
                 self.meeting(branch.committee, MeetingKind.GROUP, first + timedelta(days=12),
-                             19, branch=group, minutes="党小组学习讨论。")
+                             19, branch=group, venue=self.group_venues.get(group.pk),
+                             chair=group.secretary.name if group.secretary_id else "组长",
+                             minutes="党小组长组织学习交流，讨论为居民办实事。")
             if month % 3 == 0:
                 self.meeting(branch.committee, MeetingKind.BRANCH_ASSEMBLY,
-                             first + timedelta(days=20), 15, branch=branch,
+                             first + timedelta(days=20), 15, branch=branch, chair=chair,
                              minutes="支部党员大会，通报季度工作。")
                 if not (gaps and month == 6):
                     self.meeting(branch.committee, MeetingKind.LECTURE,
-                                 first + timedelta(days=21), 15, branch=branch,
+                                 first + timedelta(days=21), 15, branch=branch, chair=chair,
                                  minutes="书记讲党课。")
         if self.today.month >= 3:
             self.meeting(branch.committee, MeetingKind.ORG_LIFE,
-                         date(self.today.year, 2, 25), 15, branch=branch,
+                         date(self.today.year, 2, 25), 15, branch=branch, chair=chair,
                          minutes="对照检查，开展批评与自我批评。")
             self.meeting(branch.committee, MeetingKind.APPRAISAL,
-                         date(self.today.year, 2, 26), 15, branch=branch,
+                         date(self.today.year, 2, 26), 15, branch=branch, chair=chair,
                          minutes="民主评议党员，评定等次。")
 
-    def committee_matters(self, committee, members, jiefanglu):
+    def committee_matters(self, committee, members, *, disputes=True):
+        """The matters every committee deliberates; ``disputes=False`` leaves out the
+        disputes (解放路's are its own story)."""
         matters = []
         for n, (title, kind, who, text) in enumerate(MATTERS):
+            if kind == MatterKind.DISPUTE and not disputes:
+                continue
             raised = self.today - timedelta(days=30 * (n + 1) + 3)
             status = [MatterStatus.RESOLVED, MatterStatus.RESOLVED, MatterStatus.IN_PROGRESS,
                       MatterStatus.RESOLVED, MatterStatus.DELIBERATED, MatterStatus.OPEN][n]
@@ -180,23 +230,60 @@ class _Seeder:
                 decision="" if status == MatterStatus.OPEN else DECIDED,
                 responsible_member_id=members[n % len(members)] if members else None,
             ))
-        if jiefanglu:
-            for n, (title, text) in enumerate(JIEFANGLU_DISPUTES):
-                raised = self.today - timedelta(days=20 * (n + 1))
-                matters.append(Matter(
-                    committee=committee, title=title, kind=MatterKind.DISPUTE,
-                    raised_by_name="居民", parties=text.split("与")[0], description=text,
-                    raised_on=raised, due_on=raised + timedelta(days=7),
-                    status=MatterStatus.RESOLVED, resolved_on=raised,
-                    decision="社区党委组织双方现场调解，当场达成一致。",
-                ))
         return matters
+
+    def jiefanglu_disputes(self, committee):
+        """解放路 is the commercial centre: where a dispute starts, one of its small-business
+        members (the mediation team's) is there at once and settles it on the spot."""
+        team = ServiceTeam.objects.filter(committee=committee, name__endswith=MEDIATORS).first()
+        mediators = list(team.members.filter(category="small_business").order_by("pk")
+                         .values_list("pk", flat=True)) if team else []
+        matters = []
+        for n, (title, parties, text) in enumerate(JIEFANGLU_DISPUTES):
+            # early enough for a monthly meeting to have deliberated it since
+            raised = self.today - timedelta(days=40 + 17 * n)
+            matters.append(Matter(
+                committee=committee, title=title, kind=MatterKind.DISPUTE,
+                raised_by_name="网格员", parties=parties, description=text,
+                raised_on=raised, due_on=raised + timedelta(days=7),
+                status=MatterStatus.RESOLVED, resolved_on=raised,
+                decision="商户党员第一时间到场劝解，双方当场达成一致。",
+                responsible_member_id=mediators[n % len(mediators)] if mediators else None,
+                responsible_team=team,
+            ))
+        return matters
+
+    def xueyuan_premises(self, committee):
+        """学苑 pooled the money for its premises at a committee work meeting and a joint
+        meeting with its member organisations' units (the money itself is the project's
+        funding lines)."""
+        project = Project.objects.filter(committee=committee, title=RENOVATION).first()
+        if project is None or project.started_on is None:
+            return []
+        matter = Matter(
+            committee=committee, title=RENOVATION_MATTER, kind=MatterKind.PROPOSAL,
+            raised_by_name="社区党委",
+            description="办公和活动场所陈旧狭小，提议统筹各方资金装修改造",
+            raised_on=project.started_on - timedelta(days=50),
+            due_on=project.finished_on, status=MatterStatus.RESOLVED,
+            resolved_on=project.finished_on,
+            decision="社区自筹一部分，驻区单位支持一部分，街道补助一部分，统筹装修办公场所。",
+        )
+        chair = self.chair(committee)
+        self.meeting(committee, MeetingKind.COMMITTEE_WORK,
+                     project.started_on - timedelta(days=45), chair=chair,
+                     agenda=[("统筹资金装修党群服务中心", matter)],
+                     minutes="大党委委员议定装修方案和资金筹措办法。")
+        self.joint(committee, project.started_on - timedelta(days=35), self.partners(committee),
+                   agenda=[("驻区单位支持党群服务中心装修", matter)],
+                   minutes="驻区单位党组织负责人认领装修资金和物资。")
+        return [matter]
 
     def write(self, matters_by_committee):
         Matter.objects.bulk_create([m for ms in matters_by_committee.values() for m in ms])
-        Meeting.objects.bulk_create([m for m, _, _ in self.meetings], batch_size=1000)
-        attendance, agenda = [], []
-        for meeting, rows, items in self.meetings:
+        Meeting.objects.bulk_create([m for m, _, _, _ in self.meetings], batch_size=1000)
+        attendance, agenda, units = [], [], []
+        for meeting, rows, items, taking_part in self.meetings:
             for row in rows:
                 row.meeting = meeting
                 if meeting.status == MeetingStatus.PLANNED:
@@ -205,15 +292,18 @@ class _Seeder:
             for position, (title, matter) in enumerate(items, start=1):
                 agenda.append(AgendaItem(meeting=meeting, position=position, title=title,
                                          matter=matter, decision="议定通过。"))
+            units += [Meeting.units.through(meeting_id=meeting.pk, unit_id=unit.pk)
+                      for unit in taking_part]
+        Meeting.units.through.objects.bulk_create(units)
         # Each committee's matters are deliberated at its monthly meetings, one a month.
         monthly = {}
-        for meeting, _, _ in self.meetings:
+        for meeting, _, _, _ in self.meetings:
             if meeting.kind == MeetingKind.MONTHLY and meeting.status != MeetingStatus.PLANNED:
                 monthly.setdefault(meeting.committee_id, []).append(meeting)
         for committee_id, matters in matters_by_committee.items():
             meetings = sorted(monthly.get(committee_id, []), key=lambda m: m.starts_at)
             for matter in matters:
-                if matter.status == MatterStatus.OPEN:
+                if matter.status == MatterStatus.OPEN or matter.title == RENOVATION_MATTER:
                     continue
                 after = [m for m in meetings if m.starts_at.date() >= matter.raised_on]
                 if after:
@@ -230,16 +320,17 @@ class _Seeder:
             if m.status in (MatterStatus.IN_PROGRESS, MatterStatus.RESOLVED)
         ]
         MatterFollowUp.objects.bulk_create(follow_ups)
-        signed = [m for m, _, _ in self.meetings if m.status == MeetingStatus.SIGNED_OFF]
+        signed = [m for m, _, _, _ in self.meetings if m.status == MeetingStatus.SIGNED_OFF]
         if signed:
             MinutesAddendum.objects.create(
                 meeting=signed[-1], text="补充：会议议定的路灯维修事项已于会后三日内完成。")
 
 
-def seed_meetings(district) -> None:
+def seed_meetings(district, group_venues=None) -> None:
+    """``group_venues``: party group id -> the Venue where it meets (default: none named)."""
     if Meeting.objects.filter(committee__district=district).exists():
         return
-    seeder = _Seeder(district)
+    seeder = _Seeder(district, group_venues or {})
     committees = list(Committee.objects.filter(district=district).order_by("pk"))
     seeder.terms(committees)
     matters = {}
@@ -250,9 +341,11 @@ def seed_meetings(district) -> None:
             .values_list("member_id", "member__name")
         )
         seeder.committee_year(index, committee, seats)
-        branches = Branch.objects.filter(committee=committee, parent__isnull=True)
+        branches = Branch.objects.filter(
+            committee=committee, parent__isnull=True).select_related("secretary", "committee")
         groups = {}
-        for group in Branch.objects.filter(committee=committee, parent__isnull=False):
+        for group in Branch.objects.filter(
+                committee=committee, parent__isnull=False).select_related("secretary"):
             groups.setdefault(group.parent_id, []).append(group)
         for branch in branches:
             seeder.branch_year(index, branch, groups.get(branch.pk, []))
@@ -260,7 +353,11 @@ def seed_meetings(district) -> None:
             Member.objects.filter(committee=committee).order_by("pk").values_list(
                 "pk", flat=True)[:6]
         )
-        matters[committee.pk] = seeder.committee_matters(
-            committee, members, jiefanglu=committee.name == "解放路社区"
-        )
+        jiefanglu = committee.name == "解放路社区"
+        matters[committee.pk] = seeder.committee_matters(committee, members,
+                                                         disputes=not jiefanglu)
+        if jiefanglu:
+            matters[committee.pk] += seeder.jiefanglu_disputes(committee)
+        if committee.name == "学苑社区":
+            matters[committee.pk] += seeder.xueyuan_premises(committee)
     seeder.write(matters)
