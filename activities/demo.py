@@ -18,10 +18,10 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from branches.models import Branch, CommitteeMembership
+from branches.models import Branch
 from committees.models import Committee, Venue
 from core.dates import local_datetime
 from members.models import Category, Member
@@ -195,10 +195,7 @@ class _Seeder:
         units = list(project.units.order_by("name"))
         # All the area's party organisations: the committee's own branches and the units'
         # organisations that are its member organisations.
-        organisations = list(Branch.objects.filter(
-            Q(committee=xueyuan, parent__isnull=True, kind__in=["residents", "retirees"])
-            | (Q(memberships__committee=xueyuan) & CommitteeMembership.current_q("memberships__"))
-        ).distinct())
+        organisations = list(Branch.objects.of_committee(xueyuan))
         # People from the units: members of their organisations who performed and served.
         from_units = set()
         for unit in units:

@@ -191,6 +191,7 @@ def test_the_national_day_gala_is_held_by_all_the_areas_organisations_at_xinxian
     own = Branch.objects.filter(committee=xueyuan, parent__isnull=True,
                                 kind__in=["residents", "retirees"])
     members = Branch.objects.filter(memberships__committee=xueyuan)
+    assert own.count() == 2 and members.count() == 4
     assert set(gala.branches.all()) == set(own) | set(members)
     units = set(gala.units.all())
     assert units == {org.unit for org in members}
