@@ -408,13 +408,13 @@ class Command(BaseCommand):
     @staticmethod
     def group_names(c, n_residents, n_retirees):
         """Party groups (党小组) of the residents' and retirees' branches: 潞村's residents meet
-        in its three activity rooms, one group to each; elsewhere a group to about 160
+        in its three activity rooms, one group to each; elsewhere a group to about 130
         members, by buildings."""
         short = shorten(c.name)
         if c.name == "潞村社区":
             residents = [f"{name}党小组" for name, _area, unit in c.venues if unit]
         else:
-            n = min(6, max(2, round(n_residents / 160)))
+            n = min(6, max(2, round(n_residents / 130)))
             residents = [f"{short}居民第{CHINESE_NUMBERS[k]}党小组" for k in range(n)]
         n = 0 if n_retirees < 150 else min(3, round(n_retirees / 120))
         retirees = [f"{short}离退休第{CHINESE_NUMBERS[k]}党小组" for k in range(n)]
