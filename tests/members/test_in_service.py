@@ -247,6 +247,10 @@ class TestGroupList:
     def test_it_needs_a_login(self, client, world):
         assert client.get(groups_url(world.a)).status_code == 302
 
+    def test_the_committee_page_links_the_in_service_figure_to_it(self, login, world):
+        page = login(world.secretary_a).get(world.a.get_absolute_url()).content.decode()
+        assert groups_url(world.a) in page
+
 
 class TestGroupForm:
     def create_url(self, committee):
