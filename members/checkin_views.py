@@ -1,4 +1,5 @@
-"""Pages of the check-in (报到): the member's own page, the QR poster, the secretary's queue."""
+"""Pages of the check-in (报到): the member's own page (with withdrawing a waiting check-in),
+the QR poster, the secretary's queue, and ending a confirmed check-in."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,15 +8,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from committees.models import Committee
 from core import sections
-from core.pages import confirm_page, decision
+from core.pages import confirm_page, decision, form_page
 from core.qr import qr_svg
 from core.scope import checkin_targets, get_for_user, scope_of
 
 from . import checkins
+from .in_service_forms import CheckInEndForm
 from .models import CheckIn, CheckInStatus, SignUp, SignUpStatus
 from .selectors import own_member
 
@@ -28,7 +30,7 @@ def my_page(request):
             raise Http404("This account is not linked to a member.")
         return render(request, "members/signup_state.html", {"signup": signup})
     member = own_member(request.user, "committee", "branch")
-    history = list(member.checkins.select_related("committee"))
+    history = list(member.checkins.select_related("committee", "group"))
     active = next((c for c in history if c.status in (CheckInStatus.PENDING,
                                                         CheckInStatus.CONFIRMED)), None)
     return render(
@@ -164,3 +166,53 @@ def checkin_return(request, pk):
         )
 
     return _decide(request, pk, decide)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkin_withdraw(request, pk):
+    """The member takes back their own check-in while it waits: asked first."""
+    member = own_member(request.user)
+    checkin = get_for_user(
+        request.user, CheckIn, pk=pk,
+        queryset=CheckIn.objects.filter(member=member).select_related("committee"),
+    )
+    me = reverse("members:me")
+    return confirm_page(
+        request,
+        action=lambda: checkins.checkin_withdraw(checkin=checkin, member=member),
+        title=_("Withdraw the check-in"), cancel_url=me, next_url=me, refused_url=me,
+        done_message=_("Your check-in to %(name)s is withdrawn.") % {
+            "name": checkin.committee.name},
+        obj=checkin,
+        context={"question": _(
+            "Withdraw your check-in to %(name)s? The community's secretary will no longer "
+            "see it; you may then check in elsewhere.") % {"name": checkin.committee.name}},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkin_end(request, pk):
+    """The committee ends a confirmed check-in with a reason: the form is the question."""
+    checkin = get_for_user(
+        request.user, CheckIn, write=True, pk=pk,
+        queryset=CheckIn.objects.select_related("member", "committee", "group"),
+    )
+    # Ending is the checked-in committee's, as deciding is.
+    get_for_user(request.user, Committee, write=True, pk=checkin.committee_id)
+    form = CheckInEndForm(request.POST or None)
+    in_service = reverse("members:in-service", args=[checkin.committee_id])
+    return form_page(
+        request, form,
+        save=lambda f: checkins.checkin_end(
+            checkin=checkin, user=request.user, reason=f.cleaned_data["reason"],
+            note=f.cleaned_data["note"],
+        ),
+        title=_("End the check-in of %(name)s") % {"name": checkin.member.name},
+        cancel_url=in_service, next_url=in_service,
+        success_message=_("The check-in of %(name)s has ended.") % {
+            "name": checkin.member.name},
+        template="members/checkin_end.html",
+        context={"committee": checkin.committee, "checkin": checkin},
+    )

@@ -1,6 +1,13 @@
 """Check-in (报到): an in-service member asks to join the community where they live; the
-committee's secretary confirms (the member is then counted with its in-service member group, and the
-committee becomes their residence committee) or returns it with a reason."""
+committee's secretary confirms (the member is then counted with its in-service members, and the
+committee becomes their residence committee) or returns it with a reason. The member may
+withdraw a check-in still waiting; the committee ends a confirmed one with a reason (moved away,
+left the Party, ...). Every step keeps the row, so the history stays with its dates.
+
+Only a member whose membership (组织关系) is not in a branch of that committee checks in there:
+a resident whose branch is the community's already belongs to it. A resident unit's party
+organisation is not the committee's own (a member organisation, not owned), so its members
+check in where they live like any in-service member."""
 
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -8,7 +15,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import CheckIn, CheckInStatus, EndReason, Member
+from branches.models import BranchKind
+
+from .models import CheckIn, CheckInStatus, EndReason, InServiceGroup, Member
 
 POSTER_SALT = "members.checkin-poster"
 
@@ -27,23 +36,41 @@ def committee_from_token(token: str) -> int | None:
         return None
 
 
+def belongs_to_committee(member: Member, committee) -> bool:
+    """Whether the member's membership is in one of the committee's own branches (not a resident
+    unit's party organisation, which the committee does not own)."""
+    branch = member.branch
+    return (
+        branch is not None and branch.committee_id == committee.pk
+        and branch.kind != BranchKind.UNIT
+    )
+
+
 def checkin_request(*, member: Member, committee) -> CheckIn:
-    """Ask to check in. One active check-in per member: a second request is refused."""
+    """Ask to check in. Refused, with nothing written, when the member's branch is one of the
+    committee's own, and while another check-in waits. One active check-in per member: a
+    confirmed one elsewhere ends (moved away) when the new one is asked."""
+    if belongs_to_committee(member, committee):
+        raise ValidationError(
+            _("Your membership is held by %(branch)s, a branch of %(name)s: you belong to this "
+              "community already and do not check in here.")
+            % {"branch": member.branch.name, "name": committee.name}
+        )
     active = member.checkins.filter(status__in=[CheckInStatus.PENDING, CheckInStatus.CONFIRMED])
     if active.filter(committee=committee).exists():
         raise ValidationError(_("You have already checked in to %(name)s.") % {"name": committee})
-    if active.filter(status=CheckInStatus.PENDING).exists():
+    waiting = active.filter(status=CheckInStatus.PENDING).select_related("committee").first()
+    if waiting is not None:
         raise ValidationError(
-            _("Your earlier check-in is still waiting for confirmation; withdraw it first.")
+            _("Your check-in to %(name)s is still waiting for confirmation. To check in "
+              "elsewhere, withdraw it first on My page.") % {"name": waiting.committee.name}
         )
     try:
         with transaction.atomic():
             # Moving house: the confirmed check-in elsewhere stays until the new one is
             # confirmed, but only one may be active, so it ends now with today's date.
-            active.filter(status=CheckInStatus.CONFIRMED).update(
-                status=CheckInStatus.ENDED, ended_on=timezone.localdate(),
-                end_reason=EndReason.MOVED_AWAY,
-            )
+            for old in active.filter(status=CheckInStatus.CONFIRMED).select_for_update():
+                _end(old, EndReason.MOVED_AWAY)
             return CheckIn.objects.create(member=member, committee=committee)
     except IntegrityError:
         raise ValidationError(_("This member already has an active check-in.")) from None
@@ -80,3 +107,49 @@ def checkin_return(*, checkin: CheckIn, user, reason: str) -> CheckIn:
     checkin.save(update_fields=["status", "return_reason", "decided_at", "decided_by"])
     return checkin
 
+
+
+@transaction.atomic
+def checkin_withdraw(*, checkin: CheckIn, member: Member) -> CheckIn:
+    """The member takes back their own check-in while it waits for confirmation."""
+    checkin = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+    if checkin.member_id != member.pk:
+        raise ValidationError(_("Only your own check-in can be withdrawn."))
+    if checkin.status != CheckInStatus.PENDING:
+        raise ValidationError(_("Only a check-in waiting for confirmation can be withdrawn."))
+    checkin.status = CheckInStatus.WITHDRAWN
+    checkin.decided_at = timezone.now()
+    checkin.decided_by_id = member.user_id
+    checkin.save(update_fields=["status", "decided_at", "decided_by"])
+    return checkin
+
+
+@transaction.atomic
+def checkin_end(*, checkin: CheckIn, user, reason: str, note: str = "") -> CheckIn:
+    """The committee ends a confirmed check-in, today, with a reason (and a note, which
+    "other" needs). The member leaves the in-service members and any group they led there."""
+    reason, note = (reason or "").strip(), (note or "").strip()
+    errors = {}
+    if reason not in EndReason.values:
+        errors["reason"] = _("Say why the check-in ends.")
+    elif reason == EndReason.OTHER and not note:
+        errors["note"] = _("Say in the note why the check-in ends.")
+    if errors:
+        raise ValidationError(errors)
+    checkin = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+    if checkin.status != CheckInStatus.CONFIRMED:
+        raise ValidationError(_("Only a confirmed check-in can be ended."))
+    _end(checkin, reason, note)
+    return checkin
+
+
+def _end(checkin: CheckIn, reason: str, note: str = "") -> None:
+    checkin.status = CheckInStatus.ENDED
+    checkin.ended_on = timezone.localdate()
+    checkin.end_reason = reason
+    checkin.end_note = note[:200]
+    checkin.save(update_fields=["status", "ended_on", "end_reason", "end_note"])
+    # A group's leader is one of its committee's checked-in members.
+    InServiceGroup.objects.filter(
+        committee_id=checkin.committee_id, leader_id=checkin.member_id
+    ).update(leader=None)

@@ -84,7 +84,7 @@ def _detail(request, member, *, full_id_number=None):
             "transfers": member.transfers.select_related("from_branch", "to_branch"),
             "commitments": member.commitments.all(),
             "appraisals": member.appraisals.select_related("branch"),
-            "checkins": member.checkins.select_related("committee"),
+            "checkins": member.checkins.select_related("committee", "group"),
             "can_reveal": can_see_full_id_number(request.user, member),
             "show_contact": can_see_contact_details(request.user, member),
             "full_id_number": full_id_number,

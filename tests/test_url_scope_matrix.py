@@ -18,9 +18,9 @@ from branches.models import Branch, CommitteeMembership
 from meetings import services as meeting_services
 from meetings.models import AgendaItem, MeetingAttendance
 from members.checkins import poster_token
-from members.models import CheckIn, Commitment, RosterImport
+from members.models import CheckIn, Commitment, InServiceGroup, RosterImport
 from tests.conftest import PERSONAS, persona_client
-from tests.factories import ActivityFactory, MatterFactory, MeetingFactory
+from tests.factories import ActivityFactory, MatterFactory, MeetingFactory, MemberFactory
 from units.models import Agreement, Need, Project, Resource
 
 LOGIN = 302  # anonymous: redirected to sign-in
@@ -94,6 +94,23 @@ def a_membership(w):
 
 def a_checkin(w):
     return CheckIn.objects.get_or_create(member=w.a_member, committee=w.a)[0]
+
+
+def a_pending_checkin_to_b(w):
+    # the member's own, waiting: only they withdraw it
+    return CheckIn.objects.get_or_create(member=w.a_member, committee=w.b)[0]
+
+
+def an_in_service_checkin(w):
+    # an in-service member (membership at the employer) checked in to A
+    member = MemberFactory(committee=w.a, branch=None, outside_organisation="运城市第一医院党委",
+                           category="in_service", name="李在职")
+    return CheckIn.objects.create(member=member, committee=w.a, status="confirmed",
+                                  started_on=date(2025, 3, 1))
+
+
+def an_in_service_group(w):
+    return InServiceGroup.objects.get_or_create(committee=w.a, name="1号楼小组")[0]
 
 
 def an_activity(w):
@@ -194,6 +211,15 @@ EXPECTED = {
     "members:checkin-queue": (lambda w: {"pk": w.a.pk}, WRITE_A),
     "members:checkin-confirm": (lambda w: {"pk": a_checkin(w).pk}, POST_ONLY),
     "members:checkin-return": (lambda w: {"pk": a_checkin(w).pk}, POST_ONLY),
+    "members:checkin-withdraw": (lambda w: {"pk": a_pending_checkin_to_b(w).pk}, MEMBER_ONLY),
+    # in-service members are the committee's side's; their groups are read with the committee
+    "members:checkin-end": (lambda w: {"pk": an_in_service_checkin(w).pk}, COMMITTEE_SIDE),
+    "members:in-service": (lambda w: {"pk": w.a.pk}, WRITE_A),
+    "members:in-service-move": (lambda w: {"pk": w.a.pk}, POST_ONLY),
+    "members:in-service-groups": (lambda w: {"pk": w.a.pk}, READ_A),
+    "members:in-service-group-create": (lambda w: {"pk": w.a.pk}, WRITE_A),
+    "members:in-service-group-edit": (lambda w: {"pk": an_in_service_group(w).pk}, WRITE_A),
+    "members:in-service-group-delete": (lambda w: {"pk": an_in_service_group(w).pk}, WRITE_A),
     "members:signup": (lambda w: {}, expect(200, 302, 302, 302, 302, 302)),
     "members:transfer-create": (lambda w: {"pk": w.a_member.pk}, WRITE_A_BRANCH),
     # the member writes their own commitments
@@ -323,6 +349,7 @@ MORE = [
     ("committees:seat-update", lambda w: {"pk": w.b_seat.pk}, B_ONLY),
     ("committees:venue-delete", lambda w: {"pk": w.b_venue.pk}, B_ONLY),
     ("branches:branch-detail", lambda w: {"pk": w.b_branch.pk}, B_ONLY),
+    ("members:in-service-groups", lambda w: {"pk": w.b.pk}, B_ONLY),
 ]
 CASES = [(name, kwargs, statuses) for name, (kwargs, statuses) in EXPECTED.items()] + MORE
 # Redirects that are not "please sign in".

@@ -36,7 +36,7 @@ def test_a_member_checks_in_and_the_secretary_confirms(client, world):
     assert world.a_member.committee == world.b  # where they live now
     # B's secretary now holds the member; their membership branch (in A) is unchanged.
     assert client.get(world.a_member.get_absolute_url()).status_code == 200
-    assert world.a_member.branch == world.a_group
+    assert (world.a_member.branch, world.a_member.party_group) == (world.a_branch, world.a_group)
 
 
 def test_returning_needs_a_reason_and_the_member_sees_it(client, world):
@@ -82,7 +82,8 @@ def test_the_database_allows_one_active_check_in_per_member(world):
             member=world.a_member, committee=world.b, status=CheckInStatus.CONFIRMED
         )
     # ended and returned ones do not count
-    CheckIn.objects.create(member=world.a_member, committee=world.b, status=CheckInStatus.ENDED)
+    CheckIn.objects.create(member=world.a_member, committee=world.b, status=CheckInStatus.ENDED,
+                           end_reason="moved_away")
 
 
 @pytest.mark.parametrize("persona", ["secretary_a", "member_user", "branch_secretary"])
