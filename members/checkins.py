@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from branches.models import BranchKind
 
-from .models import CheckIn, CheckInStatus, EndReason, InServiceGroup, Member
+from .models import ACTIVE_CHECKIN, CheckIn, CheckInStatus, EndReason, InServiceGroup, Member
 
 POSTER_SALT = "members.checkin-poster"
 
@@ -153,3 +153,24 @@ def _end(checkin: CheckIn, reason: str, note: str = "") -> None:
     InServiceGroup.objects.filter(
         committee_id=checkin.committee_id, leader_id=checkin.member_id
     ).update(leader=None)
+
+
+def end_where_membership_moved(*, member: Member, branch) -> int:
+    """After a transfer into ``branch``: a check-in to the community that owns that branch
+    ends (confirmed: "membership moved into a branch of the community"; still waiting:
+    withdrawn), since a member of one of its branches does not check in there. A unit's party
+    organisation is not owned by a committee: nothing ends. Returns how many ended."""
+    if branch.kind == BranchKind.UNIT:
+        return 0
+    ended = 0
+    for checkin in CheckIn.objects.select_for_update().filter(
+        member=member, committee_id=branch.committee_id, status__in=ACTIVE_CHECKIN
+    ):
+        if checkin.status == CheckInStatus.CONFIRMED:
+            _end(checkin, EndReason.MEMBERSHIP_MOVED)
+        else:
+            checkin.status = CheckInStatus.WITHDRAWN
+            checkin.decided_at = timezone.now()
+            checkin.save(update_fields=["status", "decided_at"])
+        ended += 1
+    return ended

@@ -11,6 +11,7 @@ from branches.models import Branch
 from committees.models import Committee
 from core.dates import FIRST_YEAR, LAST_YEAR
 
+from . import checkins
 from .models import Appraisal, Commitment, Member, Rating, Transfer
 
 
@@ -61,6 +62,7 @@ def member_transfer(
         locked.outside_organisation = ""
         locked.party_group = None  # the old branch's group; the new branch may place them
         locked.save(update_fields=["branch", "outside_organisation", "party_group", "updated_at"])
+        checkins.end_where_membership_moved(member=locked, branch=to_branch)
     member.branch, member.outside_organisation, member.party_group = to_branch, "", None
     return transfer
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from members.models import Appraisal, Commitment, Member, Rating, Transfer
+from members.models import Appraisal, CheckIn, CheckInStatus, Commitment, Member, Rating, Transfer
 from members.record_forms import TransferForm
 from members.records import appraisal_set, member_transfer
 from tests.factories import BranchFactory, MemberFactory, SeatFactory
@@ -354,3 +354,19 @@ class TestAppraisal:
         assert client.post(record_url(world.a_branch, 2024),
                            {f"rating-{world.a_member.pk}": Rating.EXCELLENT}).status_code == 403
         assert not Appraisal.objects.exists()
+
+
+def test_a_transfer_into_the_community_s_branch_ends_the_check_in_there(world):
+    # A member checked in to A (membership with the employer) moves their membership into
+    # A's residents' branch: they are no longer an in-service member checked in there.
+    member = MemberFactory(committee=world.a, branch=None, outside_organisation="市直机关工委",
+                           category="in_service")
+    checkin = CheckIn.objects.create(member=member, committee=world.a,
+                                     status=CheckInStatus.CONFIRMED, started_on=today())
+
+    member_transfer(member=member, to_branch=world.a_branch, on=today(), reason="转入本社区",
+                    user=world.secretary_a)
+
+    checkin.refresh_from_db()
+    assert (checkin.status, checkin.end_reason) == (CheckInStatus.ENDED, "membership_moved")
+    assert checkin.ended_on == today()
