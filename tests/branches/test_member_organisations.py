@@ -7,6 +7,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from branches.models import Branch, BranchKind, CommitteeMembership
@@ -44,6 +45,7 @@ def org(client, world):
     )
     assert response.status_code == 302
     client.logout()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # logging out drops the cookies
     return Branch.objects.get(unit=world.unit)
 
 

@@ -5,6 +5,7 @@ edit; a change of branch is always a transfer."""
 import html
 
 import pytest
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -33,6 +34,12 @@ def edit_data(member, **changes):
     }
     data.update(changes)
     return data
+
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    """Pages in English, so assertions read like the messages in the code."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 @pytest.fixture
