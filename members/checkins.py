@@ -108,7 +108,6 @@ def checkin_return(*, checkin: CheckIn, user, reason: str) -> CheckIn:
     return checkin
 
 
-
 @transaction.atomic
 def checkin_withdraw(*, checkin: CheckIn, member: Member) -> CheckIn:
     """The member takes back their own check-in while it waits for confirmation."""
