@@ -50,8 +50,10 @@ def build(label, n_committees, per_committee):
     )
     branches, venues = [], []
     for c in committees:
-        for kind in ("residents", "retirees", "unit", "in_service"):
+        for kind in ("residents", "retirees"):
             branches.append(Branch(committee=c, kind=kind, name=f"{c.name}{kind}"))
+        # (a unit's party organisation exists once and joins committees through
+        # CommitteeMembership; in-service groups are members.InServiceGroup, not branches)
         venues.append(Venue(committee=c, name="活动室", area=300))
     Branch.objects.bulk_create(branches, batch_size=2000)
     Venue.objects.bulk_create(venues, batch_size=2000)
