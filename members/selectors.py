@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch
 
+from . import coverage
 from .models import Category, CheckIn, CheckInStatus, Commitment, Member, Rating, Status
 
 _LETTERS = re.compile(r"^[a-z]+$")
@@ -79,14 +80,23 @@ class RosterFilter(django_filters.FilterSet):
         choices=[("yes", _("Checked in here")), ("no", _("Not checked in"))],
         empty_label=_("Checked in or not"),
     )
+    # Coverage gaps (overview's coverage page links here): a committee's roster only.
+    gap = django_filters.ChoiceFilter(
+        label=_("Coverage gap"), method="filter_gap",
+        choices=[(coverage.GAP_NOT_REACHED, _("Not reached")),
+                 (coverage.GAP_IN_SERVICE, _("In-service, not checked in"))],
+        empty_label=_("Any"),
+    )
 
     class Meta:
         model = Member
-        fields = ["q", "branch", "category", "status", "checked_in"]
+        fields = ["q", "branch", "category", "status", "checked_in", "gap"]
 
     def __init__(self, data=None, *, queryset, branches, committee=None, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)
         self.committee = committee
+        if committee is None:
+            del self.filters["gap"]
         self.filters["branch"].queryset = branches
         self.form.fields["branch"].queryset = branches
 
@@ -100,6 +110,10 @@ class RosterFilter(django_filters.FilterSet):
         return queryset.filter(Exists(confirmed)) if value == "yes" else queryset.exclude(
             Exists(confirmed)
         )
+
+    def filter_gap(self, queryset, name, value):
+        # The roster is of the members living in ``committee``: their gaps are its gaps.
+        return coverage.gap(queryset, value)
 
     def filter_branch(self, queryset, name, value):
         # A party group's members are those placed in it; a branch's, its whole membership.
