@@ -173,6 +173,8 @@ EXPECTED = {
     "overview:district-detail": (lambda w: {"pk": w.district.pk}, DISTRICT_ONLY),
     "committees:committee-create": (lambda w: {"district_pk": w.district.pk}, DISTRICT_ONLY),
     "overview:committee-detail": (lambda w: {"pk": w.a.pk}, READ_A),
+    "overview:district-coverage": (lambda w: {"pk": w.district.pk}, DISTRICT_ONLY),
+    "overview:committee-coverage": (lambda w: {"pk": w.a.pk}, COMMITTEE_SIDE),
     "committees:committee-update": (lambda w: {"pk": w.a.pk}, WRITE_A),
     "committees:committee-delete": (lambda w: {"pk": w.a.pk},
                                     expect(LOGIN, 200, 403, 404, 403, 403)),
@@ -346,6 +348,7 @@ MORE = [
     ("branches:branch-update", lambda w: {"pk": w.a_retirees.pk}, WRITE_A),
     # Committee B's objects are out of every committee-A persona's sight.
     ("overview:committee-detail", lambda w: {"pk": w.b.pk}, B_ONLY),
+    ("overview:committee-coverage", lambda w: {"pk": w.b.pk}, B_ONLY),
     ("committees:seat-update", lambda w: {"pk": w.b_seat.pk}, B_ONLY),
     ("committees:venue-delete", lambda w: {"pk": w.b_venue.pk}, B_ONLY),
     ("branches:branch-detail", lambda w: {"pk": w.b_branch.pk}, B_ONLY),
