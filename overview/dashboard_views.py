@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from committees.models import District
 from core.scope import get_for_user
@@ -19,7 +20,7 @@ def _columns():
     return [
         ("name", _("Committee")),
         ("members", _("Members")),
-        ("checked_in", _("Checked in")),
+        ("checked_in", pgettext("residence check-in", "Checked in")),
         ("activities", _("Activities")),
         ("hours", _("Volunteer hours")),
         ("money", _("Money received (¥)")),

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from core.dates import FIRST_YEAR, LAST_YEAR, add_months, local_midnight, next_month
 
@@ -63,7 +63,7 @@ class Period:
         if self.kind == "quarter":
             return _("Q%(quarter)s %(year)s") % {"quarter": self.quarter, "year": self.first.year}
         if self.kind == "year":
-            return str(self.first.year)
+            return pgettext("period", "%(year)s") % {"year": self.first.year}
         return f"{self.first.isoformat()} – {self.last.isoformat()}"
 
     def params(self) -> dict:
@@ -122,8 +122,8 @@ def _day(data, name: str, errors: list) -> date | None:
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        errors.append(_("Enter the %(which)s date as YYYY-MM-DD.") % {
-            "which": _("first") if name == "start" else _("last")})
+        errors.append(_("Enter the first day as YYYY-MM-DD.") if name == "start"
+                      else _("Enter the last day as YYYY-MM-DD."))
         return None
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         errors.append(_("Enter a date between %(first)s and %(last)s.") % {

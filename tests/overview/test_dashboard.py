@@ -245,7 +245,7 @@ def test_it_defaults_to_this_year_and_says_when_it_was_computed(officer, world):
     ({"period": "custom", "start": "2026-04-01", "end": "2026-03-01"},
      "The first day must not be after the last day."),
     ({"period": "custom", "start": "2026-02-30", "end": "2026-03-01"},
-     "Enter the first date as YYYY-MM-DD."),
+     "Enter the first day as YYYY-MM-DD."),
     ({"period": "custom", "start": "2010-01-01", "end": "2026-03-01"},
      "A custom range may span at most five years."),
 ])
