@@ -295,12 +295,17 @@ class DistrictActivityTotals(NamedTuple):
     funding_received: object  # Decimal: received this year, every source
 
 
-def district_activity_totals(district, year: int | None = None) -> DistrictActivityTotals:
+def district_activity_totals(
+    district, year: int | None = None, *, first: date | None = None, last: date | None = None
+) -> DistrictActivityTotals:
     """Co-building figures of a district for its dashboard, counted from the records (four
-    queries, whatever the district's size)."""
-    year = year or timezone.localdate().year
-    start = local_midnight(date(year, 1, 1))
-    end = local_midnight(date(year + 1, 1, 1))
+    queries, whatever the district's size): of ``year``, or from the day ``first`` to the day
+    ``last`` (both included, local calendar) when given."""
+    year = year or (last.year if last else timezone.localdate().year)
+    first = first or date(year, 1, 1)
+    last = last or date(year, 12, 31)
+    start = local_midnight(first)
+    end = local_midnight(last + timedelta(days=1))
     activities = Activity.objects.filter(committee__district=district).aggregate(
         held=Count("pk", filter=Q(status=ActivityStatus.HELD, starts_at__gte=start,
                                   starts_at__lt=end)),
@@ -313,7 +318,7 @@ def district_activity_totals(district, year: int | None = None) -> DistrictActiv
     ).aggregate(n=Count("pk"), people=Count("member", distinct=True), hours=Sum("hours"))
     received = Funding.objects.filter(
         committee__district=district, state="received",
-        date__gte=date(year, 1, 1), date__lt=date(year + 1, 1, 1),
+        date__range=(first, last),
     ).aggregate(total=Sum("amount"))["total"]
     return DistrictActivityTotals(
         year=year,

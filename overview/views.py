@@ -16,6 +16,7 @@ from members.models import SignUp
 from units.agreements import expiring_agreements
 
 from . import selectors
+from .dashboard_views import dashboard_context
 
 
 @login_required
@@ -57,6 +58,8 @@ def district_detail(request, pk):
     committees = selectors.with_counts(
         Committee.objects.for_user(request.user).filter(district=district).order_by("name")
     )
+    board, status = dashboard_context(request, district)
+    period = board["period"]
     return render(
         request,
         "overview/district_detail.html",
@@ -64,10 +67,13 @@ def district_detail(request, pk):
             "district": district,
             "page": paginate(request, committees, per_page=25),
             "totals": selectors.district_totals(district),
-            "cobuilding": district_activity_totals(district),
+            "cobuilding": district_activity_totals(district, first=period.first,
+                                                   last=period.last),
             "large_venue_area": LARGE_VENUE_AREA,
             "can_edit": can_write(request.user, district),
+            **board,
         },
+        status=status,
     )
 
 

@@ -171,6 +171,7 @@ EXPECTED = {
     # home sends each user to where they work; the branch secretary has two places to pick.
     "overview:home": (lambda w: {}, expect(LOGIN, 302, 302, 302, 200, 302)),
     "overview:district-detail": (lambda w: {"pk": w.district.pk}, DISTRICT_ONLY),
+    "overview:district-dashboard-export": (lambda w: {"pk": w.district.pk}, DISTRICT_ONLY),
     "committees:committee-create": (lambda w: {"district_pk": w.district.pk}, DISTRICT_ONLY),
     "overview:committee-detail": (lambda w: {"pk": w.a.pk}, READ_A),
     "overview:district-coverage": (lambda w: {"pk": w.district.pk}, DISTRICT_ONLY),

@@ -71,6 +71,9 @@ STATE_CHANGING = re.compile(r"/(logout|id-number|confirm|discard|approve|return|
 EXPORT_PATH = re.compile(r"^/committees/(\d+)/members/export/$")
 # A calendar's previous / next links never end: crawl this month's page, not every month.
 CALENDAR_MONTH = re.compile(r"/activities/calendar/\?(.*&)?month=")
+# The dashboard's comparison sorts the same rows by each column: crawl it, and its Excel, in
+# one order (by name).
+DASHBOARD_SORT = re.compile(r"^/districts/\d+/(dashboard\.xlsx)?\?(.*&)?sort=(?!name(&|$))")
 MEMBER_EDIT_PATH = re.compile(r"^/members/(\d+)/edit/$")
 MEMBER_PATH = re.compile(r"^/members/\d+/$")
 
@@ -300,7 +303,7 @@ def _normalise(base: str, href: str) -> str | None:
         return None
     query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
     url = f"{path}?{query}" if query else path
-    return None if CALENDAR_MONTH.search(url) else url
+    return None if CALENDAR_MONTH.search(url) or DASHBOARD_SORT.search(url) else url
 
 
 def _scan(url: str, part: str, text: str, crawl: Crawl) -> None:

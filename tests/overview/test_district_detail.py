@@ -17,7 +17,11 @@ from tests.factories import CommitteeFactory, DistrictFactory, MemberFactory, Ve
 # can_write(district): the same at any size.
 # + 4: the year's co-building figures (activities, attendance, funding, teams)
 # + 2: the in-service groups and the members checked in
-DISTRICT_PAGE_QUERIES = 19 + session_queries()
+# + 15: the dashboard over its period (overview/dashboard.py): members by category, branches by
+#   kind, check-ins (confirmed, started per month), in-service service, teams, activities by
+#   month and line, money by source, agreements, matters (by status, resolved), compliance (3)
+#   and the comparison of committees
+DISTRICT_PAGE_QUERIES = 34 + session_queries()
 
 
 def url(district):
