@@ -168,7 +168,8 @@ def a_notice(w):
 
     upload = SimpleUploadedFile("通知.pdf", b"%PDF-1.4\n%test\n", "application/pdf")
     return notice_services.notice_send(
-        user=w.officer, district=w.district, title="关于报送党员信息的通知", text="请于月底前报送。",
+        user=w.officer, district=w.district, title="关于报送党员信息的通知",
+        text="请于月底前报送。",
         due_on=timezone.localdate() + timedelta(days=7), reply_required=True, recipients=[w.a],
         files=[upload],
     )
