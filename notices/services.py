@@ -83,8 +83,8 @@ def recipient_choices(*, district, sender_committee=None):
 @transaction.atomic
 def notice_send(*, user, district, sender_committee=None, title: str, text: str, due_on,
                 reply_required: bool, recipients: Iterable, files: Sequence = ()) -> Notice:
-    """Send a notice to ``recipients`` (committees of ``district`` when the district sends it,
-    branches of ``sender_committee`` when a committee does), due on ``due_on`` (today or
+    """Send a notice to ``recipients`` (Committees of ``district`` when the district sends it,
+    Branches of ``sender_committee`` when a committee does), due on ``due_on`` (today or
     later), with its files; each recipient's side is notified."""
     today = timezone.localdate()
     errors = {}
@@ -96,10 +96,12 @@ def notice_send(*, user, district, sender_committee=None, title: str, text: str,
         errors["due_on"] = _("The due date cannot be in the past.")
     allowed = set(recipient_choices(district=district, sender_committee=sender_committee)
                   .values_list("pk", flat=True))
-    chosen = {getattr(r, "pk", r) for r in recipients}
+    recipients = list(recipients)
+    kind = Committee if sender_committee is None else Branch
+    chosen = {r.pk for r in recipients}
     if not chosen:
         errors["recipients"] = _("Choose at least one recipient.")
-    elif not chosen <= allowed:
+    elif not all(isinstance(r, kind) for r in recipients) or not chosen <= allowed:
         errors["recipients"] = _("Some recipients are not yours to address.")
     if errors:
         raise ValidationError(errors)
