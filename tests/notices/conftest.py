@@ -27,3 +27,8 @@ def files():
 
     return type("Files", (), {"pdf": staticmethod(pdf), "png": staticmethod(png),
                               "fake": staticmethod(fake)})
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
