@@ -3,6 +3,7 @@ the rules again."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import DateInput
 from core.uploads import ACCEPT
@@ -29,7 +30,7 @@ FILES_HELP = _("PDF, DOCX, XLSX, JPEG or PNG, at most 10 MB each, up to 10 files
 
 
 class NoticeForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("notice", "title"), max_length=200)
     text = forms.CharField(label=_("text"), max_length=10000,
                            widget=forms.Textarea(attrs={"rows": 8}))
     recipients = forms.ModelMultipleChoiceField(

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.scope import ScopedQuerySet
 
@@ -26,7 +27,7 @@ class Notice(models.Model):
         "committees.Committee", on_delete=models.CASCADE, null=True, blank=True,
         related_name="sent_notices", verbose_name=_("sent by committee"),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("notice", "title"), max_length=200)
     text = models.TextField(_("text"), max_length=10000)
     due_on = models.DateField(_("due date"))
     reply_required = models.BooleanField(_("reply required"), default=False)

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from committees.models import Committee, District
@@ -98,7 +99,7 @@ def notice_export(request, pk):
     rows, _counts = selectors.status_rows(notice)
     workbook = new_workbook()
     add_sheet(workbook, _("Recipients"), [
-        _("Recipient"), _("State"), _("Signed at"), _("Signed by"), _("Late"),
+        _("Recipient"), _("State"), _("Signed at"), _("Signed by"), pgettext("notice", "Late"),
         _("Replied at"), _("Reply"), _("Returned with"),
     ], [
         [row.name, row.state_label, datetime_cell(row.signed_at), row.signed_by,
