@@ -29,7 +29,8 @@ def test_a_notice_goes_down_and_the_report_comes_up(browser, live_server, world,
                                                     settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     base = live_server.url
-    officer = browser.new_context().new_page()
+    office = browser.new_context()
+    officer = office.new_page()
     sign_in(officer, base, "officer")
     officer.goto(f"{base}/notices/")
     officer.get_by_test_id("new-district-notice").click()
@@ -42,7 +43,8 @@ def test_a_notice_goes_down_and_the_report_comes_up(browser, live_server, world,
     notice = Notice.objects.get()
     expect(officer.get_by_test_id("status-row")).to_have_count(1)
 
-    phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    mobile = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone = mobile.new_page()
     sign_in(phone, base, "secretary_a")
     phone.goto(f"{base}/committees/{world.a.pk}/")
     phone.get_by_test_id("waiting-notice").click()
@@ -62,3 +64,5 @@ def test_a_notice_goes_down_and_the_report_comes_up(browser, live_server, world,
     expect(row).to_contain_text("共 32 名党员")
     expect(row).to_contain_text("党员信息.pdf")
     expect(officer.get_by_test_id("counts")).to_contain_text("1")
+    mobile.close()
+    office.close()
