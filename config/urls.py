@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("units.urls")),
     path("", include("activities.urls")),
     path("", include("meetings.urls")),
+    path("", include("notices.urls")),
     path("", include("overview.urls")),
 ]

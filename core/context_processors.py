@@ -20,5 +20,8 @@ def navigation(request):
     return {
         "nav_is_district_officer": scope.is_district_officer,
         "nav_is_member": scope.member_id is not None,
+        # who sends or receives notices: the district, a committee's side, a branch secretary
+        "nav_has_notices": bool(scope.superuser or scope.district_ids or scope.committee_ids
+                                or scope.branch_ids),
         "unread_notifications": unread_notifications,
     }

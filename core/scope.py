@@ -410,6 +410,58 @@ def _via_matter(s: Scope, write: bool) -> Q:
     return Q(matter__in=Matter.objects.filter(_matter_rule(s, write)).values("pk"))
 
 
+def _notice_sender_q(s: Scope, via: str = "") -> Q:
+    # A notice is kept by its sender's side: the district's officers for the district's own
+    # and its committees' notices, a committee's secretaries and staff for the committee's.
+    return (
+        Q(**{f"{via}sender_committee__isnull": True, f"{via}district_id__in": s.district_ids})
+        | Q(**{f"{via}sender_committee__district_id__in": s.district_ids})
+        | Q(**{f"{via}sender_committee_id__in": s.committee_ids})
+    )
+
+
+def _own_receipt_q(s: Scope, via: str = "") -> Q:
+    # A receipt is answered by its holder's side: a committee's secretaries and staff, a
+    # branch's secretary. (The district reads them as the sender, it does not sign them.)
+    return Q(**{f"{via}committee_id__in": s.committee_ids}) | Q(
+        **{f"{via}branch_id__in": s.branch_ids})
+
+
+def _notice_rule(s: Scope, write: bool) -> Q:
+    # Written by its sender's side; read by them and by the recipients' sides, each of whom
+    # sees the notice and nothing of the other recipients.
+    q = _notice_sender_q(s)
+    if not write:
+        NoticeRecipient = apps.get_model("notices", "NoticeRecipient")
+        q |= Q(pk__in=NoticeRecipient.objects.filter(_own_receipt_q(s)).values("notice_id"))
+    return q
+
+
+def _notice_recipient_rule(s: Scope, write: bool) -> Q:
+    # Signed and answered by its holder's side; read also by the notice's sender's side.
+    q = _own_receipt_q(s)
+    if not write:
+        q |= _notice_sender_q(s, via="notice__")
+    return q
+
+
+def _via_notice_recipient(s: Scope, write: bool) -> Q:
+    # Replies follow their receipt.
+    NoticeRecipient = apps.get_model("notices", "NoticeRecipient")
+    return Q(recipient__in=NoticeRecipient.objects.filter(
+        _notice_recipient_rule(s, write)).values("pk"))
+
+
+def _via_notice(s: Scope, write: bool) -> Q:
+    Notice = apps.get_model("notices", "Notice")
+    return Q(notice__in=Notice.objects.filter(_notice_rule(s, write)).values("pk"))
+
+
+def _via_notice_reply(s: Scope, write: bool) -> Q:
+    NoticeReply = apps.get_model("notices", "NoticeReply")
+    return Q(reply__in=NoticeReply.objects.filter(_via_notice_recipient(s, write)).values("pk"))
+
+
 def _own_rule(s: Scope, write: bool) -> Q:
     # Notifications: each user's own.
     return Q(user_id=s.user_id)
@@ -476,6 +528,11 @@ RULES = {
     "meetings.meetingattachment": _via_meeting,
     "meetings.matter": _matter_rule,
     "meetings.matterfollowup": _via_matter,
+    "notices.notice": _notice_rule,
+    "notices.noticerecipient": _notice_recipient_rule,
+    "notices.noticereply": _via_notice_recipient,
+    "notices.noticeattachment": _via_notice,
+    "notices.replyfile": _via_notice_reply,
     "core.roleassignment": _role_assignment_rule,
     "core.notification": _own_rule,
 }

@@ -12,12 +12,8 @@ kept in the audit log (``activities.apps`` registers the meeting models with aud
 from __future__ import annotations
 
 import contextlib
-import secrets
-import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import PurePath
 
 from auditlog.context import auditlog_value
 from auditlog.context import set_actor as _auditlog_set_actor
@@ -29,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from committees.models import Seat
+from core import uploads
 from core.dates import local_midnight, next_month, year_range_error
 from core.db import lock_row
 from core.qr import (
@@ -71,7 +68,7 @@ BULK_BATCH = 500
 LATE_AFTER = timedelta(minutes=15)
 MEETING_QR_SALT = "activities.meeting"  # as before the move: codes on screens stay valid
 
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENT_BYTES = uploads.MAX_UPLOAD_BYTES
 MAX_ATTACHMENTS = 20
 
 
@@ -537,71 +534,9 @@ def checked_in_count(meeting) -> int:
 
 # --- attachments ----------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class FileKind:
-    label: str
-    content_type: str
-
-
-FILE_KINDS = {
-    ".pdf": FileKind("PDF", "application/pdf"),
-    ".docx": FileKind(
-        "DOCX", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    ".xlsx": FileKind(
-        "XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ".jpg": FileKind("JPEG", "image/jpeg"),
-    ".jpeg": FileKind("JPEG", "image/jpeg"),
-    ".png": FileKind("PNG", "image/png"),
-}
-
-
-def _office_part(upload, part: str) -> bool:
-    """Whether the ZIP upload is an Office Open XML file holding ``part``."""
-    upload.seek(0)
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
-    return "[Content_Types].xml" in names and part in names
-
-
-def _content_matches(upload, suffix: str) -> bool:
-    upload.seek(0)
-    head = upload.read(8)
-    if suffix == ".pdf":
-        return head.startswith(b"%PDF-")
-    if suffix == ".png":
-        return head == b"\x89PNG\r\n\x1a\n"
-    if suffix in (".jpg", ".jpeg"):
-        return head.startswith(b"\xff\xd8\xff")
-    if not head.startswith(b"PK\x03\x04"):
-        return False
-    return _office_part(upload, "word/document.xml" if suffix == ".docx" else "xl/workbook.xml")
-
-
-def file_kind(name: str) -> FileKind | None:
-    return FILE_KINDS.get(PurePath(name or "").suffix.lower())
-
-
-def check_attachment(upload) -> FileKind:
-    """Refuse anything but a PDF, DOCX, XLSX, JPEG or PNG of at most 10 MB: the name's ending
-    and the file's first bytes must agree."""
-    name = PurePath(upload.name or "").name
-    kind = file_kind(name)
-    if kind is None:
-        raise ValidationError({"file": _(
-            "“%(name)s”: only PDF, DOCX, XLSX, JPEG and PNG files are accepted."
-        ) % {"name": name}})
-    if upload.size is not None and upload.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError({"file": _("“%(name)s”: the file is larger than 10 MB.")
-                               % {"name": name}})
-    if not _content_matches(upload, PurePath(name).suffix.lower()):
-        raise ValidationError({"file": _(
-            "“%(name)s”: the file's content is not a %(kind)s file."
-        ) % {"name": name, "kind": kind.label}})
-    upload.seek(0)
-    return kind
+# The checks are core.uploads' (notices' files take the same); these names stay for callers.
+file_kind = uploads.file_kind
+check_attachment = uploads.check_upload
 
 
 @transaction.atomic
@@ -613,19 +548,7 @@ def attachment_add(*, meeting: Meeting, user, upload) -> MeetingAttachment:
     if MeetingAttachment.objects.filter(meeting=locked).count() >= MAX_ATTACHMENTS:
         raise ValidationError({"file": _("A meeting keeps at most %(n)s attachments.")
                                % {"n": MAX_ATTACHMENTS}})
-    name = PurePath(upload.name).name
-    stem, suffix = PurePath(name).stem, PurePath(name).suffix
-    row = MeetingAttachment(
-        meeting=locked, token=secrets.token_hex(16), name=stem[: 150 - len(suffix)] + suffix,
-        size=upload.size or 0, uploaded_by=user,
-    )
-    row.file.save(row.token, upload, save=False)
-    try:
-        row.save()
-    except Exception:
-        row.file.storage.delete(row.file.name)
-        raise
-    return row
+    return uploads.store_upload(MeetingAttachment(meeting=locked), upload, user=user)
 
 
 # --- reads ----------------------------------------------------------------------------------

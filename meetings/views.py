@@ -2,11 +2,9 @@
 editing it, attendance (form and QR), agenda items, the minutes, signing them off, addenda,
 the printable minutes, and attachments."""
 
-from pathlib import PurePath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +17,7 @@ from committees.models import Committee
 from core.pages import confirm_page, form_page, paginate
 from core.qr import qr_checkin_page, qr_screen_page
 from core.scope import can_write, get_for_user
+from core.uploads import file_response
 from members.selectors import member_of
 
 from . import matters, services
@@ -424,18 +423,7 @@ def attachment_upload(request, pk):
 @login_required
 def attachment_file(request, pk, attachment_pk):
     attachment = get_for_user(request.user, MeetingAttachment, pk=attachment_pk, meeting_id=pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The attachment's file is missing.") from None
-    kind = services.file_kind(attachment.name)
-    response = FileResponse(
-        handle, as_attachment=True, filename=PurePath(attachment.name).name,
-        content_type=kind.content_type if kind else "application/octet-stream",
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(attachment)
 
 
 def _form_context(meeting) -> dict:

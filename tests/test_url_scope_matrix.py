@@ -5,11 +5,12 @@ so no page can be added without saying who may open it.
 """
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from PIL import Image
 
 from activities import attendance, photos
@@ -159,6 +160,42 @@ def a_notification(w):
 def an_attendance(w):
     return Attendance.objects.create(activity=an_activity(w), member=w.a_member,
                                      method="roster", hours=2)
+
+
+def a_notice(w):
+    """The district's notice to committee A (only), asking for a reply, with a file."""
+    from notices import services as notice_services
+
+    upload = SimpleUploadedFile("通知.pdf", b"%PDF-1.4\n%test\n", "application/pdf")
+    return notice_services.notice_send(
+        user=w.officer, district=w.district, title="关于报送党员信息的通知",
+        text="请于月底前报送。",
+        due_on=timezone.localdate() + timedelta(days=7), reply_required=True, recipients=[w.a],
+        files=[upload],
+    )
+
+
+def a_branch_notice(w):
+    """Committee A's notice to its residents' branch."""
+    from notices import services as notice_services
+
+    return notice_services.notice_send(
+        user=w.secretary_a, district=w.district, sender_committee=w.a, title="支部通知",
+        text="请签收。", due_on=timezone.localdate() + timedelta(days=7), reply_required=False,
+        recipients=[w.a_branch],
+    )
+
+
+def a_notice_reply(w):
+    from notices import services as notice_services
+
+    upload = SimpleUploadedFile("报送.pdf", b"%PDF-1.4\n%test\n", "application/pdf")
+    return notice_services.reply_submit(recipient=a_notice(w).recipients.get(),
+                                        user=w.secretary_a, text="已报送。", files=[upload])
+
+
+NOTICE_SENDER = expect(LOGIN, 200, 403, 404, 404, 404)
+NOTICE_READERS = expect(LOGIN, 200, 200, 404, 404, 404)
 
 
 EXPECTED = {
@@ -338,6 +375,23 @@ EXPECTED = {
                                  expect(LOGIN, 200, 200, 404, 403, 404)),
     "meetings:matter-follow-up": (lambda w: {"pk": a_matter(w).pk},
                                     expect(LOGIN, 200, 200, 404, 403, 404)),
+    # notices: the district's to A; a committee's to its branch
+    "notices:notice-list": (lambda w: {}, expect(LOGIN, 200, 200, 200, 200, 200)),
+    "notices:district-notice-create": (lambda w: {"pk": w.district.pk}, DISTRICT_ONLY),
+    "notices:committee-notice-create": (lambda w: {"pk": w.a.pk}, WRITE_A),
+    "notices:notice-detail": (lambda w: {"pk": a_notice(w).pk}, NOTICE_READERS),
+    "notices:notice-export": (lambda w: {"pk": a_notice(w).pk}, NOTICE_SENDER),
+    "notices:notice-reopen": (lambda w: {"pk": a_notice(w).pk}, NOTICE_SENDER),
+    "notices:attachment-file": (
+        lambda w: {"pk": (n := a_notice(w)).pk, "attachment_pk": n.attachments.get().pk},
+        NOTICE_READERS),
+    "notices:receipt-sign": (lambda w: {"pk": a_notice(w).recipients.get().pk}, POST_ONLY),
+    "notices:receipt-reply": (lambda w: {"pk": a_notice(w).recipients.get().pk},
+                              expect(LOGIN, 403, 200, 404, 404, 404)),
+    "notices:reply-return": (lambda w: {"pk": a_notice_reply(w).pk}, NOTICE_SENDER),
+    "notices:reply-file": (
+        lambda w: {"pk": (r := a_notice_reply(w)).pk, "file_pk": r.files.get().pk},
+        NOTICE_READERS),
     "members:signup-approve": (lambda w: {"pk": 1}, POST_ONLY),
     "members:signup-return": (lambda w: {"pk": 1}, POST_ONLY),
 }
@@ -354,6 +408,13 @@ MORE = [
     ("committees:venue-delete", lambda w: {"pk": w.b_venue.pk}, B_ONLY),
     ("branches:branch-detail", lambda w: {"pk": w.b_branch.pk}, B_ONLY),
     ("members:in-service-groups", lambda w: {"pk": w.b.pk}, B_ONLY),
+    # A committee's notice to its branch: the branch's secretary reads and answers it.
+    ("notices:notice-detail", lambda w: {"pk": a_branch_notice(w).pk},
+     expect(LOGIN, 200, 200, 404, 200, 404)),
+    ("notices:notice-export", lambda w: {"pk": a_branch_notice(w).pk},
+     expect(LOGIN, 200, 200, 404, 403, 404)),
+    ("notices:receipt-reply", lambda w: {"pk": a_branch_notice(w).recipients.get().pk},
+     expect(LOGIN, 403, 403, 404, 200, 404)),
 ]
 CASES = [(name, kwargs, statuses) for name, (kwargs, statuses) in EXPECTED.items()] + MORE
 # Redirects that are not "please sign in".

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "members",
     "activities",
     "meetings",
+    "notices",
     "overview",
 ]
 
@@ -125,6 +126,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "term-reminders": {
         "task": "meetings.tasks.send_term_reminders",
         "schedule": crontab(hour=8, minute=10),
+    },
+    "notice-reminders": {
+        "task": "notices.tasks.send_notice_reminders",
+        "schedule": crontab(hour=8, minute=15),
     },
 }
 # Meetings owed: committee's monthly meeting; a branch's 三会一课, organisational life,

@@ -43,9 +43,10 @@ def test_a_card_that_returns_none_is_not_shown(slot, tmp_path, settings):
 
 
 def test_the_apps_register_their_cards_on_the_lower_pages():
-    """Filled by activities' and meetings' AppConfig.ready()."""
+    """Filled by activities', meetings' and notices' AppConfig.ready()."""
     assert {slot: [c.template for c in cards] for slot, cards in sections._SLOTS.items()} == {
-        "branch-detail": ["meetings/_meeting_branch_card.html"],
+        # notices waiting for the branch's secretary come first (order=10)
+        "branch-detail": ["notices/_waiting_card.html", "meetings/_meeting_branch_card.html"],
         "member-detail": ["activities/_member_activities.html"],
         "member-me": ["activities/_member_activities.html"],
         "unit-detail": ["activities/_unit_ledger.html"],

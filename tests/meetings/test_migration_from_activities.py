@@ -36,9 +36,9 @@ BEFORE_LATER = {
 
 
 def previous_head(executor):
-    """Every app's last migration before the move (meetings did not exist)."""
+    """Every app's last migration before the move (meetings and notices did not exist)."""
     return [(app, BEFORE_LATER.get(app, name)) for app, name in executor.loader.graph.leaf_nodes()
-            if app not in ("activities", "meetings")] + [PREVIOUS]
+            if app not in ("activities", "meetings", "notices")] + [PREVIOUS]
 
 
 def seed_previous_head(apps):

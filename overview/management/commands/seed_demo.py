@@ -43,6 +43,7 @@ from members.models import (
     Transfer,
 )
 from members.names import name_pinyin
+from notices.demo import seed_notices
 from units.demo import seed_cobuilding, seed_stories
 from units.models import Unit, UnitKind
 
@@ -297,6 +298,7 @@ class Command(BaseCommand):
         self.seed_users(seeded["学苑社区"])
         seed_activities(district)
         seed_meetings(district, group_venues=self.group_venues(committees))
+        seed_notices(district)
         return created
 
     @staticmethod
