@@ -14,6 +14,10 @@ class BranchKind(models.TextChoices):
     UNIT = "unit", _("Resident unit's party organisation")
 
 
+# The kinds of branch a committee owns and answers for (its compliance, its 报到 rule); a unit's
+# party organisation is coordinated, not owned (彼此不隶属).
+OWN_KINDS = (BranchKind.RESIDENTS, BranchKind.RETIREES)
+
 # The kinds a party branch (党支部) or its party groups may have. The in-service member group
 # (在职党员小组) is not a branch: it is ``members.InServiceGroup``, made of confirmed check-ins.
 
@@ -27,7 +31,7 @@ class BranchQuerySet(ScopedQuerySet):
             CommitteeMembership.current_q(), committee=committee
         ).values("branch_id")
         return self.filter(
-            Q(committee=committee, kind__in=[BranchKind.RESIDENTS, BranchKind.RETIREES])
+            Q(committee=committee, kind__in=OWN_KINDS)
             | Q(pk__in=memberships),
             parent__isnull=True,
         )

@@ -21,7 +21,7 @@ from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import Branch, BranchKind, CommitteeMembership
+from branches.models import OWN_KINDS, Branch, CommitteeMembership
 from committees.models import Committee
 from committees.terms import TERM_CLASSES, TERM_LABELS, TERM_OVERDUE, term_state
 
@@ -33,9 +33,7 @@ FREQUENCY_LABELS = {
     "year": _("every year"),
 }
 HELD_STATUSES = (MeetingStatus.HELD, MeetingStatus.SIGNED_OFF)
-# The branches a committee answers for: its own. A unit's party organisation keeps its own
-# 三会一课 (彼此不隶属).
-OWN_KINDS = (BranchKind.RESIDENTS, BranchKind.RETIREES)
+
 
 HELD, MISSING, NOT_YET_DUE = "held", "missing", "not_yet_due"
 STATE_LABELS = {HELD: _("held"), MISSING: _("missing"), NOT_YET_DUE: _("not yet due")}

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from branches.models import BranchKind
+from branches.models import OWN_KINDS
 
 from .models import ACTIVE_CHECKIN, CheckIn, CheckInStatus, EndReason, InServiceGroup, Member
 
@@ -42,7 +42,7 @@ def belongs_to_committee(member: Member, committee) -> bool:
     branch = member.branch
     return (
         branch is not None and branch.committee_id == committee.pk
-        and branch.kind != BranchKind.UNIT
+        and branch.kind in OWN_KINDS
     )
 
 
@@ -159,7 +159,7 @@ def end_where_membership_moved(*, member: Member, branch) -> int:
     ends (confirmed: "membership moved into a branch of the community"; still waiting:
     withdrawn), since a member of one of its branches does not check in there. A unit's party
     organisation is not owned by a committee: nothing ends. Returns how many ended."""
-    if branch.kind == BranchKind.UNIT:
+    if branch.kind not in OWN_KINDS:
         return 0
     ended = 0
     for checkin in CheckIn.objects.select_for_update().filter(

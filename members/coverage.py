@@ -11,7 +11,7 @@ safe for members with no branch.
 
 from django.db.models import Exists, OuterRef
 
-from branches.models import Branch, BranchKind, CommitteeMembership
+from branches.models import OWN_KINDS, Branch, CommitteeMembership
 
 from .models import Category, CheckIn, CheckInStatus
 
@@ -24,7 +24,7 @@ def in_branches_where_they_live():
     (``Branch.objects.of_committee`` of that committee, from the member's side)."""
     own = Branch.objects.filter(
         pk=OuterRef("branch"), committee=OuterRef("committee"),
-        kind__in=[BranchKind.RESIDENTS, BranchKind.RETIREES], parent__isnull=True,
+        kind__in=OWN_KINDS, parent__isnull=True,
     )
     member_organisation = CommitteeMembership.objects.filter(
         CommitteeMembership.current_q(), committee=OuterRef("committee"),

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from branches.models import Branch, BranchKind, CommitteeMembership
+from branches.models import OWN_KINDS, Branch, BranchKind, CommitteeMembership
 from committees.models import Committee, Seat, SeatRole, Venue
 from committees.selectors import LARGE_VENUE_AREA
 from core.db import count_of
@@ -123,15 +123,12 @@ def committee_structure(committee) -> list[KindNode]:
     memberships = CommitteeMembership.objects.filter(
         CommitteeMembership.current_q(), committee=committee
     )
-    orgs = memberships.values("branch_id")
     since = Subquery(
         memberships.filter(branch_id=OuterRef("pk")).order_by("joined_on").values("joined_on")[:1]
     )
+    works_with = Branch.objects.of_committee(committee).values("pk")
     branches = list(
-        Branch.objects.filter(
-            Q(committee=committee, kind__in=[BranchKind.RESIDENTS, BranchKind.RETIREES])
-            | Q(pk__in=orgs) | Q(parent_id__in=orgs)
-        )
+        Branch.objects.filter(Q(pk__in=works_with) | Q(parent_id__in=works_with))
         .select_related("secretary", "unit")
         .annotate(
             member_count=count_of(Member.objects.filter(branch_id=OuterRef("pk"))),
@@ -181,7 +178,7 @@ def committee_member_figures(committee) -> dict:
         "managed": Member.objects.filter(committee=committee).count(),
         "membership": Member.objects.filter(
             branch__committee=committee,
-            branch__kind__in=[BranchKind.RESIDENTS, BranchKind.RETIREES],
+            branch__kind__in=OWN_KINDS,
         ).count(),
         "in_member_organisations": Member.objects.filter(branch_id__in=orgs).count(),
         "checked_in": CheckIn.objects.filter(
