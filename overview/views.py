@@ -13,6 +13,7 @@ from core.pages import paginate
 from core.scope import can_write, get_for_user, scope_of
 from meetings.selectors import committee_meetings_card
 from members.models import SignUp
+from notices.selectors import waiting_card
 from units.agreements import expiring_agreements
 
 from . import selectors
@@ -94,6 +95,7 @@ def committee_detail(request, pk):
             "seats": committee_seats(committee),
             "figures": selectors.committee_member_figures(committee),
             "in_service": selectors.committee_in_service(committee),
+            "notices_waiting": waiting_card(request.user, committee=committee)["receipts"],
             "venues": venues,
             "venue_area": venue_area,
             "can_edit": can_edit,
