@@ -71,10 +71,23 @@ class ActivityFilter(django_filters.FilterSet):
         empty_label=gettext_lazy("Any status"),
     )
     month = MonthFilter(label=gettext_lazy("Month"))
+    outcome = django_filters.ChoiceFilter(
+        label=gettext_lazy("Outcome"), method="filter_outcome",
+        choices=[("missing", gettext_lazy("Over, no outcome recorded"))],
+        empty_label=gettext_lazy("Any"),
+    )
 
     class Meta:
         model = Activity
-        fields = ["committee", "line", "status", "month"]
+        fields = ["committee", "line", "status", "month", "outcome"]
+
+    def filter_outcome(self, queryset, name, value):
+        """``missing``: over and not cancelled, but never marked held with its outcome (the
+        secretary's landing counts them)."""
+        if value != "missing":
+            return queryset
+        return queryset.filter(ends_at__lt=timezone.now(),
+                               status__in=(ActivityStatus.PLANNED, ActivityStatus.OPEN))
 
     def __init__(self, data=None, *, queryset, committees, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)

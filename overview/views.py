@@ -2,6 +2,8 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from activities.ledger import committee_partners
 from activities.selectors import committee_cobuilding, district_activity_totals
@@ -13,44 +15,66 @@ from core.pages import paginate
 from core.scope import can_write, get_for_user, scope_of
 from meetings.selectors import committee_meetings_card
 from members.models import SignUp
+from members.selectors import member_of
 from notices.selectors import waiting_card
 from units.agreements import expiring_agreements
 
-from . import selectors
+from . import landing, selectors
 from .dashboard_views import dashboard_context
+from .periods import month_period, quarter_period, read_period, year_period
 
 
 @login_required
 def home(request):
-    """Send each user to the place they work; list the places when there are several."""
+    """Each user's landing page: the district officer's is the district's dashboard, a unit's
+    liaison's their unit; a secretary, a branch secretary and a member see what waits for them
+    here (``overview.landing``)."""
     scope = scope_of(request.user)
-    districts = list(District.objects.for_user(request.user))
-    committees = list(Committee.objects.for_user(request.user).order_by("name")[:50])
-    branches = list(
-        Branch.objects.filter(pk__in=scope.branch_ids).select_related("committee")
-    )
-    places = (
-        [d.get_absolute_url() for d in districts]
-        + [c.get_absolute_url() for c in committees]
-        + [b.get_absolute_url() for b in branches]
-    )
-    if scope.member_id and not (scope.district_ids or scope.committee_ids or scope.branch_ids
-                                or scope.unit_ids):
-        return redirect("members:me")  # a member's home is their own page
-    if scope.unit_ids and not (scope.district_ids or scope.committee_ids or scope.branch_ids):
-        # A unit's liaison works on their unit's page (agreements, resources, ledger).
-        return redirect("units:unit-detail", pk=min(scope.unit_ids))
-    if len(places) == 1:
-        return redirect(places[0])
+    districts = list(District.objects.for_user(request.user)[:1])
     if districts:
         return redirect(districts[0].get_absolute_url())
-    if not places and SignUp.objects.filter(user=request.user).exists():
-        return redirect("members:me")  # the state of their sign-up
+    if scope.unit_ids and not (scope.committee_ids or scope.branch_ids):
+        # A unit's liaison works on their unit's page (agreements, resources, ledger).
+        return redirect("units:unit-detail", pk=min(scope.unit_ids))
+    committees = list(
+        Committee.objects.filter(pk__in=scope.committee_ids).order_by("name")[:landing.MAX_PLACES]
+    )
+    branches = list(
+        Branch.objects.filter(pk__in=scope.branch_ids).select_related("committee")
+        .order_by("committee__name", "name")[:landing.MAX_PLACES]
+    )
+    member = member_of(request.user, "committee", "branch", "party_group")
+    if not (committees or branches or member):
+        if SignUp.objects.filter(user=request.user).exists():
+            return redirect("members:me")  # the state of their sign-up
+        return render(request, "overview/home.html", {})
+    period, errors = read_period(request.GET)
     return render(
         request,
-        "overview/home.html",
-        {"committees": committees, "branches": branches},
+        "overview/landing.html",
+        {
+            "period": period,
+            "period_errors": errors,
+            "period_choices": _period_choices(period),
+            "committees": [landing.committee_landing(request.user, c, period)
+                           for c in committees],
+            "branches": [landing.branch_landing(request.user, b) for b in branches],
+            "mine": landing.member_landing(request.user, member) if member else None,
+        },
+        status=400 if errors else 200,
     )
+
+
+def _period_choices(current) -> list[dict]:
+    """This month, this quarter, this year: the landing's quick choice of period."""
+    today = timezone.localdate()
+    choices = [
+        (_("This month"), month_period(today.year, today.month)),
+        (_("This quarter"), quarter_period(today.year, (today.month - 1) // 3 + 1)),
+        (_("This year"), year_period(today.year)),
+    ]
+    return [{"label": label, "query": p.query, "current": p == current}
+            for label, p in choices]
 
 
 @login_required
