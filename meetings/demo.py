@@ -69,6 +69,9 @@ def _month_start(today: date, months_ago: int) -> date:
     while month <= 0:
         month += 12
         year -= 1
+    while month > 12:  # a month ahead (months_ago < 0)
+        month -= 12
+        year += 1
     return date(year, month, 1)
 
 
@@ -202,6 +205,15 @@ class _Seeder:
                     self.meeting(branch.committee, MeetingKind.LECTURE,
                                  first + timedelta(days=21), 15, branch=branch, chair=chair,
                                  minutes="书记讲党课。")
+        # What is planned next (a member's landing shows it): each party group's study
+        # evening next week, the branch's themed party day (主题党日) early next month.
+        for group in groups:
+            self.meeting(branch.committee, MeetingKind.GROUP, self.today + timedelta(days=5),
+                         19, branch=group, venue=self.group_venues.get(group.pk),
+                         chair=group.secretary.name if group.secretary_id else "组长")
+        self.meeting(branch.committee, MeetingKind.THEMED_DAY,
+                     _month_start(self.today, -1) + timedelta(days=4), 9, branch=branch,
+                     chair=chair)
         if self.today.month >= 3:
             self.meeting(branch.committee, MeetingKind.ORG_LIFE,
                          date(self.today.year, 2, 25), 15, branch=branch, chair=chair,

@@ -289,3 +289,19 @@ def test_the_demo_logins_point_where_they_say():
     assert branch.name == "学苑社区居民党支部" and branch.secretary is not None
     assert RoleAssignment.objects.get(user__username="liaison").unit.name == "新象城商业广场"
     assert RoleAssignment.objects.get(user__username="xueyuan").committee.name == "学苑社区"
+
+
+# --- everyone lands on something to do ---------------------------------------------------------
+
+def test_each_demo_login_lands_on_what_waits_for_them(client):
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    client.force_login(users.get(username="xueyuan"))
+    secretary = client.get("/").context
+    assert secretary["committees"][0].todos  # something waits at 学苑
+    client.force_login(users.get(username="branch"))
+    assert client.get("/").context["branches"][0].todos
+    client.force_login(users.get(username="member"))
+    mine = client.get("/").context["mine"]
+    assert mine.meetings and mine.activities and mine.hours > 0

@@ -3,7 +3,7 @@ behind them, a branch secretary's, a member's phone page; other committees' reco
 counted; a fixed number of queries whatever the data's size."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -149,8 +149,9 @@ def test_the_monthly_meeting_owed_and_the_months_missed(world, login):
     assert found["monthly-owed"][0] == 1
     if today().month > 1:
         assert found["monthly-missed"][0] == today().month - 1
-        january = timezone.make_aware(timezone.datetime(today().year, 1, 15, 15))
-        MeetingFactory(committee=world.a, starts_at=january, status=MeetingStatus.SIGNED_OFF, signed_off_at=now())
+        january = timezone.make_aware(datetime(today().year, 1, 15, 15))
+        MeetingFactory(committee=world.a, starts_at=january, status=MeetingStatus.SIGNED_OFF,
+                       signed_off_at=now())
     MeetingFactory(committee=world.a, starts_at=now(), status=MeetingStatus.HELD)
 
     found = todos(client.get(HOME))
@@ -173,10 +174,11 @@ def test_a_notice_to_sign_is_a_to_do_until_signed(world, login):
 
 
 def test_nothing_waiting_says_so(world, login):
-    MeetingFactory(committee=world.a, starts_at=now(), status=MeetingStatus.SIGNED_OFF, signed_off_at=now())
+    MeetingFactory(committee=world.a, starts_at=now(), status=MeetingStatus.SIGNED_OFF,
+                   signed_off_at=now())
     for month in range(1, today().month):
         MeetingFactory(committee=world.a, status=MeetingStatus.SIGNED_OFF, signed_off_at=now(),
-                       starts_at=timezone.make_aware(timezone.datetime(today().year, month, 10)))
+                       starts_at=timezone.make_aware(datetime(today().year, month, 10)))
     response = login(world.secretary_a).get(HOME)
     assert todos(response) == {}
     assert 'data-testid="todo-none"' in response.content.decode()
