@@ -17,6 +17,7 @@ from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from committees.models import Committee
 from core.db import lock_row
@@ -28,6 +29,7 @@ from core.qr import (
     rotating_token,
 )
 from core.scope import can_write, is_self_or_writer, scope_of
+from members import bell
 from members.models import Member
 
 from .models import (
@@ -105,6 +107,16 @@ def signup_cancel(*, signup, user) -> ActivitySignup:
     signup.state = SignupState.CANCELLED
     signup.cancelled_at = timezone.now()
     signup.save(update_fields=["state", "cancelled_at"])
+    if scope_of(user).member_id != signup.member_id:
+        # The committee's side took the member off the list: they would not know otherwise.
+        member = Member.objects.select_related("user").get(pk=signup.member_id)
+        bell.tell_user(
+            member.user, key=f"activity-signup:{signup.pk}:cancelled",
+            message=pgettext_lazy("activity sign-up", "%(committee)s cancelled your sign-up "
+                                  "for “%(title)s”."),
+            params={"committee": activity.committee.name, "title": activity.title},
+            url=activity.get_absolute_url(),
+        )
     if was_registered:
         Activity.objects.filter(pk=activity.pk).update(signed_up=F("signed_up") - 1)
         fill_places(activity)
@@ -122,19 +134,32 @@ def fill_places(activity) -> int:
             return 0
         waiting = ActivitySignup.objects.filter(
             activity_id=locked.pk, state=SignupState.WAITING
-        ).order_by("created_at", "pk")
+        ).select_related("member__user").order_by("created_at", "pk")
         if locked.capacity is not None:
             free = locked.capacity - locked.signed_up
             if free <= 0:
                 activity.signed_up = locked.signed_up
                 return 0
             waiting = waiting[:free]
-        ids = list(waiting.values_list("pk", flat=True))
+        promoted = list(waiting)
+        ids = [s.pk for s in promoted]
         if ids:
             ActivitySignup.objects.filter(pk__in=ids).update(state=SignupState.REGISTERED)
             Activity.objects.filter(pk=locked.pk).update(signed_up=F("signed_up") + len(ids))
+        for moved in promoted:
+            bell.tell_user(
+                moved.member.user, key=f"activity-signup:{moved.pk}:promoted",
+                message=pgettext_lazy("activity sign-up", "A place freed up for “%(title)s” "
+                                      "(%(starts)s): you are signed up now."),
+                params={"title": locked.title, "starts": _starts(locked)},
+                url=locked.get_absolute_url(),
+            )
         activity.signed_up = locked.signed_up + len(ids)
         return len(ids)
+
+
+def _starts(activity) -> str:
+    return timezone.localtime(activity.starts_at).strftime("%Y-%m-%d %H:%M")
 
 
 def waiting_position(signup) -> int | None:

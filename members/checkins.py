@@ -12,11 +12,14 @@ check in where they live like any in-service member."""
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from branches.models import OWN_KINDS
 
+from . import bell
 from .models import ACTIVE_CHECKIN, CheckIn, CheckInStatus, EndReason, InServiceGroup, Member
 
 POSTER_SALT = "members.checkin-poster"
@@ -71,7 +74,15 @@ def checkin_request(*, member: Member, committee) -> CheckIn:
             # confirmed, but only one may be active, so it ends now with today's date.
             for old in active.filter(status=CheckInStatus.CONFIRMED).select_for_update():
                 _end(old, EndReason.MOVED_AWAY)
-            return CheckIn.objects.create(member=member, committee=committee)
+            checkin = CheckIn.objects.create(member=member, committee=committee)
+            bell.tell_committee_side(
+                committee.pk, key=f"checkin:{checkin.pk}:requested",
+                message=gettext_lazy("%(name)s asks to check in to %(committee)s: confirm or "
+                                     "return it."),
+                params={"name": member.name, "committee": committee.name},
+                url=reverse("members:checkin-queue", args=[committee.pk]),
+            )
+            return checkin
     except IntegrityError:
         raise ValidationError(_("This member already has an active check-in.")) from None
 
@@ -89,6 +100,11 @@ def checkin_confirm(*, checkin: CheckIn, user) -> CheckIn:
     member = checkin.member
     member.committee_id = checkin.committee_id  # where they live
     member.save(update_fields=["committee", "updated_at"])
+    bell.tell_user(
+        member.user, key=f"checkin:{checkin.pk}:confirmed",
+        message=gettext_lazy("%(committee)s confirmed your check-in."),
+        params={"committee": checkin.committee.name}, url=reverse("members:me"),
+    )
     return checkin
 
 
@@ -105,6 +121,12 @@ def checkin_return(*, checkin: CheckIn, user, reason: str) -> CheckIn:
     checkin.decided_at = timezone.now()
     checkin.decided_by = user
     checkin.save(update_fields=["status", "return_reason", "decided_at", "decided_by"])
+    bell.tell_user(
+        checkin.member.user, key=f"checkin:{checkin.pk}:returned",
+        message=gettext_lazy("%(committee)s returned your check-in: %(reason)s"),
+        params={"committee": checkin.committee.name, "reason": checkin.return_reason},
+        url=reverse("members:me"),
+    )
     return checkin
 
 

@@ -6,12 +6,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from branches.models import Branch
 from committees.models import Committee
 from core.dates import FIRST_YEAR, LAST_YEAR
 
-from . import checkins
+from . import bell, checkins
 from .models import Appraisal, Commitment, Member, Rating, Transfer
 
 
@@ -63,6 +64,12 @@ def member_transfer(
         locked.party_group = None  # the old branch's group; the new branch may place them
         locked.save(update_fields=["branch", "outside_organisation", "party_group", "updated_at"])
         checkins.end_where_membership_moved(member=locked, branch=to_branch)
+        bell.tell_user(
+            locked.user, key=f"transfer:{transfer.pk}",
+            message=gettext_lazy("Your membership was transferred to %(branch)s on %(date)s."),
+            params={"branch": to_branch.name, "date": on.isoformat()},
+            url=locked.get_absolute_url(),
+        )
     member.branch, member.outside_organisation, member.party_group = to_branch, "", None
     return transfer
 

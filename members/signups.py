@@ -4,11 +4,22 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
+from . import bell
 from .models import Member, SignUp, SignUpStatus
 from .services import member_save
+
+
+def _tell_committee_side(signup: SignUp, *, key: str, message) -> None:
+    bell.tell_committee_side(
+        signup.committee_id, key=key, message=message,
+        params={"name": signup.name, "committee": signup.committee.name},
+        url=reverse("members:checkin-queue", args=[signup.committee_id]),
+    )
 
 
 @transaction.atomic
@@ -29,7 +40,7 @@ def signup_create(*, name, id_number, mobile, password, committee, category, org
     user = User.objects.create_user(username=mobile, password=password, first_name=name)
     try:
         with transaction.atomic():
-            return SignUp.objects.create(
+            signup = SignUp.objects.create(
                 user=user, committee=committee, name=name, id_number=id_number, mobile=mobile,
                 category=category, organisation=organisation,
             )
@@ -37,6 +48,9 @@ def signup_create(*, name, id_number, mobile, password, committee, category, org
         raise ValidationError(
             {"id_number": _("A sign-up with this ID number is already waiting.")}
         ) from None
+    _tell_committee_side(signup, key=f"signup:{signup.pk}:sent", message=pgettext_lazy(
+        "self-registration", "%(name)s signed up to %(committee)s: approve or return it."))
+    return signup
 
 
 @transaction.atomic
@@ -45,6 +59,7 @@ def signup_resubmit(*, signup: SignUp, name, id_number, committee, category, org
     signup = SignUp.objects.select_for_update().get(pk=signup.pk)
     if signup.status != SignUpStatus.RETURNED:
         raise ValidationError(_("Only a returned sign-up can be sent again."))
+    returned_at = signup.decided_at  # the return this answers: one notice per resubmission
     signup.name, signup.id_number, signup.committee = name, id_number, committee
     signup.category, signup.organisation = category, organisation
     signup.status, signup.return_reason = SignUpStatus.PENDING, ""
@@ -55,6 +70,11 @@ def signup_resubmit(*, signup: SignUp, name, id_number, committee, category, org
         raise ValidationError(
             {"id_number": _("A sign-up with this ID number is already waiting.")}
         ) from None
+    _tell_committee_side(
+        signup, key=f"signup:{signup.pk}:sent-again:{bell.stamp(returned_at)}",
+        message=pgettext_lazy("self-registration", "%(name)s corrected their sign-up to "
+                              "%(committee)s and sent it again: approve or return it."),
+    )
     return signup
 
 
@@ -74,6 +94,11 @@ def signup_approve(*, signup: SignUp, user) -> Member:
     signup.id_number = ""  # stored once: on the Member from now on
     signup.decided_at, signup.decided_by = timezone.now(), user
     signup.save(update_fields=["status", "member", "id_number", "decided_at", "decided_by"])
+    bell.tell_user(
+        signup.user, key=f"signup:{signup.pk}:approved",
+        message=pgettext_lazy("self-registration", "%(committee)s approved your sign-up."),
+        params={"committee": signup.committee.name}, url=reverse("members:me"),
+    )
     return member
 
 
@@ -90,4 +115,11 @@ def signup_return(*, signup: SignUp, user, reason: str) -> SignUp:
     signup.id_number = ""
     signup.decided_at, signup.decided_by = timezone.now(), user
     signup.save(update_fields=["status", "return_reason", "id_number", "decided_at", "decided_by"])
+    bell.tell_user(
+        signup.user, key=f"signup:{signup.pk}:returned:{bell.stamp(signup.decided_at)}",
+        message=pgettext_lazy("self-registration", "%(committee)s returned your sign-up: "
+                              "%(reason)s"),
+        params={"committee": signup.committee.name, "reason": signup.return_reason},
+        url=reverse("members:me"),
+    )
     return signup
