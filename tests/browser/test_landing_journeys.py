@@ -1,6 +1,6 @@
 """On a phone: a member checks in (报到) to the community where they live; that community's
 secretary lands on their to-dos, follows the count to the queue and confirms it, and the
-to-do is gone; the member's landing then says they are checked in."""
+to-do is gone; the member's landing then says they are checked in, and the bell told them."""
 
 import os
 
@@ -55,6 +55,7 @@ def test_a_checkin_waits_on_the_secretarys_landing_until_confirmed(browser, live
     mine.goto(f"{base}/")
     expect(mine.get_by_test_id("my-checkin")).to_contain_text("御沁园社区")
     expect(mine.get_by_test_id("my-checkin")).to_contain_text("已报到")
+    expect(mine.get_by_test_id("my-notifications")).to_contain_text("御沁园社区已确认您的报到")
     assert mine.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     member_phone.close()
     secretary_phone.close()
