@@ -59,7 +59,7 @@ class CommitteeSummary:
 
 
 def committee_summary(committee, period) -> CommitteeSummary:
-    """Every figure of the page (15 queries, whatever the committee's size)."""
+    """Every figure of the page (12 queries, whatever the committee's size)."""
     one = Committee.objects.filter(pk=committee.pk)
     row = figures.committee_rows(one, period)[0]
     by_category = figures.members_by_category(one).get(committee.pk, {})
