@@ -82,9 +82,17 @@ class PeriodReport(models.Model):
     def period(self) -> Period:
         return Period(self.period_kind, self.first, self.last)
 
+    # A report that has not moved for this long has lost its worker: its page stops
+    # refreshing and says so (nothing was kept; the user requests it again).
+    STALLED_AFTER = timezone.timedelta(minutes=30)
+
     @property
     def busy(self) -> bool:
         return self.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
+
+    @property
+    def stalled(self) -> bool:
+        return self.busy and self.updated_at < timezone.now() - self.STALLED_AFTER
 
     @property
     def expired(self) -> bool:

@@ -469,6 +469,18 @@ def test_a_queued_report_shows_its_progress_and_refreshes_itself(client, world):
     assert client.get(reverse("overview:report-download", args=[report.pk])).status_code == 404
 
 
+def test_a_report_that_has_not_moved_for_half_an_hour_stops_refreshing_and_says_so(client,
+                                                                                   world):
+    report = reports.report_request(user=world.officer, period=quarter_period(2025, 2),
+                                    district=world.district)
+    PeriodReport.objects.filter(pk=report.pk).update(
+        updated_at=timezone.now() - timedelta(minutes=31))
+    client.force_login(world.officer)
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert 'http-equiv="refresh"' not in page
+    assert 'data-testid="report-stalled"' in page
+
+
 def test_the_build_claims_the_report_so_a_second_delivery_does_nothing(world, records,
                                                                         django_assert_num_queries):
     report = build(world.officer, district=world.district)
