@@ -171,7 +171,7 @@ def checkin_list_sheet(subject: Subject) -> Sheet:
         in figures.checkin_list(subject.committees, subject.period)
     ]
     return Sheet(
-        _("Check-ins started"),
+        _("Check-in list"),
         [_("Name"), _("Committee"), _("Employer"), _("Checked in on"), _("Ended on"),
          _("Status")],
         rows,
@@ -189,7 +189,7 @@ def activities_sheet(subject: Subject) -> Sheet:
         by_line[line] = by_line.get(line, 0) + 1
     return Sheet(
         _("Activities"),
-        [_("Date"), _("Committee"), _("Title"), _("Line"), _("Status"), _("Attendance"),
+        [_("Date"), _("Committee"), _("Title"), _("Line"), _("Status"), _("Attended"),
          _("Hours")],
         rows,
         summary=[(_("Activities: %(line)s") % {"line": label}, by_line.get(value, 0))

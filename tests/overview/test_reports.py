@@ -172,7 +172,7 @@ def committee_book(world, records):
 
 
 SHEETS = ["Summary", "Committees", "Members by category", "Check-ins (报到)",
-          "Check-ins started", "Activities", "Funding by source", "Meetings and compliance",
+          "Check-in list", "Activities", "Funding by source", "Meetings and compliance",
           "Matters", "Matter list", "Coverage"]
 
 
@@ -224,7 +224,7 @@ def test_check_ins_are_counted_per_committee_and_listed_without_id_or_mobile(
     # confirmed today, waiting, started in Q2, ended in Q2
     assert table["学苑社区"] == [1, 0, 1, 0]
     assert table["御沁园社区"] == [1, 0, 1, 1]
-    listed = rows(district_book["Check-ins started"])
+    listed = rows(district_book["Check-in list"])
     assert listed[0] == ["Name", "Committee", "Employer", "Checked in on", "Ended on", "Status"]
     worker, mover = records["worker"], records["mover"]
     assert sorted(listed[1:]) == sorted([
@@ -235,7 +235,7 @@ def test_check_ins_are_counted_per_committee_and_listed_without_id_or_mobile(
 
 def test_activities_of_the_period_are_listed_with_attendance_and_hours(district_book):
     listed = rows(district_book["Activities"])
-    assert listed[0] == ["Date", "Committee", "Title", "Line", "Status", "Attendance", "Hours"]
+    assert listed[0] == ["Date", "Committee", "Title", "Line", "Status", "Attended", "Hours"]
     assert listed[1:] == [
         ["2025-04-01 00:30", "学苑社区", "红色观影", "Joint party building", "Held", 2, 3.5],
         ["2025-05-05 09:00", "御沁园社区", "'=SUM(A1)", "Joint public welfare", "Held", 1, 2],
