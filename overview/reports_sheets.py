@@ -228,7 +228,7 @@ def _grid(rows) -> tuple[int, int, int]:
 def meetings_sheet(subject: Subject) -> Sheet:
     kinds = list(MeetingKind.choices)
     year = subject.period.year
-    rows = []
+    rows, organisations = [], []
     if subject.committee is None:
         held = figures.meetings_held(subject.committees, subject.period)
         per_committee: dict = {}
@@ -265,7 +265,9 @@ def meetings_sheet(subject: Subject) -> Sheet:
             rows.append([committee.name, branch.name, *[counts.get(k, 0) for k, _l in kinds],
                          "", "", missing, _rate(h, due)])
     n = len(kinds)
-    monthly_in_period = sum(r[2] for r in rows)  # MeetingKind.MONTHLY is the first kind
+    # The units' organisations keep their own meetings: listed, not counted as the committee's.
+    counted = rows[:len(rows) - len(organisations)]
+    monthly_in_period = sum(r[2] for r in counted)  # MeetingKind.MONTHLY is the first kind
     return Sheet(
         _("Meetings and compliance"),
         [_("Committee"), _("Held by"), *[label for _v, label in kinds],
@@ -279,7 +281,7 @@ def meetings_sheet(subject: Subject) -> Sheet:
             (_("Branch meetings held in the period"),
              sum(sum(r[2 + i] for i, (k, _l) in enumerate(kinds) if k not in (
                  MeetingKind.MONTHLY, MeetingKind.COMMITTEE_WORK, MeetingKind.JOINT))
-                 for r in rows)),
+                 for r in counted)),
             (_("Monthly meetings held / due in %(year)s") % {"year": year},
              f"{sum(r[2 + n] or 0 for r in rows)} / {sum(r[3 + n] or 0 for r in rows)}"),
         ],

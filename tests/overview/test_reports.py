@@ -17,6 +17,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from activities.models import Attendance, Funding
+from branches.models import Branch, BranchKind, CommitteeMembership
 from meetings.models import MeetingKind
 from members.models import CheckIn, CheckInStatus, Member
 from overview import reports, reports_build, reports_sheets
@@ -281,6 +282,23 @@ def test_a_committee_s_meetings_sheet_has_a_row_for_it_and_each_branch(world, co
     assert residents[MeetingKind.values.index("branch_committee")] == 1
     assert residents[MeetingKind.values.index("group")] == 1
     assert sum(body[2][2:12]) == 0
+
+
+def test_a_member_organisation_s_meetings_are_listed_but_not_counted_as_the_committee_s(
+    world, records
+):
+    hospital = Branch.objects.create(committee=world.b, kind=BranchKind.UNIT, unit=world.unit,
+                                     name="运城市第一医院党支部")
+    CommitteeMembership.objects.create(committee=world.a, branch=hospital,
+                                       joined_on=date(2020, 1, 1))
+    MeetingFactory(committee=world.b, branch=hospital, kind="branch_committee", status="held",
+                   starts_at=local(2025, 5, 10, 15))
+    book = workbook(build(world.secretary_a, committee=world.a))
+    body = rows(book["Meetings and compliance"])[1:]
+    assert body[-1][1] == "运城市第一医院党支部"
+    assert body[-1][2 + MeetingKind.values.index("branch_committee")] == 1
+    summary = dict((r[0], r[1]) for r in rows(book["Summary"])[1:])
+    assert summary["Branch meetings held in the period"] == 2  # its own branches' only
 
 
 def test_matters_are_counted_by_status_with_overdue_resolved_and_median_days(district_book):
