@@ -490,6 +490,17 @@ def role_holders(reach: str, ids) -> dict[int, set[int]]:
     return holders
 
 
+def _period_report_rule(s: Scope, write: bool) -> Q:
+    # Reports by period hold a district's or a committee's figures: the district's officers
+    # read and request their district's and its committees' reports; a committee's secretaries
+    # and staff their committee's. Nobody else, not even a reader of the committee.
+    return (
+        Q(district_id__in=s.district_ids)
+        | Q(committee__district_id__in=s.district_ids)
+        | Q(committee_id__in=s.committee_ids)
+    )
+
+
 def _role_assignment_rule(s: Scope, write: bool) -> Q:
     # Assignments are managed in the admin; a user reads only their own.
     return NOTHING if write else Q(user_id=s.user_id)
@@ -533,6 +544,7 @@ RULES = {
     "notices.noticereply": _via_notice_recipient,
     "notices.noticeattachment": _via_notice,
     "notices.replyfile": _via_notice_reply,
+    "overview.periodreport": _period_report_rule,
     "core.roleassignment": _role_assignment_rule,
     "core.notification": _own_rule,
 }

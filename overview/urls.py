@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import coverage_views, dashboard_views, views
+from . import coverage_views, dashboard_views, report_views, views
 
 app_name = "overview"
 
@@ -14,4 +14,11 @@ urlpatterns = [
          name="district-coverage"),
     path("committees/<int:pk>/coverage/", coverage_views.committee_coverage,
          name="committee-coverage"),
+    path("districts/<int:pk>/reports/", report_views.district_reports, name="district-reports"),
+    path("committees/<int:pk>/reports/", report_views.committee_reports,
+         name="committee-reports"),
+    path("reports/<int:pk>/", report_views.report_detail, name="report-detail"),
+    path("reports/<int:pk>/report.xlsx", report_views.report_download, name="report-download"),
+    path("committees/<int:pk>/summary/", report_views.committee_summary,
+         name="committee-summary"),
 ]

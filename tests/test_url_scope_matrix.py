@@ -20,6 +20,7 @@ from meetings import services as meeting_services
 from meetings.models import AgendaItem, MeetingAttendance
 from members.checkins import poster_token
 from members.models import CheckIn, Commitment, InServiceGroup, RosterImport
+from overview.models import PeriodReport
 from tests.conftest import PERSONAS, persona_client
 from tests.factories import ActivityFactory, MatterFactory, MeetingFactory, MemberFactory
 from units.models import Agreement, Need, Project, Resource
@@ -66,6 +67,15 @@ def an_agreement(w):
         defaults={"ends_on": date(2027, 12, 31), "signed_on": date(2025, 1, 1),
                   "status": "in_force", "committee_commits": "场地", "unit_commits": "志愿者"},
     )[0]
+
+
+def a_period_report(w, **holder):
+    """A finished report by period of committee A (or, given ``district``, of the district)."""
+    return PeriodReport.objects.create(
+        **(holder or {"committee": w.a}), period_kind="year", first=date(2025, 1, 1),
+        last=date(2025, 12, 31), status="done", content=b"PK", size=2,
+        expires_at=timezone.now() + timedelta(days=7),
+    )
 
 
 def a_need(w):
@@ -214,6 +224,11 @@ EXPECTED = {
     "overview:committee-detail": (lambda w: {"pk": w.a.pk}, READ_A),
     "overview:district-coverage": (lambda w: {"pk": w.district.pk}, DISTRICT_ONLY),
     "overview:committee-coverage": (lambda w: {"pk": w.a.pk}, COMMITTEE_SIDE),
+    "overview:district-reports": (lambda w: {"pk": w.district.pk}, DISTRICT_ONLY),
+    "overview:committee-reports": (lambda w: {"pk": w.a.pk}, COMMITTEE_SIDE),
+    "overview:report-detail": (lambda w: {"pk": a_period_report(w).pk}, COMMITTEE_SIDE),
+    "overview:report-download": (lambda w: {"pk": a_period_report(w).pk}, COMMITTEE_SIDE),
+    "overview:committee-summary": (lambda w: {"pk": w.a.pk}, COMMITTEE_SIDE),
     "committees:committee-update": (lambda w: {"pk": w.a.pk}, WRITE_A),
     "committees:committee-delete": (lambda w: {"pk": w.a.pk},
                                     expect(LOGIN, 200, 403, 404, 403, 403)),
@@ -405,6 +420,13 @@ MORE = [
     # Committee B's objects are out of every committee-A persona's sight.
     ("overview:committee-detail", lambda w: {"pk": w.b.pk}, B_ONLY),
     ("overview:committee-coverage", lambda w: {"pk": w.b.pk}, B_ONLY),
+    ("overview:committee-reports", lambda w: {"pk": w.b.pk}, B_ONLY),
+    ("overview:committee-summary", lambda w: {"pk": w.b.pk}, B_ONLY),
+    # A district's report is the district's only.
+    ("overview:report-detail", lambda w: {"pk": a_period_report(w, district=w.district).pk},
+     DISTRICT_ONLY),
+    ("overview:report-download",
+     lambda w: {"pk": a_period_report(w, district=w.district).pk}, DISTRICT_ONLY),
     ("committees:seat-update", lambda w: {"pk": w.b_seat.pk}, B_ONLY),
     ("committees:venue-delete", lambda w: {"pk": w.b_venue.pk}, B_ONLY),
     ("branches:branch-detail", lambda w: {"pk": w.b_branch.pk}, B_ONLY),

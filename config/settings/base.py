@@ -131,7 +131,18 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notices.tasks.send_notice_reminders",
         "schedule": crontab(hour=8, minute=15),
     },
+    # Reports by period past their keeping time go, file and row (overview/tasks.py).
+    "purge-period-reports": {
+        "task": "overview.tasks.purge_period_reports",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
+# Days a report by period (overview.PeriodReport) is kept for download before it is purged.
+PERIOD_REPORT_KEEP_DAYS = env_int("PERIOD_REPORT_KEEP_DAYS", 7)
+if not 1 <= PERIOD_REPORT_KEEP_DAYS <= 90:
+    raise ImproperlyConfigured(
+        f"PERIOD_REPORT_KEEP_DAYS={PERIOD_REPORT_KEEP_DAYS}: keep reports 1 to 90 days."
+    )
 # Meetings owed: committee's monthly meeting; a branch's 三会一课, organisational life,
 # democratic appraisal and themed party day ("month", "quarter" or "year").
 MEETING_FREQUENCIES = {

@@ -74,6 +74,9 @@ CALENDAR_MONTH = re.compile(r"/activities/calendar/\?(.*&)?month=")
 # The dashboard's comparison sorts the same rows by each column: crawl it, and its Excel, in
 # one order (by name).
 DASHBOARD_SORT = re.compile(r"^/districts/\d+/(dashboard\.xlsx)?\?(.*&)?sort=(?!name(&|$))")
+# A committee's printable summary has the period's selector (twenty options) on every
+# committee: crawl its page for this year, not each period.
+SUMMARY_PERIOD = re.compile(r"^/committees/\d+/summary/\?")
 MEMBER_EDIT_PATH = re.compile(r"^/members/(\d+)/edit/$")
 MEMBER_PATH = re.compile(r"^/members/\d+/$")
 
@@ -303,7 +306,9 @@ def _normalise(base: str, href: str) -> str | None:
         return None
     query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
     url = f"{path}?{query}" if query else path
-    return None if CALENDAR_MONTH.search(url) or DASHBOARD_SORT.search(url) else url
+    if CALENDAR_MONTH.search(url) or DASHBOARD_SORT.search(url) or SUMMARY_PERIOD.search(url):
+        return None
+    return url
 
 
 def _scan(url: str, part: str, text: str, crawl: Crawl) -> None:
