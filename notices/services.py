@@ -84,7 +84,7 @@ def notify_holders(items) -> int:
 
 def recipient_choices(*, district, sender_committee=None):
     """Whom a sender may address: the district's committees, or a committee's branches (its
-    own and its member organisations, top level)."""
+    own and its member organisations, top level); a committee's units: ``unit_choices``."""
     if sender_committee is None:
         return Committee.objects.filter(district=district).order_by("name", "pk")
     return Branch.objects.of_committee(sender_committee).order_by("name", "pk")

@@ -138,6 +138,15 @@ def test_units_alone_are_enough(world, units, login):
     assert Notice.objects.get().recipients.get().unit == units.bank
 
 
+def test_neither_branches_nor_units_is_refused_with_a_message(world, units, login):
+    response = login(world.secretary_a).post(url("committee-notice-create", world.a.pk), {
+        "title": "共建通知", "text": "请签收。", "due_on": today().isoformat(),
+    })
+    assert response.status_code == 400
+    assert "Choose at least one recipient." in response.content.decode()
+    assert not Notice.objects.exists()
+
+
 @pytest.mark.parametrize("outsider", ["school", "mall", "power"])
 def test_a_unit_it_does_not_work_with_is_refused_and_nothing_written(
     world, units, login, outsider
