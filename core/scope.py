@@ -422,9 +422,13 @@ def _notice_sender_q(s: Scope, via: str = "") -> Q:
 
 def _own_receipt_q(s: Scope, via: str = "") -> Q:
     # A receipt is answered by its holder's side: a committee's secretaries and staff, a
-    # branch's secretary. (The district reads them as the sender, it does not sign them.)
-    return Q(**{f"{via}committee_id__in": s.committee_ids}) | Q(
-        **{f"{via}branch_id__in": s.branch_ids})
+    # branch's secretary, a unit's liaisons. (The district reads them as the sender, it does
+    # not sign them.)
+    return (
+        Q(**{f"{via}committee_id__in": s.committee_ids})
+        | Q(**{f"{via}branch_id__in": s.branch_ids})
+        | Q(**{f"{via}unit_id__in": s.unit_ids})
+    )
 
 
 def _notice_rule(s: Scope, write: bool) -> Q:

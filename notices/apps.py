@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 class NoticesConfig(AppConfig):
     """Notices down, reports up (上传下达): the district or a committee sends a notice, each
-    recipient signs it off (签收) and, where asked, replies (信息报送)."""
+    recipient (a committee, a branch, a resident unit's liaisons) signs it off (签收) and, where
+    asked, replies (信息报送)."""
 
     name = "notices"
     verbose_name = _("Notices")
@@ -12,7 +13,7 @@ class NoticesConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import sections  # noqa: F401  (registers the card this app adds to branch pages)
+        from . import sections  # noqa: F401  (registers its cards on branch and unit pages)
         from .models import Notice, NoticeRecipient, NoticeReply
 
         auditlog.register(Notice)

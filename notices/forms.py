@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.forms import DateInput
+from core.forms import DateInput, IdsMultipleChoiceField
 from core.uploads import ACCEPT
 
 
@@ -36,6 +36,13 @@ class NoticeForm(forms.Form):
     recipients = forms.ModelMultipleChoiceField(
         label=_("Send to"), queryset=None, widget=forms.CheckboxSelectMultiple,
     )
+    # A committee's notice only: the resident units it works with, through their liaisons.
+    units = IdsMultipleChoiceField(
+        label=_("Resident units (to their liaisons)"), queryset=None, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The units whose party organisation is a member organisation of the "
+                    "committee or that have a co-building agreement in force with it."),
+    )
     due_on = forms.DateField(label=_("due date"), widget=DateInput())
     reply_required = forms.BooleanField(
         label=_("A reply is required"), required=False,
@@ -43,11 +50,22 @@ class NoticeForm(forms.Form):
     )
     files = MultipleFileField(label=_("attachments"), help_text=FILES_HELP)
 
-    def __init__(self, *args, choices, **kwargs):
+    def __init__(self, *args, choices, unit_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recipients"].queryset = choices
         # every committee (or branch) ticked to begin with: untick those left out
         self.fields["recipients"].initial = [c.pk for c in choices]
+        if unit_choices is None:  # the district's notice goes to committees only
+            del self.fields["units"]
+        else:
+            # Units are partners, not the committee's own organisations: none ticked to begin
+            # with. With them a committee may send to units only.
+            self.fields["units"].queryset = unit_choices
+            self.fields["recipients"].required = False
+
+    def chosen(self) -> list:
+        """The recipients ticked: committees, or branches and units."""
+        return [*self.cleaned_data["recipients"], *self.cleaned_data.get("units", ())]
 
 
 class ReplyForm(forms.Form):

@@ -1,8 +1,9 @@
 """A notice sent down (下发通知) to committees or branches, each recipient's sign-off (签收) and
 replies (信息报送), and their files.
 
-The recipients are a snapshot taken when the notice is sent: one row per committee or branch,
-which its side (a committee's secretaries and staff, a branch's secretary) signs and answers.
+The recipients are a snapshot taken when the notice is sent: one row per committee, branch or
+resident unit (驻区单位), which its side (a committee's secretaries and staff, a branch's
+secretary, a unit's liaisons) signs and answers.
 A reply returned by the sender keeps its reason; the recipient's next reply is a new row.
 """
 
@@ -22,7 +23,8 @@ class Notice(models.Model):
         "committees.District", on_delete=models.CASCADE, related_name="notices",
         verbose_name=_("district"),
     )
-    # Empty: sent by the district (to committees); else by this committee (to its branches).
+    # Empty: sent by the district (to committees); else by this committee (to its branches and
+    # the units it works with).
     sender_committee = models.ForeignKey(
         "committees.Committee", on_delete=models.CASCADE, null=True, blank=True,
         related_name="sent_notices", verbose_name=_("sent by committee"),
@@ -77,6 +79,10 @@ class NoticeRecipient(models.Model):
         "branches.Branch", on_delete=models.CASCADE, null=True, blank=True,
         related_name="notice_receipts", verbose_name=_("branch"),
     )
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="notice_receipts", verbose_name=_("unit"),
+    )
     state = models.CharField(_("state"), max_length=16, choices=RecipientState.choices,
                              default=RecipientState.PENDING)
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
@@ -93,9 +99,10 @@ class NoticeRecipient(models.Model):
         ordering = ["notice", "pk"]
         constraints = [
             models.CheckConstraint(
-                name="noticerecipient_committee_or_branch",
-                condition=Q(committee__isnull=False, branch__isnull=True)
-                | Q(committee__isnull=True, branch__isnull=False),
+                name="noticerecipient_one_holder",
+                condition=Q(committee__isnull=False, branch__isnull=True, unit__isnull=True)
+                | Q(committee__isnull=True, branch__isnull=False, unit__isnull=True)
+                | Q(committee__isnull=True, branch__isnull=True, unit__isnull=False),
             ),
             models.CheckConstraint(
                 name="noticerecipient_signed_when_not_pending",
@@ -110,16 +117,22 @@ class NoticeRecipient(models.Model):
                 fields=["notice", "branch"], condition=Q(branch__isnull=False),
                 name="noticerecipient_once_per_branch",
             ),
+            models.UniqueConstraint(
+                fields=["notice", "unit"], condition=Q(unit__isnull=False),
+                name="noticerecipient_once_per_unit",
+            ),
         ]
         indexes = [models.Index(fields=["committee", "state"]),
-                   models.Index(fields=["branch", "state"])]
+                   models.Index(fields=["branch", "state"]),
+                   models.Index(fields=["unit", "state"])]
 
     def __str__(self):
-        return f"{self.notice} → {self.committee or self.branch}"
+        return f"{self.notice} → {self.holder}"
 
     @property
     def holder(self):
-        return self.committee or self.branch
+        """The committee, branch or unit that signs and answers this receipt."""
+        return self.committee or self.branch or self.unit
 
 
 class NoticeReply(models.Model):

@@ -50,7 +50,7 @@ def status_rows(notice: Notice, *, today=None) -> tuple[list[StatusRow], dict]:
     today = today or timezone.localdate()
     replies = NoticeReply.objects.select_related("returned_by").prefetch_related("files")
     recipients = (
-        notice.recipients.select_related("committee", "branch", "signed_by")
+        notice.recipients.select_related("committee", "branch", "unit", "signed_by")
         .prefetch_related(Prefetch("replies", queryset=replies, to_attr="all_replies"))
     )
     rows = []
@@ -83,15 +83,17 @@ def sent_notices(user):
     ).order_by("-sent_at", "-pk")
 
 
-def received(user, *, committee=None, branch=None, waiting_only=False):
-    """The receipts the user's side answers for (of ``committee`` or ``branch`` only, when
-    given), latest notice first; ``waiting_only``: still to sign or to reply, and open."""
+def received(user, *, committee=None, branch=None, unit=None, waiting_only=False):
+    """The receipts the user's side answers for (of ``committee``, ``branch`` or ``unit`` only,
+    when given), latest notice first; ``waiting_only``: still to sign or to reply, and open."""
     rows = NoticeRecipient.objects.for_user(user, write=True).select_related(
-        "notice__sender_committee", "notice__district", "committee", "branch")
+        "notice__sender_committee", "notice__district", "committee", "branch", "unit")
     if committee is not None:
         rows = rows.filter(committee=committee)
     if branch is not None:
         rows = rows.filter(branch=branch)
+    if unit is not None:
+        rows = rows.filter(unit=unit)
     if waiting_only:
         today = timezone.localdate()
         rows = rows.filter(
@@ -100,15 +102,19 @@ def received(user, *, committee=None, branch=None, waiting_only=False):
     return rows.order_by("-notice__sent_at", "-pk")
 
 
-def waiting_card(user, *, committee=None, branch=None, limit: int = 5) -> dict:
+def waiting_card(user, *, committee=None, branch=None, unit=None, limit: int = 5) -> dict:
     """A landing page's card: the notices waiting for the user's side there (one query, none
-    for a user who does not answer for that committee or branch, e.g. the district)."""
+    for a user who does not answer for that committee, branch or unit, e.g. the district)."""
     scope = scope_of(user)
-    holder = (committee.pk in scope.committee_ids if committee is not None
-              else branch.pk in scope.branch_ids)
+    if committee is not None:
+        holder = committee.pk in scope.committee_ids
+    elif branch is not None:
+        holder = branch.pk in scope.branch_ids
+    else:
+        holder = unit.pk in scope.unit_ids
     if not (holder or scope.superuser):
         return {"receipts": []}
-    return {"receipts": list(received(user, committee=committee, branch=branch,
+    return {"receipts": list(received(user, committee=committee, branch=branch, unit=unit,
                                       waiting_only=True)[:limit])}
 
 
@@ -117,7 +123,7 @@ def own_receipts(user, notice) -> list[NoticeRecipient]:
     (three queries; usually one receipt)."""
     return list(
         NoticeRecipient.objects.for_user(user, write=True).filter(notice=notice)
-        .select_related("committee", "branch", "signed_by")
+        .select_related("committee", "branch", "unit", "signed_by")
         .prefetch_related(Prefetch(
             "replies", queryset=NoticeReply.objects.prefetch_related("files"),
             to_attr="all_replies"))

@@ -1,7 +1,7 @@
 """Writes of notices: sending one (with its files and the recipients' snapshot), signing it off
-(签收), replying (信息报送), returning a reply with a reason, and reopening a notice past its due
-date. Each refuses with a ValidationError and writes nothing; each notification is keyed, so
-nothing is sent twice."""
+(签收), replying (信息报送; the sender hears of each reply), returning a reply with a reason,
+and reopening a notice past its due date. Each refuses with a ValidationError and writes
+nothing; each notification is keyed, so nothing is sent twice."""
 
 from __future__ import annotations
 
@@ -9,15 +9,17 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from branches.models import Branch
+from branches.models import Branch, CommitteeMembership
 from committees.models import Committee
 from core import uploads
 from core.db import lock_row
 from core.notify import notify
-from core.scope import role_holders
+from core.scope import can_write, role_holders
+from units.models import Agreement, Unit
 
 from .models import (
     Notice,
@@ -39,23 +41,31 @@ def _check_files(files: Sequence, field: str) -> None:
         uploads.check_upload(upload, field=field)
 
 
+# Who holds a receipt: its one non-empty field, and the role reach answering for it there
+# (a committee's secretaries and staff, a branch's secretary, a unit's liaisons).
+HOLDERS = ("committee", "branch", "unit")
+
+
+def _holder_of(recipient: NoticeRecipient) -> tuple[str, int]:
+    return next((reach, getattr(recipient, f"{reach}_id")) for reach in HOLDERS
+                if getattr(recipient, f"{reach}_id") is not None)
+
+
 def _holder_users(recipients: Iterable[NoticeRecipient]) -> dict[int, set[int]]:
-    """For each recipient row, the users who answer for it (two queries at most)."""
-    recipients = list(recipients)
-    by_committee = role_holders("committee", {r.committee_id for r in recipients
-                                              if r.committee_id})
-    by_branch = role_holders("branch", {r.branch_id for r in recipients if r.branch_id})
-    return {
-        r.pk: (by_committee.get(r.committee_id, set()) if r.committee_id
-               else by_branch.get(r.branch_id, set()))
-        for r in recipients
-    }
+    """For each recipient row, the users who answer for it (a query per kind of holder among
+    the rows: three at most)."""
+    held = {r.pk: _holder_of(r) for r in recipients}
+    wanted: dict[str, set[int]] = {}
+    for reach, holder_id in held.values():
+        wanted.setdefault(reach, set()).add(holder_id)
+    users = {reach: role_holders(reach, ids) for reach, ids in wanted.items()}
+    return {pk: users[reach].get(holder_id, set()) for pk, (reach, holder_id) in held.items()}
 
 
 def notify_holders(items) -> int:
     """Notify the users answering for each recipient row of ``items`` (recipient, key, text,
-    url), each once per key; returns how many notifications are new. Three queries, then one
-    per notification."""
+    url), each once per key; returns how many notifications are new. A query per kind of
+    holder and one for the users, then one per notification."""
     from django.contrib.auth import get_user_model
 
     items = list(items)
@@ -74,18 +84,49 @@ def notify_holders(items) -> int:
 
 def recipient_choices(*, district, sender_committee=None):
     """Whom a sender may address: the district's committees, or a committee's branches (its
-    own and its member organisations, top level)."""
+    own and its member organisations, top level); a committee's units: ``unit_choices``."""
     if sender_committee is None:
         return Committee.objects.filter(district=district).order_by("name", "pk")
     return Branch.objects.of_committee(sender_committee).order_by("name", "pk")
 
 
+def unit_choices(*, sender_committee):
+    """The resident units (驻区单位) a committee's notice may reach, through their liaisons:
+    the units it works with, i.e. whose party organisation is a member organisation of the
+    committee today or that have a co-building agreement in force with it; each once, by
+    name."""
+    members = CommitteeMembership.objects.filter(
+        CommitteeMembership.current_q(), committee=sender_committee, branch__unit__isnull=False,
+    ).values("branch__unit_id")
+    partners = Agreement.objects.filter(Agreement.in_force_q(), committee=sender_committee
+                                        ).values("unit_id")
+    return Unit.objects.filter(
+        Q(pk__in=members) | Q(pk__in=partners), district_id=sender_committee.district_id,
+    ).order_by("name", "pk")
+
+
+def _addressable(*, district, sender_committee) -> set[tuple[type, int]]:
+    """What the sender may address, as (model, pk): the district's committees, or a
+    committee's branches and the units it works with (two queries)."""
+    if sender_committee is None:
+        pks = recipient_choices(district=district).values_list("pk", flat=True)
+        return {(Committee, pk) for pk in pks}
+    branches = recipient_choices(district=district, sender_committee=sender_committee)
+    units = unit_choices(sender_committee=sender_committee)
+    return ({(Branch, pk) for pk in branches.values_list("pk", flat=True)}
+            | {(Unit, pk) for pk in units.values_list("pk", flat=True)})
+
+
+# The receipt's field for each kind of recipient, in the order the rows are made.
+RECIPIENT_FIELDS = {Committee: "committee_id", Branch: "branch_id", Unit: "unit_id"}
+
+
 @transaction.atomic
 def notice_send(*, user, district, sender_committee=None, title: str, text: str, due_on,
                 reply_required: bool, recipients: Iterable, files: Sequence = ()) -> Notice:
-    """Send a notice to ``recipients`` (Committees of ``district`` when the district sends it,
-    Branches of ``sender_committee`` when a committee does), due on ``due_on`` (today or
-    later), with its files; each recipient's side is notified."""
+    """Send a notice to ``recipients`` (Committees of ``district`` when the district sends it;
+    Branches and Units it works with when ``sender_committee`` does), due on ``due_on`` (today
+    or later), with its files; each recipient's side is notified."""
     today = timezone.localdate()
     errors = {}
     if not (title or "").strip():
@@ -94,14 +135,10 @@ def notice_send(*, user, district, sender_committee=None, title: str, text: str,
         errors["text"] = _("Write what the notice says.")
     if due_on is None or due_on < today:
         errors["due_on"] = _("The due date cannot be in the past.")
-    allowed = set(recipient_choices(district=district, sender_committee=sender_committee)
-                  .values_list("pk", flat=True))
-    recipients = list(recipients)
-    kind = Committee if sender_committee is None else Branch
-    chosen = {r.pk for r in recipients}
+    chosen = {(type(r), r.pk) for r in recipients}
     if not chosen:
         errors["recipients"] = _("Choose at least one recipient.")
-    elif not all(isinstance(r, kind) for r in recipients) or not chosen <= allowed:
+    elif not chosen <= _addressable(district=district, sender_committee=sender_committee):
         errors["recipients"] = _("Some recipients are not yours to address.")
     if errors:
         raise ValidationError(errors)
@@ -111,9 +148,11 @@ def notice_send(*, user, district, sender_committee=None, title: str, text: str,
                     sent_by=user)
     notice.full_clean()
     notice.save()
-    field = "committee_id" if sender_committee is None else "branch_id"
-    rows = NoticeRecipient.objects.bulk_create(
-        [NoticeRecipient(notice=notice, **{field: pk}) for pk in sorted(chosen)])
+    order = list(RECIPIENT_FIELDS)
+    rows = NoticeRecipient.objects.bulk_create([
+        NoticeRecipient(notice=notice, **{RECIPIENT_FIELDS[kind]: pk})
+        for kind, pk in sorted(chosen, key=lambda item: (order.index(item[0]), item[1]))
+    ])
     for upload in files:
         uploads.store_upload(NoticeAttachment(notice=notice), upload, user=user)
     sender = sender_committee.name if sender_committee else district.name
@@ -170,7 +209,22 @@ def reply_submit(*, recipient: NoticeRecipient, user, text: str,
                                        submitted_by=user)
     for upload in files:
         uploads.store_upload(ReplyFile(reply=reply), upload, user=user)
+    _notify_sender(notice, locked, reply)
     return reply
+
+
+def _notify_sender(notice: Notice, recipient: NoticeRecipient, reply: NoticeReply) -> None:
+    """The user who sent the notice hears of each reply, once (the key names the reply),
+    while they are active and still keep the notice (one of its sender's side)."""
+    sender = notice.sent_by
+    if sender is None or not sender.is_active or sender.pk == reply.submitted_by_id:
+        return
+    if not can_write(sender, notice):
+        return
+    text = _("%(holder)s replied to the notice “%(title)s”.") % {
+        "holder": recipient.holder.name, "title": notice.title}
+    notify(user=sender, key=f"notice-reply:{reply.pk}:submitted", text=text,
+           url=notice.get_absolute_url())
 
 
 # --- the sender's side -----------------------------------------------------------------------

@@ -46,14 +46,16 @@ def notice_list(request):
 
 def _send_page(request, *, district, committee=None):
     choices = services.recipient_choices(district=district, sender_committee=committee)
-    form = NoticeForm(request.POST or None, request.FILES or None, choices=choices)
+    units = services.unit_choices(sender_committee=committee) if committee else None
+    form = NoticeForm(request.POST or None, request.FILES or None, choices=choices,
+                      unit_choices=units)
     return form_page(
         request, form,
         save=lambda f: services.notice_send(
             user=request.user, district=district, sender_committee=committee,
             title=f.cleaned_data["title"], text=f.cleaned_data["text"],
             due_on=f.cleaned_data["due_on"], reply_required=f.cleaned_data["reply_required"],
-            recipients=f.cleaned_data["recipients"], files=f.cleaned_data["files"]),
+            recipients=f.chosen(), files=f.cleaned_data["files"]),
         title=_("Send a notice"), cancel_url=reverse("notices:notice-list"),
         success_message=_("The notice is sent."), template="notices/notice_form.html",
         context={"sender": committee or district},

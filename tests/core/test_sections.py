@@ -49,7 +49,8 @@ def test_the_apps_register_their_cards_on_the_lower_pages():
         "branch-detail": ["notices/_waiting_card.html", "meetings/_meeting_branch_card.html"],
         "member-detail": ["activities/_member_activities.html"],
         "member-me": ["activities/_member_activities.html"],
-        "unit-detail": ["activities/_unit_ledger.html"],
+        # and on a unit's page, those waiting for its liaisons
+        "unit-detail": ["notices/_waiting_card.html", "activities/_unit_ledger.html"],
         "agreement-list": ["activities/_partners_card.html"],
         "project-detail": ["activities/_project_activities.html"],
     }

@@ -262,9 +262,10 @@ def test_the_liaisons_are_named_only_to_the_unit_its_district_and_partner_commit
 
 
 # Session, user, role assignments, member; the unit; the write check; its party
-# organisations; its liaisons (for those who see them); and the ledger card (activities):
+# organisations; its liaisons (for those who see them); the notices card (one query, only for
+# the unit's liaisons, who sign and answer its notices); and the ledger card (activities):
 # agreements, seats, projects, needs, resources, activities, attendance, funding lines.
-UNIT_PAGE_QUERIES = {"officer": 15, "liaison": 17, "secretary_a": 14}
+UNIT_PAGE_QUERIES = {"officer": 15, "liaison": 18, "secretary_a": 14}
 
 
 def grow_ledger(world, n):
