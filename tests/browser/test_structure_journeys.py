@@ -48,7 +48,9 @@ def test_officer_adds_a_branch_through_the_form_and_sees_it_in_the_tree(
 
 def test_secretary_of_another_committee_gets_not_found(page: Page, live_server, world):
     sign_in(page, live_server.url, "secretary_b")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("御沁园社区")
+    # they land on their to-dos, under their own committee's name
+    expect(page.get_by_role("heading", level=1)).to_contain_text("待办事项")
+    expect(page.get_by_role("heading", level=2)).to_contain_text("御沁园社区")
     response = page.goto(f"{live_server.url}/committees/{world.a.pk}/")
     assert response.status == 404
     expect(page.get_by_role("heading", level=1)).to_contain_text("未找到")
@@ -58,6 +60,7 @@ def test_secretary_of_another_committee_gets_not_found(page: Page, live_server, 
 def test_committee_page_fits_a_phone_screen(page: Page, live_server, world):
     page.set_viewport_size({"width": 375, "height": 800})
     sign_in(page, live_server.url, "secretary_a")
+    page.get_by_role("heading", level=2).get_by_role("link", name="学苑社区").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("学苑社区")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"page is {overflow}px wider than the phone"
