@@ -131,6 +131,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notices.tasks.send_notice_reminders",
         "schedule": crontab(hour=8, minute=15),
     },
+    # The district dashboard's kept figures (overview/figures.py), every committee every ten
+    # minutes: catches bulk writes (imports) that queue no counting of their own.
+    "count-figures": {
+        "task": "overview.tasks.count_all_figures",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 # Meetings owed: committee's monthly meeting; a branch's 三会一课, organisational life,
 # democratic appraisal and themed party day ("month", "quarter" or "year").
