@@ -19,21 +19,23 @@ and on the page for a committee that was never counted. The page says when its f
 counted (the oldest counting of the district's committees)."""
 
 from collections import defaultdict
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from activities.models import Activity, ActivityStatus, Attendance, Funding, FundingState
 from branches.models import Branch
 from committees.models import Committee
+from core.dates import next_month
 from members.models import CheckIn, CheckInStatus, Member
 
-from .models import DayFigure, FigureCount, StockFigure
+from .models import DayFigure, FigureCount, MonthFigure, StockFigure
 
 # Flows (DayFigure.figure) and states (StockFigure.figure).
 ACTIVITIES, ATTENDANCES, HOURS, MONEY, CHECKINS = (
@@ -118,10 +120,18 @@ def count_committee(committee_id: int) -> None:
                                         ignore_conflicts=True)
         lock = FigureCount.objects.select_for_update().get(committee_id=committee_id)
         started = timezone.now()  # the figures are of this moment or later
-        _write(DayFigure, DayFigure.objects.filter(committee_id=committee_id),
-               _flows(committee_id), lambda r: (r.day, r.figure, r.item),
+        flows = _flows(committee_id)
+        _write(DayFigure, DayFigure.objects.filter(committee_id=committee_id), flows,
+               lambda r: (r.day, r.figure, r.item),
                lambda k, v: DayFigure(committee_id=committee_id, day=k[0], figure=k[1],
                                       item=k[2], value=v))
+        months: dict[tuple, Decimal] = defaultdict(Decimal)
+        for (day, figure, item), value in flows.items():
+            months[(day.replace(day=1), figure, item)] += value
+        _write(MonthFigure, MonthFigure.objects.filter(committee_id=committee_id), months,
+               lambda r: (r.month, r.figure, r.item),
+               lambda k, v: MonthFigure(committee_id=committee_id, month=k[0], figure=k[1],
+                                        item=k[2], value=v))
         _write(StockFigure, StockFigure.objects.filter(committee_id=committee_id),
                _stocks(committee_id), lambda r: (r.figure, r.item),
                lambda k, v: StockFigure(committee_id=committee_id, figure=k[0], item=k[1],
@@ -185,26 +195,44 @@ def stocks_by_committee(district) -> dict[int, dict[tuple, Decimal]]:
     return found
 
 
+def _kept_flows(district, period):
+    """The district's day rows and month rows that together make up the period, exactly:
+    whole months from ``MonthFigure``, the days of a partial month at either end from
+    ``DayFigure`` (a year reads 12 rows per committee and figure, not 365)."""
+    first_whole = period.first if period.first.day == 1 else next_month(period.first)
+    end_whole = (period.last + timedelta(days=1)).replace(day=1)  # first month not whole
+    days = DayFigure.objects.filter(committee__district=district,
+                                    day__range=(period.first, period.last))
+    if first_whole < end_whole:
+        days = days.filter(Q(day__lt=first_whole) | Q(day__gte=end_whole))
+    months = MonthFigure.objects.filter(committee__district=district, month__gte=first_whole,
+                                        month__lt=end_whole)
+    return days.order_by(), months.order_by()
+
+
 def flows_by_committee(district, period) -> dict[int, dict[str, Decimal]]:
     """{committee pk: {figure: total over the period}} (1 query)."""
-    found: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    days, months = _kept_flows(district, period)
+    found: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for committee_id, figure, total in (
-        DayFigure.objects.filter(committee__district=district,
-                                 day__range=(period.first, period.last))
-        .order_by().values_list("committee_id", "figure").annotate(total=Sum("value"))
+        days.values_list("committee_id", "figure").annotate(total=Sum("value")).union(
+            months.values_list("committee_id", "figure").annotate(total=Sum("value")),
+            all=True)
     ):
-        found[committee_id][figure] = total
+        found[committee_id][figure] += total
     return found
 
 
 def flows_by_month(district, period) -> dict[tuple, Decimal]:
     """{(first day of the month, figure, item): total} of the district over the period
     (1 query)."""
-    return {
-        (month, figure, item): total for month, figure, item, total in (
-            DayFigure.objects.filter(committee__district=district,
-                                     day__range=(period.first, period.last))
-            .annotate(month=TruncMonth("day")).order_by()
-            .values_list("month", "figure", "item").annotate(total=Sum("value"))
-        )
-    }
+    days, months = _kept_flows(district, period)
+    found: dict[tuple, Decimal] = defaultdict(Decimal)
+    for month, figure, item, total in (
+        days.annotate(of=TruncMonth("day")).values_list("of", "figure", "item")
+        .annotate(total=Sum("value")).union(
+            months.values_list("month", "figure", "item").annotate(total=Sum("value")),
+            all=True)
+    ):
+        found[(month, figure, item)] += total
+    return found

@@ -53,6 +53,32 @@ class DayFigure(models.Model):
         return f"{self.committee_id} {self.day} {self.figure}:{self.item} = {self.value}"
 
 
+class MonthFigure(models.Model):
+    """The same flows summed over a calendar month (``month`` is its first day): a period of
+    whole months reads these, its partial months at either end read ``DayFigure``."""
+
+    committee = models.ForeignKey(
+        "committees.Committee", on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("committee"),
+    )
+    month = models.DateField(_("month"))
+    figure = models.CharField(_("figure"), max_length=16)
+    item = models.CharField(_("item"), max_length=20, blank=True)
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("figure of a month")
+        verbose_name_plural = _("figures of a month")
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "month", "figure", "item"],
+                                    name="monthfigure_once"),
+        ]
+        indexes = [models.Index(fields=["month", "committee"], name="monthfigure_month")]
+
+    def __str__(self):
+        return f"{self.committee_id} {self.month:%Y-%m} {self.figure}:{self.item} = {self.value}"
+
+
 class StockFigure(models.Model):
     """A state of one committee when counted: members of a category, branches of a kind,
     in-service members checked in."""

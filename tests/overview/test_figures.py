@@ -31,7 +31,10 @@ PERIODS = [
     quarter_period(2026, 1),
     year_period(2026),
     year_period(2025),
-    Period("custom", date(2026, 1, 31), date(2026, 3, 1)),
+    Period("custom", date(2026, 1, 31), date(2026, 3, 1)),  # a whole month and two edges
+    Period("custom", date(2025, 12, 15), date(2026, 2, 10)),  # across the new year
+    Period("custom", date(2026, 3, 5), date(2026, 3, 31)),  # no whole month
+    Period("custom", date(2026, 4, 1), date(2026, 4, 1)),  # one day
 ]
 
 
@@ -252,12 +255,12 @@ def test_counting_a_committee_takes_the_same_queries_whatever_its_size(
     figures.count_committee(world.a.pk)  # its lock row exists from now on
     seed(world, make_rng(5), committees=2, activities=2)
     figures.count_committee(world.a.pk)
-    # savepoint, lock (2), counts (7), kept rows read (2), time, release
-    with django_assert_num_queries(14):
+    # savepoint, lock (2), counts (7), kept rows read (days, months, states), time, release
+    with django_assert_num_queries(15):
         figures.count_committee(world.a.pk)
     seed(world, make_rng(6), committees=2, activities=20)
     figures.count_committee(world.a.pk)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         figures.count_committee(world.a.pk)
 
 
