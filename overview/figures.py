@@ -148,18 +148,17 @@ def count_all() -> int:
     return len(ids)
 
 
-def ensure_counted(district):
+def ensure_counted(district) -> dict:
     """Count now the district's committees that were never counted (a new committee, or
-    before the first counting after the figures were introduced); answers when the district's
-    figures were counted: the oldest of its committees' countings (1 query when all were
-    counted)."""
+    before the first counting after the figures were introduced); answers {committee pk: when
+    its figures were counted} (1 query when all were counted)."""
     counted = dict(Committee.objects.filter(district=district).order_by()
                    .values_list("pk", "figure_count__counted_at"))
     for committee_id, when in counted.items():
         if when is None:
             count_committee(committee_id)
             counted[committee_id] = timezone.now()
-    return min(counted.values(), default=None)
+    return counted
 
 
 def queue_count(committee_id: int | None) -> None:
