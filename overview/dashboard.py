@@ -1,12 +1,13 @@
 """The district dashboard's figures, charts and comparison of committees over a period
 (``overview.periods``): a fixed number of queries whatever the district's size. What would scan
 the large tables (members, branches, check-ins, activities, attendance, money) is read from the
-kept figures (``overview.figures``: a few rows per committee and day, counted after writes and
+kept figures (``overview.figures``: a few rows per committee and month, counted after writes and
 every few minutes); the rest is counted from the records, one grouped query per family.
 
 Figures of stock (members, branches, check-ins, teams, venues, agreements, matters open) are
-as of today; figures of flow (activities, service and hours, money, check-ins started, matters
-resolved) follow the period; compliance is of the period's year."""
+as of today (the kept ones as of their counting, which the page shows); figures of flow
+(activities, service and hours, money, check-ins started, matters resolved) follow the
+period; compliance is of the period's year."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -114,7 +115,7 @@ def _month_key(value) -> date:
 
 def committee_rows(district, period) -> list[CommitteeRow]:
     """One row per committee of the district with its figures (3 queries; the kept figures
-    as last counted)."""
+    as last counted: ``district_dashboard`` first counts a committee never counted)."""
     return _committee_rows(district, period, figures.stocks_by_committee(district))
 
 
