@@ -9,3 +9,8 @@ class OverviewConfig(AppConfig):
 
     name = "overview"
     verbose_name = _("Overview")
+
+    def ready(self):
+        from . import figures_signals
+
+        figures_signals.connect()

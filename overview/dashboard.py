@@ -1,39 +1,32 @@
-"""The district dashboard's figures, charts and comparison of committees, counted from the
-records over a period (``overview.periods``): a fixed number of queries whatever the
-district's size, each family of figures one grouped query (``Counting without multiplying``).
+"""The district dashboard's figures, charts and comparison of committees over a period
+(``overview.periods``): a fixed number of queries whatever the district's size. What would scan
+the large tables (members, branches, check-ins, activities, attendance, money) is read from the
+kept figures (``overview.figures``: a few rows per committee and month, counted after writes and
+every few minutes); the rest is counted from the records, one grouped query per family.
 
 Figures of stock (members, branches, check-ins, teams, venues, agreements, matters open) are
-as of today; figures of flow (activities, service and hours, money, check-ins started, matters
-resolved) follow the period; compliance is of the period's year."""
+as of today (the kept ones as of their counting, which the page shows); figures of flow
+(activities, service and hours, money, check-ins started, matters resolved) follow the
+period; compliance is of the period's year."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, OuterRef, Q, Sum
 from django.utils import timezone
 
-from activities.models import (
-    Activity,
-    ActivityStatus,
-    Attendance,
-    Funding,
-    FundingSource,
-    FundingState,
-    Line,
-    ServiceTeam,
-)
-from branches.models import Branch, BranchKind
+from activities.models import Attendance, FundingSource, Line, ServiceTeam
+from branches.models import BranchKind
 from committees.models import Committee
 from core.db import count_of
 from meetings.compliance import district_compliance
 from meetings.matters import CLOSED, median_days, overdue_q
 from meetings.models import Matter, MatterStatus
-from members.models import Category, CheckIn, CheckInStatus, Member
+from members.models import Category, CheckIn, CheckInStatus
 from units.models import EXPIRY_WARNING_DAYS, Agreement
 
-MONEY = DecimalField(max_digits=14, decimal_places=2)
+from . import figures
 
 # ?sort= column -> the row's attribute; "-column" sorts descending.
 SORT_COLUMNS = ("name", "members", "checked_in", "activities", "hours", "money", "compliance",
@@ -102,6 +95,7 @@ class Dashboard:
     compliance_year: int
     charts: list = field(default_factory=list)
     rows: list = field(default_factory=list)
+    counted_at: datetime | None = None  # when the kept figures were counted (the oldest)
 
     @property
     def members(self) -> int:
@@ -120,38 +114,34 @@ def _month_key(value) -> date:
 
 
 def committee_rows(district, period) -> list[CommitteeRow]:
-    """One row per committee of the district with its figures (one query)."""
-    in_period = Q(activity__starts_at__gte=period.start, activity__starts_at__lt=period.end)
+    """One row per committee of the district with its figures (3 queries; the kept figures
+    as last counted: ``district_dashboard`` first counts a committee never counted)."""
+    return _committee_rows(district, period, figures.stocks_by_committee(district))
+
+
+def _committee_rows(district, period, stocks) -> list[CommitteeRow]:
     committees = (
         Committee.objects.filter(district=district).order_by("name")
         .annotate(
-            n_members=count_of(Member.objects.filter(committee=OuterRef("pk"))),
-            n_checked_in=count_of(CheckIn.objects.filter(
-                committee=OuterRef("pk"), status=CheckInStatus.CONFIRMED)),
-            n_activities=count_of(
-                Activity.objects.filter(committee=OuterRef("pk"), starts_at__gte=period.start,
-                                        starts_at__lt=period.end)
-                .exclude(status=ActivityStatus.CANCELLED)),
-            n_hours=Coalesce(Subquery(
-                Attendance.objects.filter(in_period, activity__committee=OuterRef("pk"))
-                .order_by().values("activity__committee").annotate(t=Sum("hours")).values("t"),
-                output_field=MONEY), Decimal(0), output_field=MONEY),
-            n_money=Coalesce(Subquery(
-                Funding.objects.filter(committee=OuterRef("pk"), state=FundingState.RECEIVED,
-                                       date__range=(period.first, period.last))
-                .order_by().values("committee").annotate(t=Sum("amount")).values("t"),
-                output_field=MONEY), Decimal(0), output_field=MONEY),
             n_open=count_of(Matter.objects.filter(committee=OuterRef("pk"))
                             .exclude(status__in=CLOSED)),
             n_overdue=count_of(Matter.objects.filter(overdue_q(), committee=OuterRef("pk"))),
         )
     )
-    return [
-        CommitteeRow(committee=c, members=c.n_members, checked_in=c.n_checked_in,
-                     activities=c.n_activities, hours=c.n_hours, money=c.n_money,
-                     open_matters=c.n_open, overdue_matters=c.n_overdue)
-        for c in committees
-    ]
+    flows = figures.flows_by_committee(district, period)
+    rows = []
+    for c in committees:
+        stock, flow = stocks.get(c.pk, {}), flows.get(c.pk, {})
+        rows.append(CommitteeRow(
+            committee=c,
+            members=int(sum(v for (f, _i), v in stock.items() if f == figures.MEMBERS)),
+            checked_in=int(stock.get((figures.CHECKED_IN, ""), 0)),
+            activities=int(flow.get(figures.ACTIVITIES, 0)),
+            hours=flow.get(figures.HOURS, Decimal(0)),
+            money=flow.get(figures.MONEY, Decimal(0)),
+            open_matters=c.n_open, overdue_matters=c.n_overdue,
+        ))
+    return rows
 
 
 def read_sort(value) -> tuple[str, bool]:
@@ -176,39 +166,42 @@ def sort_rows(rows: list[CommitteeRow], column: str, descending: bool) -> list[C
 
 
 def district_dashboard(district, period) -> Dashboard:
-    """Every figure and chart of the dashboard (13 queries, whatever the district's size)."""
+    """Every figure and chart of the dashboard (13 queries, whatever the district's size; more
+    once for a committee never counted: ``figures.ensure_counted``)."""
     today = timezone.localdate()
     months = period.months()
     month_labels = [m.strftime("%Y-%m") for m in months]
 
-    # members by category (1)
-    by_category = dict(
-        Member.objects.filter(committee__district=district).order_by()
-        .values_list("category").annotate(n=Count("pk"))
-    )
-    members_by_category = [(label, by_category.get(value, 0))
+    # the kept figures: counted when never counted (1), states by committee (1), flows by
+    # month (1)
+    counted = figures.ensure_counted(district)
+    committee_ids = list(counted)
+    stocks = figures.stocks_by_committee(district)
+    stock: dict[tuple, Decimal] = {}
+    for of_committee in stocks.values():
+        for key, value in of_committee.items():
+            stock[key] = stock.get(key, 0) + value
+    flows = figures.flows_by_month(district, period)
+
+    def monthly(figure, item=""):
+        return {_month_key(m): int(v) for (m, f, i), v in flows.items()
+                if f == figure and i == item}
+
+    members_by_category = [(label, int(stock.get((figures.MEMBERS, value), 0)))
                            for value, label in Category.choices]
+    # 党支部 only, a unit's organisation once
+    branches_by_kind = [(label, int(stock.get((figures.BRANCHES, value), 0)))
+                        for value, label in BranchKind.choices]
+    checked_in = int(stock.get((figures.CHECKED_IN, ""), 0))
+    started = monthly(figures.CHECKINS)
 
-    # branches by kind: 党支部 only, a unit's organisation once (1)
-    by_kind = dict(
-        Branch.objects.filter(committee__district=district, parent__isnull=True).order_by()
-        .values_list("kind").annotate(n=Count("pk"))
-    )
-    branches_by_kind = [(label, by_kind.get(value, 0)) for value, label in BranchKind.choices]
-
-    # check-ins: confirmed now, and started in each month of the period (1)
-    confirmed = CheckIn.objects.filter(committee__district=district,
+    # in-service members who served in the period, and their hours: each member once, so
+    # counted from the records (1). The committees by their ids, not through a join on the
+    # district: joined twice, PostgreSQL misjudged the rows and took seconds on the demo.
+    confirmed = CheckIn.objects.filter(committee_id__in=committee_ids,
                                        status=CheckInStatus.CONFIRMED)
-    checked_in = confirmed.count()
-    started = {
-        _month_key(m): n for m, n in
-        confirmed.filter(started_on__range=(period.first, period.last))
-        .annotate(m=TruncMonth("started_on")).order_by().values_list("m").annotate(n=Count("pk"))
-    }  # (2)
-
-    # in-service members who served in the period, and their hours (1)
     served = Attendance.objects.filter(
-        activity__committee__district=district,
+        activity__committee_id__in=committee_ids,
         activity__starts_at__gte=period.start, activity__starts_at__lt=period.end,
         member__in=confirmed.values("member"),
     ).aggregate(people=Count("member", distinct=True), hours=Sum("hours"))
@@ -217,24 +210,14 @@ def district_dashboard(district, period) -> Dashboard:
     teams = ServiceTeam.objects.filter(committee__district=district).aggregate(
         n=Count("pk", distinct=True), people=Count("members", distinct=True))
 
-    # activities by month and line, cancelled ones left out (1)
+    # activities by month and line, cancelled ones left out; money received by source
     by_month_line: dict[tuple, int] = {}
-    for m, line, n in (
-        Activity.objects.filter(committee__district=district, starts_at__gte=period.start,
-                                starts_at__lt=period.end)
-        .exclude(status=ActivityStatus.CANCELLED)
-        .annotate(m=TruncMonth("starts_at")).order_by().values_list("m", "line")
-        .annotate(n=Count("pk"))
-    ):
-        key = (_month_key(m), line)
-        by_month_line[key] = by_month_line.get(key, 0) + n
-
-    # money received by source, funding lines only (1)
-    by_source = dict(
-        Funding.objects.filter(committee__district=district, state=FundingState.RECEIVED,
-                               date__range=(period.first, period.last))
-        .order_by().values_list("source").annotate(total=Sum("amount"))
-    )
+    by_source: dict[str, Decimal] = {}
+    for (m, f, item), total in flows.items():
+        if f == figures.ACTIVITIES:
+            by_month_line[(_month_key(m), item)] = int(total)
+        elif f == figures.MONEY:
+            by_source[item] = by_source.get(item, Decimal(0)) + total
 
     # agreements in force today, and those ending within the warning days (1)
     agreements = Agreement.objects.filter(committee__district=district).aggregate(
@@ -257,9 +240,9 @@ def district_dashboard(district, period) -> Dashboard:
         .values_list("raised_on", "resolved_on")
     )
 
-    # compliance of the period's year (3) and the comparison (1)
+    # compliance of the period's year (3) and the comparison (2)
     compliance = district_compliance(district, period.year, today)
-    rows = committee_rows(district, period)
+    rows = _committee_rows(district, period, stocks)
     shares = {c.committee.pk: c.share for c in compliance}
     for row in rows:
         row.compliance = shares.get(row.committee.pk)
@@ -309,4 +292,5 @@ def district_dashboard(district, period) -> Dashboard:
         compliance_year=period.year,
         charts=charts,
         rows=rows,
+        counted_at=min(counted.values(), default=None),
     )

@@ -60,7 +60,7 @@ def dashboard_context(request, district) -> dict:
         "charts": {chart.id: chart for chart in board.charts},
         "chart_data": {chart.id: chart.as_json() for chart in board.charts},
         "headers": headers,
-        "computed_at": timezone.localtime(),
+        "computed_at": board.counted_at and timezone.localtime(board.counted_at),
         "export_url": reverse("overview:district-dashboard-export", args=[district.pk])
         + f"?{export_query}",
     }, (400 if errors else 200)

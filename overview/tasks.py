@@ -1,5 +1,5 @@
-"""Celery tasks of the overview: writing a report by period, and purging old ones (daily,
-``CELERY_BEAT_SCHEDULE``). They take ids and call ``overview.reports_build``."""
+"""Celery tasks of the overview: writing a report by period and purging old ones (daily,
+``CELERY_BEAT_SCHEDULE``), counting the dashboard's kept figures. They take ids."""
 
 from celery import shared_task
 from django.conf import settings
@@ -18,3 +18,25 @@ def build_period_report(report_id: int) -> None:
 @shared_task
 def purge_period_reports() -> int:
     return reports_build.reports_purge()
+
+
+# --- Kept figures of the district dashboard (overview/figures.py) -----------------------------
+
+
+@shared_task(acks_late=True)
+def count_committee_figures(committee_id: int) -> None:
+    """Queued after writes to a committee's records (``figures.queue_count``)."""
+    from . import figures
+
+    figures.count_committee(committee_id)
+
+
+@shared_task(acks_late=True)
+def count_all_figures() -> int:
+    """Celery beat, every few minutes: every committee, for writes that sent no signal."""
+    from . import figures
+
+    return figures.count_all()
+
+
+# --- end of kept figures ----------------------------------------------------------------------

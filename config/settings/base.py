@@ -136,6 +136,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "overview.tasks.purge_period_reports",
         "schedule": crontab(hour=3, minute=30),
     },
+    # The district dashboard's kept figures (overview/figures.py), every committee every ten
+    # minutes: catches bulk writes (imports) that queue no counting of their own.
+    "count-figures": {
+        "task": "overview.tasks.count_all_figures",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 # Days a report by period (overview.PeriodReport) is kept for download before it is purged.
 PERIOD_REPORT_KEEP_DAYS = env_int("PERIOD_REPORT_KEEP_DAYS", 7)

@@ -15,6 +15,7 @@ def test_every_beat_entry_names_a_registered_task():
         "meetings.tasks.send_overdue_matter_reminders",
         "meetings.tasks.send_term_reminders",
         "notices.tasks.send_notice_reminders",
+        "overview.tasks.count_all_figures",
     }
     assert scheduled <= set(app.tasks), scheduled - set(app.tasks)
 
