@@ -14,6 +14,7 @@ from core.xlsx import add_sheet, new_workbook, workbook_bytes, xlsx_response
 
 from . import dashboard
 from .periods import KINDS, read_period
+from .snapshots import district_snapshot
 
 
 def _columns():
@@ -35,7 +36,8 @@ def dashboard_context(request, district) -> dict:
     (400 when the period typed was refused: the page then shows this year and says why)."""
     period, errors = read_period(request.GET)
     column, descending = dashboard.read_sort(request.GET.get("sort"))
-    board = dashboard.district_dashboard(district, period)
+    snapshot = district_snapshot(district, period)
+    board = snapshot.board
     board.rows = dashboard.sort_rows(board.rows, column, descending)
     headers = []
     for name, label in _columns():
@@ -60,7 +62,8 @@ def dashboard_context(request, district) -> dict:
         "charts": {chart.id: chart for chart in board.charts},
         "chart_data": {chart.id: chart.as_json() for chart in board.charts},
         "headers": headers,
-        "computed_at": board.counted_at and timezone.localtime(board.counted_at),
+        "computed_at": timezone.localtime(snapshot.counted_at),
+        "snapshot": snapshot,
         "export_url": reverse("overview:district-dashboard-export", args=[district.pk])
         + f"?{export_query}",
     }, (400 if errors else 200)

@@ -34,9 +34,11 @@ def count_committee_figures(committee_id: int) -> None:
 @shared_task(acks_late=True)
 def count_all_figures() -> int:
     """Celery beat, every few minutes: every committee, for writes that sent no signal."""
-    from . import figures
+    from . import figures, snapshots
 
-    return figures.count_all()
+    counted = figures.count_all()
+    snapshots.warm_districts()  # this year's district pages, from the figures just counted
+    return counted
 
 
 # --- end of kept figures ----------------------------------------------------------------------

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.ledger import committee_partners
-from activities.selectors import committee_cobuilding, district_activity_totals
+from activities.selectors import committee_cobuilding
 from branches.models import Branch
 from committees.models import Committee, District
 from committees.selectors import LARGE_VENUE_AREA, committee_seats, committee_venues
@@ -84,16 +84,14 @@ def district_detail(request, pk):
         Committee.objects.for_user(request.user).filter(district=district).order_by("name")
     )
     board, status = dashboard_context(request, district)
-    period = board["period"]
     return render(
         request,
         "overview/district_detail.html",
         {
             "district": district,
             "page": paginate(request, committees, per_page=25),
-            "totals": selectors.district_totals(district),
-            "cobuilding": district_activity_totals(district, first=period.first,
-                                                   last=period.last),
+            "totals": board["snapshot"].totals,
+            "cobuilding": board["snapshot"].cobuilding,
             "large_venue_area": LARGE_VENUE_AREA,
             "can_edit": can_write(request.user, district),
             **board,

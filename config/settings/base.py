@@ -143,6 +143,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute="*/10"),
     },
 }
+# Seconds the district page's counted figures are kept in the cache (overview/snapshots.py);
+# the page says when they were counted. 0 counts on every view.
+DASHBOARD_SNAPSHOT_SECONDS = env_int("DASHBOARD_SNAPSHOT_SECONDS", 300)
 # Days a report by period (overview.PeriodReport) is kept for download before it is purged.
 PERIOD_REPORT_KEEP_DAYS = env_int("PERIOD_REPORT_KEEP_DAYS", 7)
 if not 1 <= PERIOD_REPORT_KEEP_DAYS <= 90:

@@ -14,3 +14,5 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 CELERY_TASK_ALWAYS_EAGER = True  # a test that needs a real worker says so
 # Uploads (activity photos) go to a throwaway directory, never into the checkout's media/.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="ddw-test-media-"))
+# Pages count from the records on every view (a test that keeps a snapshot says so).
+DASHBOARD_SNAPSHOT_SECONDS = 0

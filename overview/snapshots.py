@@ -1,0 +1,90 @@
+"""The district page's counted parts (the dashboard, the structure totals, the co-building
+totals) kept whole in the cache for ``DASHBOARD_SNAPSHOT_SECONDS``, so that an officer's
+views after the first, and everyone's after the beat has warmed this year's page, read one
+cache entry instead of counting a city's records again. The page says when its figures were
+counted (``DistrictSnapshot.at``); a snapshot is never older than the setting.
+
+The cache is an optimisation only: when it cannot be read or written (Redis down) the page
+counts from the records as it would without it."""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from activities.selectors import DistrictActivityTotals, district_activity_totals
+from committees.models import District
+
+from . import dashboard, selectors
+from .periods import Period, default_period
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DistrictSnapshot:
+    board: dashboard.Dashboard
+    totals: selectors.DistrictTotals
+    cobuilding: DistrictActivityTotals
+    at: datetime  # when it was counted
+
+    @property
+    def counted_at(self) -> datetime:
+        """When its figures were counted: the kept figures' counting, or the snapshot's own
+        time when that is older (a snapshot may be older than a counting done since)."""
+        kept = self.board.counted_at
+        return min(kept, self.at) if kept else self.at
+
+
+def _key(district_id: int, period: Period) -> str:
+    return f"district-page:{district_id}:{period.query}"
+
+
+def count_district(district, period: Period) -> DistrictSnapshot:
+    return DistrictSnapshot(
+        board=dashboard.district_dashboard(district, period),
+        totals=selectors.district_totals(district),
+        cobuilding=district_activity_totals(district, first=period.first, last=period.last),
+        at=timezone.now(),
+    )
+
+
+def district_snapshot(district, period: Period) -> DistrictSnapshot:
+    """The district page's figures over ``period``: from the cache when counted less than
+    ``DASHBOARD_SNAPSHOT_SECONDS`` ago, else counted now and kept."""
+    seconds = settings.DASHBOARD_SNAPSHOT_SECONDS
+    if not seconds:
+        return count_district(district, period)
+    key = _key(district.pk, period)
+    try:
+        snapshot = cache.get(key)
+    except Exception:  # the cache is down: count from the records
+        log.warning("district page snapshot: cache unavailable", exc_info=True)
+        return count_district(district, period)
+    if snapshot is None:
+        snapshot = count_district(district, period)
+        _keep(key, snapshot, seconds)
+    return snapshot
+
+
+def _keep(key, snapshot, seconds) -> None:
+    try:
+        cache.set(key, snapshot, seconds)
+    except Exception:
+        log.warning("district page snapshot: cache unavailable", exc_info=True)
+
+
+def warm_districts() -> int:
+    """Count each district's page for this year and keep it (after the beat's counting of
+    the kept figures), so the officer's first view reads it. Answers how many."""
+    seconds = settings.DASHBOARD_SNAPSHOT_SECONDS
+    if not seconds:
+        return 0
+    period = default_period()
+    districts = list(District.objects.order_by("pk"))
+    for district in districts:
+        _keep(_key(district.pk, period), count_district(district, period), seconds)
+    return len(districts)
