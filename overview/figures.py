@@ -177,7 +177,9 @@ def queue_count(committee_id: int | None) -> None:
         if eager or cache.add(f"figures:queued:{committee_id}", 1, COUNT_DELAY - 1):
             count_committee_figures.apply_async((committee_id,), countdown=COUNT_DELAY)
 
-    transaction.on_commit(queue)
+    # robust: the write has committed; a broker that is down must not turn it into an error
+    # (the beat's counting catches the committee up).
+    transaction.on_commit(queue, robust=True)
 
 
 # --- reading ----------------------------------------------------------------------------------

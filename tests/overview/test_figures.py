@@ -360,3 +360,16 @@ def test_a_database_at_the_previous_head_shows_the_same_figures_after_migrating(
         ("御沁园社区", 4, 1, 1, Decimal("6.0"), Decimal(2000)),
     ]
     assert FigureCount.objects.count() == 2
+
+
+def test_a_broker_that_is_down_does_not_fail_the_committed_write(world, monkeypatch,
+                                                                django_capture_on_commit_callbacks):
+    from overview import tasks
+    from overview.figures import queue_count
+
+    def down(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(tasks.count_committee_figures, "apply_async", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_count(world.a.pk)  # logged, not raised
