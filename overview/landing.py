@@ -9,7 +9,7 @@ but the figures; a member's landing one query per card."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, Sum
@@ -41,6 +41,7 @@ from notices.selectors import received
 from units.models import EXPIRY_WARNING_DAYS, Agreement, AgreementStatus
 
 from . import dashboard
+from . import figures as kept
 
 # A secretary's landing shows at most this many places (a secretary has one, seldom two).
 MAX_PLACES = 5
@@ -92,11 +93,12 @@ class CommitteeLanding:
     committee: Committee
     todos: list = field(default_factory=list)
     figures: dashboard.CommitteeRow | None = None
+    counted_at: datetime | None = None  # when the kept figures were counted
 
 
 def committee_landing(user, committee, period) -> CommitteeLanding:
-    """A committee secretary's to-dos and the committee's figures over ``period`` (four
-    queries)."""
+    """A committee secretary's to-dos and the committee's figures over ``period`` as last
+    counted (``overview.figures``; seven queries)."""
     now = timezone.now()
     today = timezone.localdate(now)
     counts = Committee.objects.filter(pk=committee.pk).annotate(
@@ -149,9 +151,11 @@ def committee_landing(user, committee, period) -> CommitteeLanding:
              counts["n_waiting"], _url("activities:activity-list", committee=pk,
                                        status=ActivityStatus.OPEN)),
     ])
+    counted = kept.ensure_counted(committee.district_id)  # a committee never counted: now
     figures = next((row for row in dashboard.committee_rows(committee.district_id, period)
                     if row.committee.pk == committee.pk), None)
-    return CommitteeLanding(committee=committee, todos=todos, figures=figures)
+    return CommitteeLanding(committee=committee, todos=todos, figures=figures,
+                            counted_at=counted.get(committee.pk))
 
 
 @dataclass

@@ -286,8 +286,8 @@ def test_the_secretarys_landing_answers_in_a_fixed_number_of_queries(
     client = login(world.secretary_a)
     client.get(HOME)
     # user 1, scope 2, committees 1, own member record 1, to-dos 1, monthly calendar 1,
-    # notices 1, figures 1
-    with django_assert_num_queries(9 + session_queries()):
+    # notices 1, kept figures 4 (when counted, stocks, committees' matters, flows)
+    with django_assert_num_queries(12 + session_queries()):
         response = client.get(HOME)
     assert todos(response)["checkins"][0] == size
 
