@@ -16,6 +16,7 @@ def test_every_beat_entry_names_a_registered_task():
         "meetings.tasks.send_term_reminders",
         "notices.tasks.send_notice_reminders",
         "overview.tasks.count_all_figures",
+        "overview.tasks.purge_period_reports",
     }
     assert scheduled <= set(app.tasks), scheduled - set(app.tasks)
 
