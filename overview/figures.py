@@ -18,7 +18,9 @@ on every committee every few minutes (Celery beat: catches bulk writes that send
 and on the page for a committee that was never counted. The page says when its figures were
 counted (the oldest counting of the district's committees)."""
 
+import threading
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 
@@ -161,11 +163,25 @@ def ensure_counted(district) -> dict:
     return counted
 
 
+_paused = threading.local()
+
+
+@contextmanager
+def paused():
+    """Queue no counting of a write inside (a bulk load, such as the demo's, counts every
+    committee once when it is done: ``count_all``)."""
+    _paused.on = True
+    try:
+        yield
+    finally:
+        _paused.on = False
+
+
 def queue_count(committee_id: int | None) -> None:
     """After the current transaction commits, have the committee counted again in
     ``COUNT_DELAY`` seconds, unless a counting is already queued for it. Without a worker
     (eager tasks) it is counted at once."""
-    if committee_id is None:
+    if committee_id is None or getattr(_paused, "on", False):
         return
 
     def queue():

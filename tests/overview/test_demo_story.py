@@ -305,3 +305,10 @@ def test_each_demo_login_lands_on_what_waits_for_them(client):
     client.force_login(users.get(username="member"))
     mine = client.get("/").context["mine"]
     assert mine.meetings and mine.activities and mine.hours > 0
+
+
+def test_the_demo_is_counted_once_for_the_dashboard():
+    from overview.models import FigureCount
+
+    counted = FigureCount.objects.filter(counted_at__isnull=False)
+    assert counted.count() == Committee.objects.count() == 18

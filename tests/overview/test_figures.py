@@ -373,3 +373,13 @@ def test_a_broker_that_is_down_does_not_fail_the_committed_write(world, monkeypa
     monkeypatch.setattr(tasks.count_committee_figures, "apply_async", down)
     with django_capture_on_commit_callbacks(execute=True):
         queue_count(world.a.pk)  # logged, not raised
+
+
+def test_a_bulk_load_queues_no_counting_while_paused(world, django_capture_on_commit_callbacks):
+    from overview.figures import paused, queue_count
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        with paused():
+            queue_count(world.a.pk)
+        queue_count(world.b.pk)
+    assert len(callbacks) == 1  # only the write after the pause

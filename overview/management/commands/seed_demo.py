@@ -44,6 +44,7 @@ from members.models import (
 )
 from members.names import name_pinyin
 from notices.demo import seed_notices
+from overview import figures
 from units.demo import seed_cobuilding, seed_stories
 from units.models import Unit, UnitKind
 
@@ -261,8 +262,11 @@ class Command(BaseCommand):
                 "seed_demo creates accounts whose passwords are printed. DEBUG is off, so this "
                 "looks like a real deployment: refusing. Use --force if you really mean it."
             )
-        with transaction.atomic():
+        # The kept figures are counted once, when everything is written, not after each save.
+        with figures.paused(), transaction.atomic():
             created = self.seed()
+        if created:
+            figures.count_all()
         verb = "Loaded" if created else "Already loaded:"
         checked_in = CheckIn.objects.filter(status=CheckInStatus.CONFIRMED).count()
         self.stdout.write(self.style.SUCCESS(
