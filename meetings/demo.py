@@ -37,7 +37,7 @@ from .models import (
     MeetingStatus,
     MinutesAddendum,
 )
-from .services import default_title
+from .services import default_title, expected_attendees
 
 MONTHLY_AGENDA = [
     "通报上月工作完成情况", "研究本月共建活动安排", "议定居民反映的急难愁盼问题",
@@ -296,6 +296,9 @@ class _Seeder:
         Meeting.objects.bulk_create([m for m, _, _, _ in self.meetings], batch_size=1000)
         attendance, agenda, units = [], [], []
         for meeting, rows, items, taking_part in self.meetings:
+            if meeting.status == MeetingStatus.PLANNED and meeting.branch_id and not rows:
+                # planned for a branch or group: its members are expected (and may read it)
+                rows = expected_attendees(meeting)
             for row in rows:
                 row.meeting = meeting
                 if meeting.status == MeetingStatus.PLANNED:

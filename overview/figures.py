@@ -117,6 +117,8 @@ def _write(model, kept_rows, counted: dict, key, make) -> None:
 def count_committee(committee_id: int) -> None:
     """Count one committee's kept figures again (idempotent; safe to run twice at once: the
     second waits for the first, then finds nothing to change)."""
+    if not Committee.objects.filter(pk=committee_id).exists():
+        return  # deleted since the counting was queued (its figures went with it)
     with transaction.atomic():
         FigureCount.objects.bulk_create([FigureCount(committee_id=committee_id)],
                                         ignore_conflicts=True)
@@ -170,11 +172,12 @@ _paused = threading.local()
 def paused():
     """Queue no counting of a write inside (a bulk load, such as the demo's, counts every
     committee once when it is done: ``count_all``)."""
+    before = getattr(_paused, "on", False)
     _paused.on = True
     try:
         yield
     finally:
-        _paused.on = False
+        _paused.on = before
 
 
 def queue_count(committee_id: int | None) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -174,9 +174,8 @@ def branch_landing(user, branch) -> BranchLanding:
     today = timezone.localdate()
     year = appraisal_year(today)
     counts = with_groups(Branch.objects.filter(pk=branch.pk)).annotate(
-        n_minutes=count_of(Meeting.objects.filter(
-            Q(branch=OuterRef("pk")) | Q(branch__parent=OuterRef("pk")),
-            status=MeetingStatus.HELD)),
+        n_minutes=count_of(Meeting.objects.filter(branch=OuterRef("pk"),
+                                                  status=MeetingStatus.HELD)),
         n_unappraised=count_of(Member.objects.filter(branch=OuterRef("pk")).filter(
             ~Exists(Appraisal.objects.filter(member=OuterRef("pk"), year=year)))),
     ).values("has_groups", "n_minutes", "n_unappraised").get()
@@ -227,8 +226,8 @@ def member_landing(user, member) -> MemberLanding:
                 and checkins[0].status == CheckInStatus.RETURNED else None)
     holders = [member.branch_id] + ([member.party_group_id] if member.party_group_id else [])
     meetings = list(
-        Meeting.objects.filter(branch_id__in=holders, starts_at__gte=now,
-                               status=MeetingStatus.PLANNED)
+        Meeting.objects.for_user(user)  # those they are expected at (they may open them)
+        .filter(branch_id__in=holders, starts_at__gte=now, status=MeetingStatus.PLANNED)
         .select_related("branch").order_by("starts_at", "pk")[:MEMBER_LIST]
     )
     near = {member.committee_id}

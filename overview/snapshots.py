@@ -39,8 +39,13 @@ class DistrictSnapshot:
         return min(kept, self.at) if kept else self.at
 
 
+# Part of the key: raise it when the snapshot's dataclasses change, so that a deployment never
+# reads snapshots pickled by the code before it.
+VERSION = 1
+
+
 def _key(district_id: int, period: Period) -> str:
-    return f"district-page:{district_id}:{period.query}"
+    return f"district-page:v{VERSION}:{district_id}:{period.query}"
 
 
 def count_district(district, period: Period) -> DistrictSnapshot:

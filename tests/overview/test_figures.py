@@ -255,12 +255,13 @@ def test_counting_a_committee_takes_the_same_queries_whatever_its_size(
     figures.count_committee(world.a.pk)  # its lock row exists from now on
     seed(world, make_rng(5), committees=2, activities=2)
     figures.count_committee(world.a.pk)
-    # savepoint, lock (2), counts (7), kept rows read (days, months, states), time, release
-    with django_assert_num_queries(15):
+    # committee still there, savepoint, lock (2), counts (7), kept rows read (days, months,
+    # states), time, release
+    with django_assert_num_queries(16):
         figures.count_committee(world.a.pk)
     seed(world, make_rng(6), committees=2, activities=20)
     figures.count_committee(world.a.pk)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         figures.count_committee(world.a.pk)
 
 
@@ -383,3 +384,24 @@ def test_a_bulk_load_queues_no_counting_while_paused(world, django_capture_on_co
             queue_count(world.a.pk)
         queue_count(world.b.pk)
     assert len(callbacks) == 1  # only the write after the pause
+
+
+def test_a_member_who_moves_is_counted_out_of_the_committee_they_left(
+        world, django_capture_on_commit_callbacks):
+    member = MemberFactory(committee=world.a, branch=world.a_branch)
+    figures.count_all()
+    moved = type(member).objects.get(pk=member.pk)
+    moved.committee = world.b
+    with django_capture_on_commit_callbacks(execute=True):
+        moved.save(update_fields=["committee"])
+    stocks = figures.stocks_by_committee(world.district)
+    members = {pk: sum(v for (f, _i), v in kept.items() if f == figures.MEMBERS)
+               for pk, kept in stocks.items()}
+    live = {c.pk: c.members.count() for c in (world.a, world.b)}
+    assert members[world.a.pk] == live[world.a.pk] and members[world.b.pk] == live[world.b.pk]
+
+
+def test_a_counting_queued_for_a_committee_since_deleted_does_nothing(world):
+    pk = world.b.pk + 1000  # no such committee (any more)
+    figures.count_committee(pk)  # no error: nothing to count
+    assert not FigureCount.objects.filter(committee_id=pk).exists()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from activities.models import ActivitySignup, ActivityStatus, Attendance, SignupState
 from core.models import Notification
 from meetings.compliance import compliance_grid
-from meetings.models import MeetingStatus
+from meetings.models import MeetingAttendance, MeetingStatus
 from members.models import CheckIn, CheckInStatus, Commitment, SignUp, SignUpStatus
 from notices import services as notice_services
 from tests.conftest import session_queries
@@ -238,6 +238,10 @@ def test_the_member_lands_on_their_phone_page(world, login):
                            started_on=today() - timedelta(days=30))
     meeting = MeetingFactory(committee=world.a, branch=world.a_group, kind="group",
                              title="学习党章")
+    MeetingAttendance.objects.create(meeting=meeting, member=member, name=member.name)
+    # planned before they joined: not expected there, so not theirs to open
+    MeetingFactory(committee=world.a, branch=world.a_branch, kind="branch_assembly",
+                   title="加入前安排的党员大会")
     MeetingFactory(committee=world.b, branch=world.b_branch, kind="branch_assembly",
                    title="别的支部")
     near = ActivityFactory(committee=world.b, title="御沁园义诊", capacity=10)
@@ -263,6 +267,7 @@ def test_the_member_lands_on_their_phone_page(world, login):
     html = response.content.decode()
     assert "御沁园义诊" in html and "学习党章" in html and "你的报到已确认" in html
     assert "别的支部" not in html and "去年的承诺" not in html
+    assert "加入前安排的党员大会" not in html
     assert 'data-testid="committee-todos"' not in html
 
 
