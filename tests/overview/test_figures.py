@@ -265,6 +265,7 @@ def test_counting_a_committee_takes_the_same_queries_whatever_its_size(
         figures.count_committee(world.a.pk)
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_countings_of_one_committee_at_once_keep_one_set_of_rows(postgres_only):
     district = District.objects.create(name="盐湖区")
