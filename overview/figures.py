@@ -122,7 +122,12 @@ def count_committee(committee_id: int) -> None:
     with transaction.atomic():
         FigureCount.objects.bulk_create([FigureCount(committee_id=committee_id)],
                                         ignore_conflicts=True)
-        lock = FigureCount.objects.select_for_update().get(committee_id=committee_id)
+        # A counting of this committee already running (a burst of QR scans, each counting on
+        # commit without a worker) is left to finish: this one adds nothing but waiting.
+        lock = (FigureCount.objects.select_for_update(skip_locked=True)
+                .filter(committee_id=committee_id).first())
+        if lock is None:
+            return
         started = timezone.now()  # the figures are of this moment or later
         flows = _flows(committee_id)
         _write(DayFigure, DayFigure.objects.filter(committee_id=committee_id), flows,
