@@ -12,11 +12,11 @@ on every view (activities, attendance, funding, members, check-ins) is counted p
 A counting reads each of the committee's tables once, grouped, compares with what is kept and
 writes only the rows that changed (a second counting with nothing new writes nothing), under
 the lock of the committee's ``FigureCount`` row (two countings of one committee never
-interleave; countings of different committees do not wait for each other). It runs after
-writes (``queue_count``, on commit, at most once per committee every ``COUNT_DELAY`` seconds),
-on every committee every few minutes (Celery beat: catches bulk writes that send no signal),
-and on the page for a committee that was never counted. The page says when its figures were
-counted (the oldest counting of the district's committees)."""
+interleave: the second skips; countings of different committees do not wait for each other). It
+runs after writes (``queue_count``, on commit, at most once per committee every ``COUNT_DELAY``
+seconds), on every committee every few minutes (Celery beat: catches bulk writes that send no
+signal), and on the page for a committee that was never counted. The page says when its figures
+were counted (the oldest counting of the district's committees)."""
 
 import threading
 from collections import defaultdict
