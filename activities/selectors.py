@@ -14,7 +14,6 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
-    Sum,
     Value,
     When,
 )
@@ -34,7 +33,6 @@ from .models import (
     ActivitySignup,
     ActivityStatus,
     Attendance,
-    Funding,
     Line,
     ServiceTeam,
     SignupState,
@@ -296,54 +294,6 @@ def days_with_activities(weeks: list[list[Day]]) -> list[Day]:
 
 
 # --- the district's figures -----------------------------------------------------------------
-
-class DistrictActivityTotals(NamedTuple):
-    year: int
-    held: int  # activities held this year
-    upcoming: int  # planned or open, not yet started
-    attendances: int  # person-times this year
-    volunteers: int  # distinct members who attended this year
-    hours: object  # Decimal: volunteer hours this year
-    teams: int
-    funding_received: object  # Decimal: received this year, every source
-
-
-def district_activity_totals(
-    district, year: int | None = None, *, first: date | None = None, last: date | None = None
-) -> DistrictActivityTotals:
-    """Co-building figures of a district for its dashboard, counted from the records (four
-    queries, whatever the district's size): of ``year``, or from the day ``first`` to the day
-    ``last`` (both included, local calendar) when given."""
-    year = year or (last.year if last else timezone.localdate().year)
-    first = first or date(year, 1, 1)
-    last = last or date(year, 12, 31)
-    start = local_midnight(first)
-    end = local_midnight(last + timedelta(days=1))
-    activities = Activity.objects.filter(committee__district=district).aggregate(
-        held=Count("pk", filter=Q(status=ActivityStatus.HELD, starts_at__gte=start,
-                                  starts_at__lt=end)),
-        upcoming=Count("pk", filter=Q(status__in=[ActivityStatus.PLANNED, ActivityStatus.OPEN],
-                                      starts_at__gte=timezone.now())),
-    )
-    attended = Attendance.objects.filter(
-        activity__committee__district=district,
-        activity__starts_at__gte=start, activity__starts_at__lt=end,
-    ).aggregate(n=Count("pk"), people=Count("member", distinct=True), hours=Sum("hours"))
-    received = Funding.objects.filter(
-        committee__district=district, state="received",
-        date__range=(first, last),
-    ).aggregate(total=Sum("amount"))["total"]
-    return DistrictActivityTotals(
-        year=year,
-        held=activities["held"],
-        upcoming=activities["upcoming"],
-        attendances=attended["n"],
-        volunteers=attended["people"],
-        hours=attended["hours"] or 0,
-        teams=ServiceTeam.objects.filter(committee__district=district).count(),
-        funding_received=received or 0,
-    )
-
 
 def committee_cobuilding(committee, *, with_money: bool) -> dict:
     """The committee page's co-building card: this year's activities (cancelled ones left out)

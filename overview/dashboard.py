@@ -13,10 +13,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from activities.models import Attendance, FundingSource, Line, ServiceTeam
+from activities.models import (
+    Activity,
+    ActivityStatus,
+    Attendance,
+    FundingSource,
+    Line,
+    ServiceTeam,
+)
 from branches.models import BranchKind
 from committees.models import Committee
 from core.db import count_of
@@ -76,8 +83,13 @@ class Dashboard:
     members_by_category: list  # [(label, n)]
     branches_by_kind: list  # [(label, n)]
     checked_in: int
-    served: int  # of them, members who served in the period
+    served: int  # of them, members who served in the period (where they checked in)
     served_hours: Decimal
+    held: int  # activities held in the period
+    upcoming: int  # activities planned or open from now on
+    attendances: int
+    volunteers: int  # members who took part, once per committee
+    hours: Decimal  # every attendance's hours
     teams: int
     team_members: int
     activities: int
@@ -108,9 +120,7 @@ class Dashboard:
 
 def _month_key(value) -> date:
     """A ``TruncMonth`` value (a local datetime or a date) as the month's first day."""
-    if hasattr(value, "date"):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value.replace(day=1)
+    return figures.local_day(value).replace(day=1)
 
 
 def committee_rows(district, period) -> list[CommitteeRow]:
@@ -165,6 +175,25 @@ def sort_rows(rows: list[CommitteeRow], column: str, descending: bool) -> list[C
     return sorted(rows, key=key, reverse=descending)
 
 
+def _count_spans(committee_ids, period) -> dict[int, dict[str, Decimal]]:
+    """``figures.spans_by_committee`` of a period that is not a calendar month, quarter or
+    year, counted from the records (1 query; scans the period's attendance)."""
+    checked_in = CheckIn.objects.filter(
+        member=OuterRef("member"), committee=OuterRef("activity__committee"),
+        status=CheckInStatus.CONFIRMED)
+    return {
+        committee_id: {figures.VOLUNTEERS: people, figures.SERVED: served}
+        for committee_id, people, served in (
+            Attendance.objects.filter(
+                activity__committee_id__in=committee_ids,
+                activity__starts_at__gte=period.start, activity__starts_at__lt=period.end)
+            .order_by().values_list("activity__committee_id")
+            .annotate(people=Count("member", distinct=True),
+                      served=Count("member", distinct=True, filter=Exists(checked_in)))
+        )
+    }
+
+
 def district_dashboard(district, period) -> Dashboard:
     """Every figure and chart of the dashboard (13 queries, whatever the district's size; more
     once for a committee never counted: ``figures.ensure_counted``)."""
@@ -195,16 +224,19 @@ def district_dashboard(district, period) -> Dashboard:
     checked_in = int(stock.get((figures.CHECKED_IN, ""), 0))
     started = monthly(figures.CHECKINS)
 
-    # in-service members who served in the period, and their hours: each member once, so
-    # counted from the records (1). The committees by their ids, not through a join on the
-    # district: joined twice, PostgreSQL misjudged the rows and took seconds on the demo.
-    confirmed = CheckIn.objects.filter(committee_id__in=committee_ids,
-                                       status=CheckInStatus.CONFIRMED)
-    served = Attendance.objects.filter(
-        activity__committee_id__in=committee_ids,
-        activity__starts_at__gte=period.start, activity__starts_at__lt=period.end,
-        member__in=confirmed.values("member"),
-    ).aggregate(people=Count("member", distinct=True), hours=Sum("hours"))
+    # members who took part and in-service members who served in the period, each once per
+    # committee: kept for a calendar month, quarter or year (1), else counted (1)
+    spans = figures.spans_by_committee(district, period)
+    if spans is None:
+        spans = _count_spans(committee_ids, period)
+    volunteers = sum(int(of.get(figures.VOLUNTEERS, 0)) for of in spans.values())
+    served = sum(int(of.get(figures.SERVED, 0)) for of in spans.values())
+    totals: dict[str, Decimal] = {}
+    for (_m, f, _i), value in flows.items():
+        totals[f] = totals.get(f, Decimal(0)) + value
+    upcoming = Activity.objects.filter(
+        committee_id__in=committee_ids, starts_at__gte=timezone.now(),
+        status__in=[ActivityStatus.PLANNED, ActivityStatus.OPEN]).count()
 
     # volunteer teams and their members, each member once (1)
     teams = ServiceTeam.objects.filter(committee__district=district).aggregate(
@@ -273,8 +305,13 @@ def district_dashboard(district, period) -> Dashboard:
         members_by_category=members_by_category,
         branches_by_kind=branches_by_kind,
         checked_in=checked_in,
-        served=served["people"],
-        served_hours=served["hours"] or Decimal(0),
+        served=served,
+        served_hours=totals.get(figures.SERVED_HOURS, Decimal(0)),
+        held=int(totals.get(figures.HELD, 0)),
+        upcoming=upcoming,
+        attendances=int(totals.get(figures.ATTENDANCES, 0)),
+        volunteers=volunteers,
+        hours=totals.get(figures.HOURS, Decimal(0)),
         teams=teams["n"],
         team_members=teams["people"],
         activities=sum(by_month_line.values()),

@@ -28,7 +28,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.functions import TruncDate, TruncMonth, TruncQuarter, TruncYear
 from django.utils import timezone
 
 from activities.models import Activity, ActivityStatus, Attendance, Funding, FundingState
@@ -37,36 +37,48 @@ from committees.models import Committee
 from core.dates import next_month
 from members.models import CheckIn, CheckInStatus, Member
 
-from .models import DayFigure, FigureCount, MonthFigure, StockFigure
+from .models import DayFigure, FigureCount, MonthFigure, Span, SpanFigure, StockFigure
 
-# Flows (DayFigure.figure) and states (StockFigure.figure).
-ACTIVITIES, ATTENDANCES, HOURS, MONEY, CHECKINS = (
-    "activities", "attendances", "hours", "money", "checkins")
+# Flows (DayFigure.figure), states (StockFigure.figure) and spans (SpanFigure.figure).
+ACTIVITIES, HELD, ATTENDANCES, HOURS, SERVED_HOURS, MONEY, CHECKINS = (
+    "activities", "held", "attendances", "hours", "served_hours", "money", "checkins")
 MEMBERS, BRANCHES, CHECKED_IN = "members", "branches", "checked_in"
+VOLUNTEERS, SERVED = "volunteers", "served"
 
 # After a write, the committee is counted again this many seconds later, once for every write
 # in between (a QR check-in burst queues one counting, not hundreds).
 COUNT_DELAY = 20
 
 
+def _served_q(committee_id: int) -> Q:
+    """Attendances by the committee's in-service members checked in (报到, confirmed)."""
+    return Q(member__in=CheckIn.objects.filter(
+        committee_id=committee_id, status=CheckInStatus.CONFIRMED).values("member"))
+
+
 def _flows(committee_id: int) -> dict[tuple, Decimal]:
     """{(day, figure, item): value} of the committee, counted from the records (4 queries)."""
     tz = timezone.get_current_timezone()
-    flows: dict[tuple, Decimal] = {}
-    for day, line, n in (
+    flows: dict[tuple, Decimal] = defaultdict(Decimal)
+    for day, line, n, held in (
         Activity.objects.filter(committee_id=committee_id)
         .exclude(status=ActivityStatus.CANCELLED)
         .annotate(day=TruncDate("starts_at", tzinfo=tz)).order_by()
-        .values_list("day", "line").annotate(n=Count("pk"))
+        .values_list("day", "line")
+        .annotate(n=Count("pk"), held=Count("pk", filter=Q(status=ActivityStatus.HELD)))
     ):
         flows[(day, ACTIVITIES, line)] = Decimal(n)
-    for day, n, hours in (
+        flows[(day, HELD, "")] += held
+    for day, n, hours, served_hours in (
         Attendance.objects.filter(activity__committee_id=committee_id)
         .annotate(day=TruncDate("activity__starts_at", tzinfo=tz)).order_by()
-        .values_list("day").annotate(n=Count("pk"), hours=Sum("hours"))
+        .values_list("day")
+        .annotate(n=Count("pk"), all_hours=Sum("hours"),
+                  their_hours=Sum("hours", filter=_served_q(committee_id)))
     ):
         flows[(day, ATTENDANCES, "")] = Decimal(n)
         flows[(day, HOURS, "")] = hours or Decimal(0)
+        flows[(day, SERVED_HOURS, "")] = served_hours or Decimal(0)
     for day, source, total in (
         Funding.objects.filter(committee_id=committee_id, state=FundingState.RECEIVED)
         .order_by().values_list("date", "source").annotate(total=Sum("amount"))
@@ -78,7 +90,37 @@ def _flows(committee_id: int) -> dict[tuple, Decimal]:
         .order_by().values_list("started_on").annotate(n=Count("pk"))
     ):
         flows[(day, CHECKINS, "")] = Decimal(n)
-    return {key: value for key, value in flows.items() if value}
+    return {key: Decimal(value) for key, value in flows.items() if value}
+
+
+def local_day(value):
+    """A ``Trunc…`` value (a local datetime on PostgreSQL, maybe a date) as a date."""
+    if hasattr(value, "date"):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return value.date()
+    return value
+
+
+def _spans(committee_id: int) -> dict[tuple, Decimal]:
+    """{(span, first day, figure): value} of the committee: in each month, quarter and year of
+    its activities, the members who took part (each once) and, of them, its checked-in
+    in-service members who served (3 queries)."""
+    tz = timezone.get_current_timezone()
+    spans: dict[tuple, Decimal] = {}
+    for span, trunc in ((Span.MONTH, TruncMonth), (Span.QUARTER, TruncQuarter),
+                        (Span.YEAR, TruncYear)):
+        for first, people, served in (
+            Attendance.objects.filter(activity__committee_id=committee_id)
+            .annotate(first=trunc("activity__starts_at", tzinfo=tz)).order_by()
+            .values_list("first")
+            .annotate(people=Count("member", distinct=True),
+                      served=Count("member", distinct=True,
+                                   filter=_served_q(committee_id)))
+        ):
+            first = local_day(first)
+            spans[(span.value, first, VOLUNTEERS)] = Decimal(people)
+            spans[(span.value, first, SERVED)] = Decimal(served)
+    return {key: value for key, value in spans.items() if value}
 
 
 def _stocks(committee_id: int) -> dict[tuple, Decimal]:
@@ -145,6 +187,10 @@ def count_committee(committee_id: int) -> None:
                _stocks(committee_id), lambda r: (r.figure, r.item),
                lambda k, v: StockFigure(committee_id=committee_id, figure=k[0], item=k[1],
                                         value=v))
+        _write(SpanFigure, SpanFigure.objects.filter(committee_id=committee_id),
+               _spans(committee_id), lambda r: (r.span, r.first, r.figure),
+               lambda k, v: SpanFigure(committee_id=committee_id, span=k[0], first=k[1],
+                                       figure=k[2], value=v))
         lock.counted_at = started
         lock.save(update_fields=["counted_at"])
 
@@ -260,4 +306,36 @@ def flows_by_month(district, period) -> dict[tuple, Decimal]:
             all=True)
     ):
         found[(month, figure, item)] += total
+    return found
+
+
+def span_of(period) -> tuple[str, object] | None:
+    """(span, first day) when the period is a whole calendar month, quarter or year (whatever
+    it was asked as), else None: its distinct figures are then counted from the records."""
+    first, last = period.first, period.last
+    if first.day != 1 or (last + timedelta(days=1)).day != 1:
+        return None
+    after = last + timedelta(days=1)
+    months = (after.year - first.year) * 12 + after.month - first.month
+    if months == 1:
+        return Span.MONTH, first
+    if months == 3 and first.month % 3 == 1:
+        return Span.QUARTER, first
+    if months == 12 and first.month == 1:
+        return Span.YEAR, first
+    return None
+
+
+def spans_by_committee(district, period) -> dict[int, dict[str, Decimal]] | None:
+    """{committee pk: {figure: value}} of the period's span (1 query), or None when the period
+    is not a calendar month, quarter or year."""
+    span = span_of(period)
+    if span is None:
+        return None
+    found: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for committee_id, figure, value in (
+        SpanFigure.objects.filter(committee__district=district, span=span[0], first=span[1])
+        .values_list("committee_id", "figure", "value")
+    ):
+        found[committee_id][figure] = value
     return found

@@ -210,4 +210,38 @@ class StockFigure(models.Model):
         return f"{self.committee_id} {self.figure}:{self.item} = {self.value}"
 
 
+class Span(models.TextChoices):
+    MONTH = "month", _("month")
+    QUARTER = "quarter", _("quarter")
+    YEAR = "year", _("year")
+
+
+class SpanFigure(models.Model):
+    """A figure of one committee over a calendar month, quarter or year (``first`` is its first
+    day) that is not a sum of days: how many members took part in its activities, how many of
+    its checked-in in-service members served. Each person counts once in the span, so a month,
+    a quarter and a year are each counted; a custom range is counted from the records."""
+
+    committee = models.ForeignKey(
+        "committees.Committee", on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("committee"),
+    )
+    span = models.CharField(_("span"), max_length=8, choices=Span.choices)
+    first = models.DateField(_("first day"))
+    figure = models.CharField(_("figure"), max_length=16)
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("figure of a span")
+        verbose_name_plural = _("figures of a span")
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "span", "first", "figure"],
+                                    name="spanfigure_once"),
+        ]
+        indexes = [models.Index(fields=["span", "first", "committee"], name="spanfigure_span")]
+
+    def __str__(self):
+        return f"{self.committee_id} {self.span} {self.first} {self.figure} = {self.value}"
+
+
 # --- end of kept figures ----------------------------------------------------------------------

@@ -4,7 +4,7 @@ and cards from co-building and meetings."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from branches.models import OWN_KINDS, Branch, BranchKind, CommitteeMembership
@@ -13,14 +13,31 @@ from committees.selectors import LARGE_VENUE_AREA
 from core.db import count_of
 from members.models import CheckIn, CheckInStatus, InServiceGroup, Member
 
+from . import figures
+from .models import StockFigure
+
 
 def _count(queryset):
     """``queryset``'s rows of each committee (``core.db.count_of``)."""
     return count_of(queryset.filter(committee=OuterRef("pk")))
 
 
-def with_counts(committees):
-    """Annotate committees with their structure counts (constant number of queries)."""
+def _kept(figure):
+    """The committee's kept figure (``overview.figures``), summed over its items."""
+    return Coalesce(
+        Subquery(
+            StockFigure.objects.filter(committee=OuterRef("pk"), figure=figure)
+            .order_by().values("committee").annotate(total=Sum("value")).values("total"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def with_counts(committees, *, kept=False):
+    """Annotate committees with their structure counts (constant number of queries). With
+    ``kept``, their members and check-ins are the kept figures (as of the last counting: the
+    district page, which lists a city's committees) instead of counted now."""
     top = Branch.objects.filter(parent__isnull=True)
     area = Coalesce(
         Subquery(
@@ -40,13 +57,14 @@ def with_counts(committees):
         # A unit's party organisation is counted where it is a member organisation today.
         n_unit_orgs=_count(CommitteeMembership.objects.filter(CommitteeMembership.current_q())),
         n_in_service=_count(InServiceGroup.objects.all()),
-        n_checked_in=_count(CheckIn.objects.filter(status=CheckInStatus.CONFIRMED)),
+        n_checked_in=(_kept(figures.CHECKED_IN) if kept
+                      else _count(CheckIn.objects.filter(status=CheckInStatus.CONFIRMED))),
         n_groups=_count(Branch.objects.filter(parent__isnull=False)),
         n_seats=_count(Seat.objects.all()),
         n_part_time=_count(Seat.objects.filter(role=SeatRole.PART_TIME)),
         n_venues=_count(Venue.objects.all()),
         venue_area=area,
-        n_members=_count(Member.objects.all()),
+        n_members=_kept(figures.MEMBERS) if kept else _count(Member.objects.all()),
     )
 
 
@@ -56,12 +74,10 @@ class DistrictTotals:
     branches: int  # 党支部 only: each unit's party organisation once; no party or in-service group
     groups: int
     in_service_groups: int
-    checked_in: int
     seats: int
     part_time_seats: int
     venues: int
     venue_area: Decimal
-    members: int
     large_venue_committees: int
 
     @property
@@ -73,6 +89,8 @@ class DistrictTotals:
 
 
 def district_totals(district) -> DistrictTotals:
+    """The district's structure: committees, branches, groups, seats and venues (small
+    tables; its members and check-ins are the dashboard's kept figures)."""
     committees = Committee.objects.filter(district=district)
     branches = Branch.objects.filter(committee__district=district).aggregate(
         top=Count("pk", filter=Q(parent__isnull=True)),
@@ -95,14 +113,10 @@ def district_totals(district) -> DistrictTotals:
         branches=branches["top"],
         groups=branches["groups"],
         in_service_groups=InServiceGroup.objects.filter(committee__district=district).count(),
-        checked_in=CheckIn.objects.filter(
-            committee__district=district, status=CheckInStatus.CONFIRMED
-        ).count(),
         seats=seats["all"],
         part_time_seats=seats["part_time"],
         venues=venues["n"],
         venue_area=venues["area"] or Decimal(0),
-        members=Member.objects.filter(committee__district=district).count(),
         large_venue_committees=per_committee_area.count(),
     )
 

@@ -1,5 +1,5 @@
-"""The district page's counted parts (the dashboard, the structure totals, the co-building
-totals) kept whole in the cache for ``DASHBOARD_SNAPSHOT_SECONDS``, so that an officer's
+"""The district page's counted parts (the dashboard and the structure totals) kept whole in
+the cache for ``DASHBOARD_SNAPSHOT_SECONDS``, so that an officer's
 views after the first, and everyone's after the beat has warmed this year's page, read one
 cache entry instead of counting a city's records again. The page says when its figures were
 counted (``DistrictSnapshot.at``); a snapshot is never older than the setting.
@@ -15,7 +15,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from activities.selectors import DistrictActivityTotals, district_activity_totals
 from committees.models import District
 
 from . import dashboard, selectors
@@ -28,7 +27,6 @@ log = logging.getLogger(__name__)
 class DistrictSnapshot:
     board: dashboard.Dashboard
     totals: selectors.DistrictTotals
-    cobuilding: DistrictActivityTotals
     at: datetime  # when it was counted
 
     @property
@@ -41,7 +39,7 @@ class DistrictSnapshot:
 
 # Part of the key: raise it when the snapshot's dataclasses change, so that a deployment never
 # reads snapshots pickled by the code before it.
-VERSION = 1
+VERSION = 2
 
 
 def _key(district_id: int, period: Period) -> str:
@@ -52,7 +50,6 @@ def count_district(district, period: Period) -> DistrictSnapshot:
     return DistrictSnapshot(
         board=dashboard.district_dashboard(district, period),
         totals=selectors.district_totals(district),
-        cobuilding=district_activity_totals(district, first=period.first, last=period.last),
         at=timezone.now(),
     )
 

@@ -81,7 +81,8 @@ def _period_choices(current) -> list[dict]:
 def district_detail(request, pk):
     district = get_for_user(request.user, District, pk=pk)
     committees = selectors.with_counts(
-        Committee.objects.for_user(request.user).filter(district=district).order_by("name")
+        Committee.objects.for_user(request.user).filter(district=district).order_by("name"),
+        kept=True,
     )
     board, status = dashboard_context(request, district)
     return render(
@@ -91,7 +92,6 @@ def district_detail(request, pk):
             "district": district,
             "page": paginate(request, committees, per_page=25),
             "totals": board["snapshot"].totals,
-            "cobuilding": board["snapshot"].cobuilding,
             "large_venue_area": LARGE_VENUE_AREA,
             "can_edit": can_write(request.user, district),
             **board,

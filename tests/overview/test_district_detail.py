@@ -14,17 +14,17 @@ from tests.conftest import session_queries
 from tests.factories import CommitteeFactory, DistrictFactory, MemberFactory, VenueFactory, grant
 
 # The session (unless Redis caches it), user, the officer's scope (2), the district, the
-# paginator's count, the page of committees with their counts, six totals and
-# can_write(district): the same at any size.
-# + 4: the year's co-building figures (activities, attendance, funding, teams)
-# + 2: the in-service groups and the members checked in
-# + 13: the dashboard over its period (overview/dashboard.py): when its kept figures were
+# paginator's count, the page of committees with their counts (members and check-ins as kept:
+# ``overview.figures``), the structure totals (committees, branches, seats, venues, large
+# venues, in-service groups) and can_write(district): the same at any size.
+# + 14: the dashboard over its period (overview/dashboard.py): when its kept figures were
 #   counted, their states by committee (members by category, branches by kind, check-ins
-#   confirmed), their flows by month (activities by line, money by source, check-ins started)
-#   and by committee, in-service service, teams, agreements, matters (by status, resolved),
-#   compliance (3) and the comparison of committees. Once the figures were counted
+#   confirmed), their flows by month (activities by line and held, attendance and hours, money
+#   by source, check-ins started) and by committee, the members who took part and served (kept
+#   per month, quarter and year), activities coming up, teams, agreements, matters (by status,
+#   resolved), compliance (3) and the comparison of committees. Once the figures were counted
 #   (``overview.figures``; a committee never counted is counted on the page, once).
-DISTRICT_PAGE_QUERIES = 32 + session_queries()
+DISTRICT_PAGE_QUERIES = 27 + session_queries()
 
 
 def url(district):

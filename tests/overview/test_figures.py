@@ -21,7 +21,7 @@ from committees.models import District
 from members.models import Category, CheckIn, Member
 from overview import figures
 from overview.dashboard import district_dashboard
-from overview.models import DayFigure, FigureCount, StockFigure
+from overview.models import DayFigure, FigureCount, SpanFigure, StockFigure
 from overview.periods import Period, month_period, quarter_period, year_period
 from tests.factories import ActivityFactory, BranchFactory, CommitteeFactory, MemberFactory
 
@@ -35,6 +35,8 @@ PERIODS = [
     Period("custom", date(2025, 12, 15), date(2026, 2, 10)),  # across the new year
     Period("custom", date(2026, 3, 5), date(2026, 3, 31)),  # no whole month
     Period("custom", date(2026, 4, 1), date(2026, 4, 1)),  # one day
+    Period("custom", date(2026, 1, 1), date(2026, 3, 31)),  # a quarter, asked as a range
+    Period("custom", date(2026, 2, 1), date(2026, 4, 30)),  # three months, not a quarter
 ]
 
 
@@ -60,6 +62,14 @@ def live(district, period) -> dict:
     def total(queryset, field):
         return sum((getattr(row, field) for row in queryset), Decimal(0))
 
+    def people(queryset):
+        return len({row.member_id for row in queryset})
+
+    def served(committee):
+        """Attendance at the committee's activities by the members checked in there."""
+        return attended.filter(activity__committee=committee, member__in=confirmed.filter(
+            committee=committee).values("member"))
+
     return {
         "categories": [Member.objects.filter(committee__district=district, category=c).count()
                        for c in Category.values],
@@ -83,6 +93,15 @@ def live(district, period) -> dict:
                   total(attended.filter(activity__committee=c), "hours"),
                   total(received.filter(committee=c), "amount"))
                  for c in committees],
+        "held": Activity.objects.filter(committee__district=district, status="held",
+                                        starts_at__gte=period.start,
+                                        starts_at__lt=period.end).count(),
+        "attendances": attended.filter(activity__committee__district=district).count(),
+        "hours": total(attended.filter(activity__committee__district=district), "hours"),
+        # each member once per committee whose activities they took part in
+        "volunteers": sum(people(attended.filter(activity__committee=c)) for c in committees),
+        "served": sum(people(served(c)) for c in committees),
+        "served_hours": sum((total(served(c), "hours") for c in committees), Decimal(0)),
     }
 
 
@@ -101,6 +120,12 @@ def kept(district, period) -> dict:
         "started": sum(checkins.series[0]["data"]),
         "rows": [(r.name, r.members, r.checked_in, r.activities, r.hours, r.money)
                  for r in board.rows],
+        "held": board.held,
+        "attendances": board.attendances,
+        "hours": board.hours,
+        "volunteers": board.volunteers,
+        "served": board.served,
+        "served_hours": board.served_hours,
     }
 
 
@@ -235,6 +260,9 @@ def test_counting_again_changes_nothing(world):
     figures.count_all()
     rows = sorted(DayFigure.objects.values_list("committee", "day", "figure", "item", "value"))
     stocks = sorted(StockFigure.objects.values_list("committee", "figure", "item", "value"))
+    spans = sorted(SpanFigure.objects.values_list("committee", "span", "first", "figure",
+                                                  "value"))
+    assert spans
 
     with CaptureQueriesContext(connection) as context:
         figures.count_committee(world.a.pk)
@@ -247,6 +275,8 @@ def test_counting_again_changes_nothing(world):
         "committee", "day", "figure", "item", "value")) == rows
     assert sorted(StockFigure.objects.values_list("committee", "figure", "item",
                                                   "value")) == stocks
+    assert sorted(SpanFigure.objects.values_list("committee", "span", "first", "figure",
+                                                 "value")) == spans
 
 
 def test_counting_a_committee_takes_the_same_queries_whatever_its_size(
@@ -255,13 +285,14 @@ def test_counting_a_committee_takes_the_same_queries_whatever_its_size(
     figures.count_committee(world.a.pk)  # its lock row exists from now on
     seed(world, make_rng(5), committees=2, activities=2)
     figures.count_committee(world.a.pk)
-    # committee still there, savepoint, lock (2), counts (7), kept rows read (days, months,
-    # states), time, release
-    with django_assert_num_queries(16):
+    # committee still there, savepoint, lock (2), counts (7), members who took part and served
+    # by month, quarter and year (3), kept rows read (days, months, states, spans), time,
+    # release
+    with django_assert_num_queries(20):
         figures.count_committee(world.a.pk)
     seed(world, make_rng(6), committees=2, activities=20)
     figures.count_committee(world.a.pk)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(20):
         figures.count_committee(world.a.pk)
 
 
@@ -406,3 +437,33 @@ def test_a_counting_queued_for_a_committee_since_deleted_does_nothing(world):
     pk = world.b.pk + 1000  # no such committee (any more)
     figures.count_committee(pk)  # no error: nothing to count
     assert not FigureCount.objects.filter(committee_id=pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_figures_counted_before_the_span_figures_are_counted_again_after_migrating(client):
+    """overview 0003 adds the figures kept per month, quarter and year (members who took part,
+    in-service members who served) and the held activities: a committee counted before it is
+    counted again on the next view, so none of them shows 0."""
+    executor = MigrationExecutor(connection)
+    before = [(app, name) for app, name in executor.loader.graph.leaf_nodes()
+              if app != "overview"] + [("overview", "0002_figures")]
+    executor.migrate(before)
+    executor.loader.build_graph()
+    apps = executor.loader.project_state(before).apps
+    district_pk = seed_previous_head(apps)
+    for committee in apps.get_model("committees", "Committee").objects.all():
+        apps.get_model("overview", "FigureCount").objects.create(
+            committee_id=committee.pk, counted_at=datetime(2026, 11, 1, tzinfo=SHANGHAI))
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    district = District.objects.get(pk=district_pk)
+    assert set(FigureCount.objects.values_list("counted_at", flat=True)) == {None}
+    for period in (quarter_period(2026, 1), month_period(2026, 3), year_period(2026)):
+        figures_now = kept(district, period)  # the first view counts them
+        assert figures_now == live(district, period)
+    # 3 and 4 members took part; one in-service member checked in at each served 1.5 hours
+    assert (figures_now["held"], figures_now["volunteers"], figures_now["served"],
+            figures_now["served_hours"]) == (2, 7, 2, Decimal(3))
+    assert None not in set(FigureCount.objects.values_list("counted_at", flat=True))
