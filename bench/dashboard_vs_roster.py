@@ -19,6 +19,7 @@ import os
 import statistics
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,11 +38,13 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from activities.models import Activity, Attendance, Funding  # noqa: E402
 from branches.models import Branch  # noqa: E402
 from committees.models import Committee, District  # noqa: E402
 from core.models import RoleAssignment  # noqa: E402
+from meetings.models import Matter, Meeting  # noqa: E402
 from members.models import CheckIn, Member  # noqa: E402
 from overview import figures  # noqa: E402
 from overview.dashboard import district_dashboard  # noqa: E402
@@ -136,7 +139,34 @@ def build_city(n_members, n_committees, per_activity=15):
             FROM members_member m JOIN committees_committee c ON c.id = m.committee_id
             WHERE c.district_id = %(district)s AND m.category = 'in_service'
         """, params)
+    build_meetings_and_matters(committees, branches)
     return district
+
+
+def build_meetings_and_matters(committees, branches):
+    """Two years of meetings (each committee's monthly meeting, each branch's 支委会 monthly,
+    党员大会 and 党课 quarterly) and 60 matters per committee in every status: what the
+    compliance and matters figures read."""
+    now = timezone.now()
+    meetings = []
+    for month in range(24):
+        at = now - timedelta(days=30 * month + 3)
+        meetings += [Meeting(committee=c, kind="monthly", starts_at=at, status="held")
+                     for c in committees]
+        meetings += [Meeting(committee_id=b.committee_id, branch=b, kind=kind, starts_at=at,
+                             status="held")
+                     for b in branches
+                     for kind in (("branch_committee", "branch_assembly", "lecture")
+                                  if month % 3 == 0 else ("branch_committee",))]
+    Meeting.objects.bulk_create(meetings, batch_size=5000)
+    statuses = ["open", "deliberated", "in_progress", "resolved", "resolved", "escalated"]
+    today = timezone.localdate()
+    Matter.objects.bulk_create([
+        Matter(committee=c, title=f"议题{i}", kind="service", description="bench",
+               raised_on=today - timedelta(days=7 * i), status=statuses[i % 6],
+               due_on=today - timedelta(days=7 * i - 30),
+               resolved_on=today - timedelta(days=7 * i - 20) if i % 6 in (3, 4) else None)
+        for c in committees for i in range(60)], batch_size=5000)
 
 
 def measure(client, url, runs):
@@ -164,6 +194,8 @@ def sizes_of(district):
             activity__committee__district=district).count(),
         "funding": Funding.objects.filter(committee__district=district).count(),
         "checkins": CheckIn.objects.filter(committee__district=district).count(),
+        "meetings": Meeting.objects.filter(committee__district=district).count(),
+        "matters": Matter.objects.filter(committee__district=district).count(),
     }
 
 
