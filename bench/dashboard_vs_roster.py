@@ -165,7 +165,8 @@ def build_meetings_and_matters(committees, branches):
         Matter(committee=c, title=f"议题{i}", kind="service", description="bench",
                raised_on=today - timedelta(days=7 * i), status=statuses[i % 6],
                due_on=today - timedelta(days=7 * i - 30),
-               resolved_on=today - timedelta(days=7 * i - 20) if i % 6 in (3, 4) else None)
+               resolved_on=today - timedelta(days=7 * i - 20) if i % 6 in (3, 4) else None,
+               escalated_to="街道" if i % 6 == 5 else "")
         for c in committees for i in range(60)], batch_size=5000)
 
 
