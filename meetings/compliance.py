@@ -11,6 +11,7 @@ off) with a local start date inside it, *not yet due* while its end is after tod
 from __future__ import annotations
 
 import calendar
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -47,12 +48,17 @@ STATE_CLASSES = {
 # --- settings --------------------------------------------------------------------------------
 
 
+# MeetingKind.values builds a new list on every read: a district's compliance asks hundreds of
+# times.
+_KINDS = frozenset(MeetingKind.values)
+
+
 def frequencies() -> dict[str, str]:
     """{meeting kind: "month" | "quarter" | "year"}: ``settings.MEETING_FREQUENCIES``, the one
     place they are written; a bad value stops loudly."""
     value = settings.MEETING_FREQUENCIES
     for kind, frequency in value.items():
-        if kind not in MeetingKind.values or frequency not in FREQUENCY_LABELS:
+        if kind not in _KINDS or frequency not in FREQUENCY_LABELS:
             raise ImproperlyConfigured(
                 f"MEETING_FREQUENCIES[{kind!r}] = {frequency!r}: use a meeting kind and one of "
                 "month, quarter, year."
@@ -94,8 +100,14 @@ class Period:
     months: tuple[int, ...]
 
 
-def periods(year: int, frequency: str) -> list[Period]:
-    """The periods of ``year`` for a frequency: 12 months, 4 quarters or the year."""
+@functools.lru_cache(maxsize=64)
+def periods(year: int, frequency: str) -> tuple[Period, ...]:
+    """The periods of ``year`` for a frequency: 12 months, 4 quarters or the year (the same
+    tuple each time: a district's compliance asks for them hundreds of times)."""
+    return tuple(_periods(year, frequency))
+
+
+def _periods(year: int, frequency: str) -> list[Period]:
     if frequency == "month":
         return [
             Period(f"{year}-{m:02d}", date(year, m, 1), _last_day(year, m), (m,))
@@ -202,7 +214,10 @@ class Row:
         return self.held + self.missing
 
 
-def _rows(kinds, counts: dict[tuple[str, int], int], year: int, today: date) -> list[Row]:
+def _rows(kinds, counts: dict[tuple[str, int], int], year: int, today: date, *,
+          cells: bool = True) -> list[Row]:
+    """A row per kind with its periods held and missing; ``cells``: also the 12 months of the
+    grid (a district's totals need none: a city's are some 25,000)."""
     due = frequencies()
     rows = []
     for kind in kinds:
@@ -217,10 +232,11 @@ def _rows(kinds, counts: dict[tuple[str, int], int], year: int, today: date) -> 
             else:
                 state = MISSING
                 row.missing += 1
-            row.cells.extend(
-                Cell(month=m, period=period, state=state, count=counts.get((kind, m), 0))
-                for m in period.months
-            )
+            if cells:
+                row.cells.extend(
+                    Cell(month=m, period=period, state=state, count=counts.get((kind, m), 0))
+                    for m in period.months
+                )
         rows.append(row)
     return rows
 
@@ -327,13 +343,14 @@ def district_compliance(district, year: int, today: date | None = None):
 
     table = []
     for committee in committees:
-        own = _rows(committee_kinds(), counts.get(("committee", committee.pk), {}), year, today)
+        own = _rows(committee_kinds(), counts.get(("committee", committee.pk), {}), year, today,
+                    cells=False)
         monthly = next((r for r in own if r.kind == MeetingKind.MONTHLY), None)
         branch_rows = [
             row
             for branch_id, _term, has_groups in branches.get(committee.pk, [])
             for row in _rows(branch_kinds(has_groups), counts.get(("branch", branch_id), {}),
-                             year, today)
+                             year, today, cells=False)
         ]
         held = sum(r.held for r in own + branch_rows)
         due = sum(r.due for r in own + branch_rows)

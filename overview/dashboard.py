@@ -12,6 +12,7 @@ period; compliance is of the period's year."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
@@ -27,6 +28,7 @@ from activities.models import (
 from branches.models import BranchKind
 from committees.models import Committee
 from core.db import count_of
+from core.links import plain_url, url_for
 from meetings.compliance import district_compliance
 from meetings.matters import CLOSED, median_days, overdue_q
 from meetings.models import Matter, MatterStatus
@@ -76,6 +78,22 @@ class CommitteeRow:
     @property
     def name(self):
         return self.committee.name
+
+    @cached_property
+    def links(self) -> dict[str, str]:
+        """The records behind each figure (``core.links``: no ``reverse`` per row)."""
+        pk = self.committee.pk
+        activities = f"{plain_url('activities:activity-list')}?committee={pk}"
+        return {
+            "committee": url_for("overview:committee-detail", pk),
+            "members": url_for("members:committee-roster", pk),
+            "checked_in": url_for("members:in-service", pk),
+            "activities": activities,
+            "hours": f"{activities}&status=held",
+            "money": url_for("activities:committee-funding", pk),
+            "compliance": url_for("meetings:committee-compliance", pk),
+            "matters": url_for("meetings:matter-list", pk),
+        }
 
 
 @dataclass

@@ -269,13 +269,16 @@ def stocks_by_committee(district) -> dict[int, dict[tuple, Decimal]]:
 def _kept_flows(district, period):
     """The district's day rows and month rows that together make up the period, exactly:
     whole months from ``MonthFigure``, the days of a partial month at either end from
-    ``DayFigure`` (a year reads 12 rows per committee and figure, not 365)."""
+    ``DayFigure`` (a year reads 12 rows per committee and figure, not 365). The days are asked
+    as their own ranges, so that a period of whole months reads no day row at all."""
     first_whole = period.first if period.first.day == 1 else next_month(period.first)
     end_whole = (period.last + timedelta(days=1)).replace(day=1)  # first month not whole
-    days = DayFigure.objects.filter(committee__district=district,
-                                    day__range=(period.first, period.last))
     if first_whole < end_whole:
-        days = days.filter(Q(day__lt=first_whole) | Q(day__gte=end_whole))
+        edges = Q(day__gte=period.first, day__lt=first_whole) | Q(day__gte=end_whole,
+                                                                   day__lte=period.last)
+    else:  # no whole month: every day of it
+        edges = Q(day__gte=period.first, day__lte=period.last)
+    days = DayFigure.objects.filter(edges, committee__district=district)
     months = MonthFigure.objects.filter(committee__district=district, month__gte=first_whole,
                                         month__lt=end_whole)
     return days.order_by(), months.order_by()
