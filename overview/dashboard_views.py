@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from committees.models import District
+from core.numbers import Numbers
 from core.scope import get_for_user
 from core.xlsx import add_sheet, new_workbook, workbook_bytes, xlsx_response
 
@@ -39,6 +40,18 @@ def dashboard_context(request, district) -> dict:
     snapshot = district_snapshot(district, period)
     board = snapshot.board
     board.rows = dashboard.sort_rows(board.rows, column, descending)
+    # The figures as the language writes them, formatted here once for the hundreds of cells
+    # (core.numbers; the snapshot is a fresh copy per view, so these never reach the cache)
+    numbers = Numbers()
+    for row in board.rows:
+        row.shown = {
+            "members": numbers(row.members), "checked_in": numbers(row.checked_in),
+            "activities": numbers(row.activities), "hours": numbers(row.hours, -1),
+            "money": numbers(row.money, 2),
+        }
+    for chart in board.charts:
+        chart.table = [(category, [numbers(v, -2) for v in values])
+                       for category, values in chart.rows]
     headers = []
     for name, label in _columns():
         # A second click on the sorted column turns it round; numbers sort largest first.
