@@ -15,11 +15,13 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 ## Create the virtualenv, migrate SQLite, load the demo district, print the logins, serve.
+## The demo is served with DEBUG off, as users will see it; `DEBUG=true make run` shows Django's
+## debug pages instead.
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/"
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=$${DEBUG:-false} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## The whole suite (SQLite by default; PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set).
 test: $(STAMP)

@@ -1,6 +1,8 @@
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -53,3 +55,12 @@ def readyz(request):
     return JsonResponse(
         {"status": "ok" if ok else "unavailable", "checks": results}, status=200 if ok else 503
     )
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without a valid CSRF token (expired, or cookies refused): a page that says
+    so in the user's language, with the form's page to open again (``CSRF_FAILURE_VIEW``). The
+    reason is logged by Django, never shown."""
+    again = request.path if url_has_allowed_host_and_scheme(
+        request.path, allowed_hosts={request.get_host()}) else ""
+    return render(request, "403_csrf.html", {"again": again}, status=403)
