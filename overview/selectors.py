@@ -4,7 +4,7 @@ and cards from co-building and meetings."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from branches.models import OWN_KINDS, Branch, BranchKind, CommitteeMembership
@@ -13,31 +13,14 @@ from committees.selectors import LARGE_VENUE_AREA
 from core.db import count_of
 from members.models import CheckIn, CheckInStatus, InServiceGroup, Member
 
-from . import figures
-from .models import StockFigure
-
 
 def _count(queryset):
     """``queryset``'s rows of each committee (``core.db.count_of``)."""
     return count_of(queryset.filter(committee=OuterRef("pk")))
 
 
-def _kept(figure):
-    """The committee's kept figure (``overview.figures``), summed over its items."""
-    return Coalesce(
-        Subquery(
-            StockFigure.objects.filter(committee=OuterRef("pk"), figure=figure)
-            .order_by().values("committee").annotate(total=Sum("value")).values("total"),
-            output_field=IntegerField(),
-        ),
-        0,
-    )
-
-
-def with_counts(committees, *, kept=False):
-    """Annotate committees with their structure counts (constant number of queries). With
-    ``kept``, their members and check-ins are the kept figures (as of the last counting: the
-    district page, which lists a city's committees) instead of counted now."""
+def with_counts(committees):
+    """Annotate committees with their structure counts (constant number of queries)."""
     top = Branch.objects.filter(parent__isnull=True)
     area = Coalesce(
         Subquery(
@@ -57,14 +40,13 @@ def with_counts(committees, *, kept=False):
         # A unit's party organisation is counted where it is a member organisation today.
         n_unit_orgs=_count(CommitteeMembership.objects.filter(CommitteeMembership.current_q())),
         n_in_service=_count(InServiceGroup.objects.all()),
-        n_checked_in=(_kept(figures.CHECKED_IN) if kept
-                      else _count(CheckIn.objects.filter(status=CheckInStatus.CONFIRMED))),
+        n_checked_in=_count(CheckIn.objects.filter(status=CheckInStatus.CONFIRMED)),
         n_groups=_count(Branch.objects.filter(parent__isnull=False)),
         n_seats=_count(Seat.objects.all()),
         n_part_time=_count(Seat.objects.filter(role=SeatRole.PART_TIME)),
         n_venues=_count(Venue.objects.all()),
         venue_area=area,
-        n_members=_kept(figures.MEMBERS) if kept else _count(Member.objects.all()),
+        n_members=_count(Member.objects.all()),
     )
 
 

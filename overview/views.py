@@ -79,18 +79,15 @@ def _period_choices(current) -> list[dict]:
 
 @login_required
 def district_detail(request, pk):
+    """The district's dashboard over a period, its structure and co-building totals; each
+    committee is a row of the comparison, its structure on ``district_committees``."""
     district = get_for_user(request.user, District, pk=pk)
-    committees = selectors.with_counts(
-        Committee.objects.for_user(request.user).filter(district=district).order_by("name"),
-        kept=True,
-    )
     board, status = dashboard_context(request, district)
     return render(
         request,
         "overview/district_detail.html",
         {
             "district": district,
-            "page": paginate(request, committees, per_page=25),
             "totals": board["snapshot"].totals,
             "large_venue_area": LARGE_VENUE_AREA,
             "can_edit": can_write(request.user, district),
@@ -98,6 +95,20 @@ def district_detail(request, pk):
         },
         status=status,
     )
+
+
+@login_required
+def district_committees(request, pk):
+    """The district's committees, 25 a page, each with its structure counted now (branches by
+    kind, groups, seats, venues, members)."""
+    district = get_for_user(request.user, District, pk=pk)
+    committees = selectors.with_counts(
+        Committee.objects.for_user(request.user).filter(district=district).order_by("name"))
+    return render(request, "overview/district_committees.html", {
+        "district": district,
+        "page": paginate(request, committees, per_page=25),
+        "can_edit": can_write(request.user, district),
+    })
 
 
 @login_required

@@ -29,7 +29,8 @@ def test_officer_adds_a_branch_through_the_form_and_sees_it_in_the_tree(
     sign_in(page, live_server.url, "officer")
     # Home takes the district officer to the district page.
     expect(page.get_by_role("heading", level=1)).to_contain_text("盐湖区")
-    # its card in the list of committees (the dashboard's comparison names it too)
+    # the district's committees and their structure, then 学苑's card
+    page.get_by_test_id("district-committees").click()
     page.locator(".list-group").get_by_role("link", name="学苑社区").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("学苑社区")
 

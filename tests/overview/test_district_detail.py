@@ -14,9 +14,8 @@ from tests.conftest import session_queries
 from tests.factories import CommitteeFactory, DistrictFactory, MemberFactory, VenueFactory, grant
 
 # The session (unless Redis caches it), user, the officer's scope (2), the district, the
-# paginator's count, the page of committees with their counts (members and check-ins as kept:
-# ``overview.figures``), the structure totals (committees, branches, seats, venues, large
-# venues, in-service groups) and can_write(district): the same at any size.
+# structure totals (committees, branches, seats, venues, large venues, in-service groups) and
+# can_write(district): the same at any size.
 # + 14: the dashboard over its period (overview/dashboard.py): when its kept figures were
 #   counted, their states by committee (members by category, branches by kind, check-ins
 #   confirmed), their flows by month (activities by line and held, attendance and hours, money
@@ -24,11 +23,20 @@ from tests.factories import CommitteeFactory, DistrictFactory, MemberFactory, Ve
 #   per month, quarter and year), activities coming up, teams, agreements, matters (by status,
 #   resolved), compliance (3) and the comparison of committees. Once the figures were counted
 #   (``overview.figures``; a committee never counted is counted on the page, once).
-DISTRICT_PAGE_QUERIES = 27 + session_queries()
+DISTRICT_PAGE_QUERIES = 25 + session_queries()
 
 
 def url(district):
     return reverse("overview:district-detail", kwargs={"pk": district.pk})
+
+
+def committees_url(district):
+    return reverse("overview:district-committees", kwargs={"pk": district.pk})
+
+
+# The committees' page: the session, user, scope (2), the district, the paginator's count, the
+# page of committees with their structure counted now, can_write(district).
+COMMITTEES_PAGE_QUERIES = 7 + session_queries()
 
 
 def text(response):
@@ -56,7 +64,7 @@ def test_it_shows_every_committee_of_the_district_with_its_counts(client, world)
     fill_committee(world.a, unit=world.unit, groups=2, members=3, venue_area=Decimal("100"))
     client.force_login(world.officer)
 
-    response = client.get(url(world.district))
+    response = client.get(committees_url(world.district))
 
     assert response.status_code == 200
     # residents, retirees, unit orgs (member organisations), in-service groups (checked in),
@@ -103,13 +111,13 @@ def test_it_says_so_when_the_district_has_no_committees_yet(client, world):
     client.force_login(world.officer)
 
     response = client.get(url(empty))
+    listed = client.get(committees_url(empty))
 
-    assert response.status_code == 200
-    assert cards(response) == {}
-    assert "No committees yet." in text(response)
-    assert reverse("committees:committee-create", kwargs={"district_pk": empty.pk}) in text(
-        response
-    )
+    assert response.status_code == listed.status_code == 200
+    assert cards(listed) == {}
+    create = reverse("committees:committee-create", kwargs={"district_pk": empty.pk})
+    for page in (response, listed):
+        assert "No committees yet." in text(page) and create in text(page)
     stats, _ = totals(response)
     assert stats == ["0", "0", "0 / 0", "0", "0", "0", "0%"]
 
@@ -119,26 +127,29 @@ def test_it_lists_only_the_district_s_own_committees(client, world):
     grant(world.officer, "district_officer", other.district)
     client.force_login(world.officer)
 
-    response = client.get(url(world.district))
+    response = client.get(committees_url(world.district))
 
     assert set(cards(response)) == {world.a.pk, world.b.pk}
     assert "别区社区" not in text(response)
+    assert "别区社区" not in text(client.get(url(world.district)))
 
 
 def test_it_pages_the_committees_twenty_five_at_a_time(client, world):
     add_committees(world.district, 24, unit=world.unit, groups=0, members=1)  # 26 in all
     client.force_login(world.officer)
 
-    first = client.get(url(world.district))
-    second = client.get(url(world.district), {"page": 2})
+    first = client.get(committees_url(world.district))
+    second = client.get(committees_url(world.district), {"page": 2})
 
     assert len(cards(first)) == 25
     assert len(cards(second)) == 1
     assert set(cards(first)).isdisjoint(cards(second))
     assert "Page 1 of 2" in text(first) and "?page=2" in text(first)
     assert "Page 2 of 2" in text(second)
-    # the totals cover the whole district on every page
-    assert totals(second)[0][0] == "26"
+    # the district page compares all of them, and links to the list
+    district_page = client.get(url(world.district))
+    assert totals(district_page)[0][0] == "26"
+    assert f'href="{committees_url(world.district)}"' in text(district_page)
 
 
 def test_the_number_of_queries_does_not_grow_with_the_district(
@@ -149,13 +160,19 @@ def test_the_number_of_queries_does_not_grow_with_the_district(
     with django_assert_num_queries(DISTRICT_PAGE_QUERIES):
         small = client.get(url(world.district))
 
+    with django_assert_num_queries(COMMITTEES_PAGE_QUERIES):
+        small_list = client.get(committees_url(world.district))
+
     add_committees(world.district, 28, unit=world.unit, groups=3, members=6)  # 30 in all
     figures.count_all()
     with django_assert_num_queries(DISTRICT_PAGE_QUERIES):
         large = client.get(url(world.district))
+    with django_assert_num_queries(COMMITTEES_PAGE_QUERIES):
+        large_list = client.get(committees_url(world.district))
 
-    assert len(cards(small)) == 2
-    assert len(cards(large)) == 25
+    assert len(small.context["board"].rows) == 2 and len(large.context["board"].rows) == 30
+    assert len(cards(small_list)) == 2
+    assert len(cards(large_list)) == 25
     assert totals(large)[0][0] == "30"
 
 
@@ -173,4 +190,5 @@ def test_in_service_groups_and_party_groups_are_not_counted_as_branches(client, 
     assert stats[2] == "4 / 1"  # branches / party groups, as without the in-service group
     assert stats[3] == "1"
     assert "in-service members checked in, in 1 group" in section
-    assert cards(response)[world.a.pk][3:5] == [1, 1]  # in-service groups (checked in)
+    listed = client.get(committees_url(world.district))
+    assert cards(listed)[world.a.pk][3:5] == [1, 1]  # in-service groups (checked in)
