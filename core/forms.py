@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -79,3 +80,15 @@ def check_term(form: forms.BaseForm) -> None:
     start, end = form.cleaned_data.get("term_start"), form.cleaned_data.get("term_end")
     if start and end and end <= start:
         form.add_error("term_end", ValidationError(_("The term must end after it starts.")))
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, saying that a mobile number signs in too (core/auth.py)."""
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        username = self.fields["username"]
+        username.label = _("Username or mobile number")
+        username.help_text = _("Members who signed up themselves sign in with their mobile "
+                               "number.")
+        username.widget.attrs["autocomplete"] = "username"

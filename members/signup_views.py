@@ -106,7 +106,8 @@ def signup(request):
     return form_page(
         request, form, save=save,
         title=pgettext("self-registration", "Sign up"), cancel_url=reverse("login"),
-        success_message=_("Sign-up sent. The community's secretary will approve it."),
+        success_message=_("Sign-up sent. The community's secretary will approve it. Sign in "
+                          "with your mobile number from now on."),
         next_url=reverse("members:me"),
         template="members/signup.html", context={"resubmit": resubmit},
     )

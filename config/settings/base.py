@@ -186,6 +186,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # the mobile on the user's member record (core/auth.py)
+    "core.auth.MobileBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "overview:home"

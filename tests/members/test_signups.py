@@ -33,7 +33,13 @@ def test_a_member_signs_up_and_sees_the_pending_state(client, world):
     assert get_user_model().objects.get(username="13900001111").check_password("红旗渠-1960")
     me = client.get(reverse("members:me"))
     assert "等待" in me.content.decode() and world.a.name in me.content.decode()
+    assert "今后请用手机号码登录" in me.content.decode()  # told how to sign in next time
     assert not Member.objects.filter(id_number=NEW_ID).exists()
+    # ... and so they do, the mobile typed as they wrote it
+    client.logout()
+    signed_in = client.post(reverse("login"), {"username": "139 0000 1111",
+                                               "password": "红旗渠-1960"})
+    assert signed_in.status_code == 302 and "_auth_user_id" in client.session
 
 
 @pytest.mark.parametrize(

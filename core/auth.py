@@ -1,0 +1,37 @@
+"""Signing in with a mobile number (issue 14): members who signed up themselves have their
+mobile as username already (Django's ModelBackend signs them in when typed as stored); this
+backend, listed after it, reads the mobile as typed (spaces, dashes) and signs in a member whose
+account a secretary made with the mobile on their member record. A mobile that two accounts
+share signs no one in (their usernames still do)."""
+
+import re
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.db.models import Q
+
+_MOBILE = re.compile(r"1\d{10}")
+
+
+class MobileBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None or password is None:
+            return None
+        mobile = re.sub(r"[\s-]", "", str(username))
+        if not _MOBILE.fullmatch(mobile):
+            return None  # not a mobile: the username was ModelBackend's to try
+        User = get_user_model()
+        # an account named by the mobile as typed was tried; one named by its 11 digits (typed
+        # with spaces or dashes) or whose member record has it (through the tail's index)
+        users = list(User._default_manager.filter(
+            Q(username=mobile) | Q(member__mobile_tail=mobile[-4:], member__mobile=mobile))
+            .exclude(username=username).distinct()[:2])
+        if len(users) != 1:
+            # hash as a match would, so that the time taken does not tell whether the mobile
+            # belongs to an account (as ModelBackend does for an unknown username)
+            User().set_password(password)
+            return None
+        user = users[0]
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
