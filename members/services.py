@@ -1,10 +1,18 @@
 """Writes for members: registration and edits by a secretary, and logged views of ID numbers."""
 
+import logging
+
+from auditlog.models import LogEntry
 from auditlog.signals import accessed
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from core.models import RoleAssignment
 from core.scope import can_see_full_id_number
 
 from .models import Member
@@ -15,6 +23,8 @@ from .validators import (
     validate_id_number,
     validate_mobile,
 )
+
+log = logging.getLogger(__name__)
 
 
 def derive_member_fields(member: Member) -> None:
@@ -113,3 +123,26 @@ def member_id_number_reveal(*, member: Member, user) -> str:
         raise PermissionDenied
     accessed.send(sender=Member, instance=member)
     return member.id_number or ""
+
+
+def password_reset_link(*, member: Member, user) -> str:
+    """The path of a link for ``member`` to set a new password (Django's reset link: it works
+    once, for ``PASSWORD_RESET_TIMEOUT``), made by a secretary who may edit the member (the
+    caller checks) for a member without an email address; written to the audit log. Only a
+    plain member's account: one that holds a role (officer, secretary, liaison) or staff rights
+    is reset by the district, not by a committee."""
+    account = member.user
+    if account is None:
+        raise ValidationError(_("%(name)s has no account yet.") % {"name": member.name})
+    if (account.is_staff or account.is_superuser
+            or RoleAssignment.objects.filter(user=account).exists()):
+        raise ValidationError(_("This account holds a role in the portal: the district's "
+                                "administrator resets its password."))
+    token = default_token_generator.make_token(account)
+    uid = urlsafe_base64_encode(force_bytes(account.pk))
+    LogEntry.objects.log_create(
+        member, force_log=True, action=LogEntry.Action.ACCESS, actor=user,
+        changes={"password": ["", "reset link made by the secretary"]},
+        serialized_data=None)
+    log.info("password reset link for member %s made by user %s", member.pk, user.pk)
+    return reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})

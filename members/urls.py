@@ -30,6 +30,8 @@ urlpatterns = [
     path("members/<int:pk>/", views.member_detail, name="member-detail"),
     path("members/<int:pk>/id-number/", views.member_id_number, name="member-id-number"),
     path("members/<int:pk>/edit/", views.member_update, name="member-update"),
+    path("members/<int:pk>/password-link/", views.member_password_link,
+         name="member-password-link"),
     path("me/", checkin_views.my_page, name="me"),
     path("me/checkin/", checkin_views.my_checkin, name="my-checkin"),
     path("checkin/<str:token>/", checkin_views.checkin_scan, name="checkin-scan"),

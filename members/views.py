@@ -1,6 +1,12 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -156,4 +162,24 @@ def member_update(request, pk):
     )
     if "id_number" in form.fields:
         response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def member_password_link(request, pk):
+    """A secretary makes a link for a member without an email address to set a new password:
+    shown once, on a page nothing caches; the link works once, for two hours."""
+    member = get_for_user(request.user, Member, write=True, pk=pk, queryset=_member_queryset())
+    try:
+        path = services.password_reset_link(member=member, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(member.get_absolute_url())
+    response = render(request, "members/password_link.html", {
+        "member": member, "committee": member.committee,
+        "link": request.build_absolute_uri(path),
+        "until": timezone.localtime() + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT),
+    })
+    response["Cache-Control"] = "no-store"
     return response

@@ -189,6 +189,8 @@ AUTHENTICATION_BACKENDS = [
     # the mobile on the user's member record (core/auth.py)
     "core.auth.MobileBackend",
 ]
+# A link to set a new password (by email, or made by a member's secretary) is valid this long.
+PASSWORD_RESET_TIMEOUT = 2 * 60 * 60
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "overview:home"
 LOGOUT_REDIRECT_URL = "login"
