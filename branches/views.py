@@ -94,6 +94,9 @@ def branch_detail(request, pk):
             "member_count": members.count(),
             "memberships": memberships,
             "can_edit": can_edit,
+            # a top-level branch is the committee's to remove (``branch_delete``)
+            "can_delete": can_edit and (
+                branch.is_group or can_write(request.user, branch.committee)),
             "can_add_group": can_edit and not branch.is_group,
             "cards": sections.render(
                 "branch-detail", request, branch, {"branch": branch, "can_edit": can_edit}

@@ -36,9 +36,12 @@ def committee_compliance(request, pk):
         raise Http404("No Committee matches the given query.")
     year = _year(request)
     own, branches, member_orgs = compliance.committee_grids(committee, year=year)
+    # a branch's own calendar opens for those who may change the branch (branch_compliance)
+    opens = set(Branch.objects.for_user(request.user, write=True).filter(
+        pk__in=[b.pk for b, _rows in branches + member_orgs]).values_list("pk", flat=True))
     return render(request, "meetings/compliance_committee.html", {
         "committee": committee, "rows": own, "branches": branches,
-        "member_orgs": member_orgs, **_years(year),
+        "member_orgs": member_orgs, "opens": opens, **_years(year),
     })
 
 

@@ -24,4 +24,6 @@ def committee_meetings_card(user, committee) -> dict:
             starts_at__gte=now, status=MeetingStatus.PLANNED
         ).order_by("starts_at", "pk").first(),
         "matters": committee_matter_stats(committee) if reads_matters else None,
+        # the compliance calendar's readers are the matters' (core.scope: the same rule)
+        "reads_compliance": reads_matters,
     }

@@ -16,7 +16,7 @@ from branches.models import Branch
 from committees.models import Committee
 from core.pages import confirm_page, form_page, paginate
 from core.qr import qr_checkin_page, qr_screen_page
-from core.scope import can_write, get_for_user
+from core.scope import can_write, get_for_user, reads_committee_compliance
 from core.uploads import file_response
 from members.selectors import member_of
 
@@ -88,6 +88,7 @@ def meeting_list(request, pk):
             "page": page,
             "filtered": any(request.GET.get(name) for name in form.fields),
             "can_add": can_write(request.user, committee),
+            "reads_compliance": reads_committee_compliance(request.user, committee),
         },
     )
 

@@ -86,6 +86,9 @@ def _detail(request, member, *, full_id_number=None):
             "member": member,
             "committee": member.committee,
             "can_edit": can_edit,
+            # an in-service member asking to check in here may live where this user cannot go
+            "opens_committee": Committee.objects.for_user(request.user).filter(
+                pk=member.committee_id).exists(),
             "can_commit": is_member_or_writer(request.user, member),
             "transfers": member.transfers.select_related("from_branch", "to_branch"),
             "commitments": member.commitments.all(),

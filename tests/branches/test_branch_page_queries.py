@@ -11,9 +11,11 @@ from tests.factories import BranchFactory, MeetingFactory, MemberFactory
 
 # Session, user, role assignments, member; the branch; its groups; its member count; the
 # write check; the card's upcoming and recent meetings. The branch's secretary also gets the
-# notices waiting for them (notices' card; none asked for the committee's side).
+# notices waiting for them (notices' card; none asked for the committee's side); the
+# committee's secretary the committee's write check (a top-level branch is the committee's to
+# delete: its button shows only then; a branch secretary's scope holds no committee to ask).
 BRANCH_PAGE_QUERIES = 9 + session_queries()
-NOTICES_CARD = {"branch_secretary": 1, "secretary_a": 0}
+NOTICES_CARD = {"branch_secretary": 1, "secretary_a": 1}
 
 
 def grow(world, n):

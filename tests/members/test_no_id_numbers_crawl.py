@@ -1,4 +1,6 @@
-"""No full ID number on any page or export a signed-in user reaches by GET, found by crawling.
+"""No full ID number on any page or export a signed-in user reaches by GET, found by crawling;
+and no page offers a link that answers 403, 404 or a server error (issue 14: "offer nothing
+forbidden").
 
 Each persona signs in (``force_login``: django-axes is installed) and a breadth-first crawler
 starts at the home page and follows every same-site link (``href``, a redirect's ``Location``,
@@ -285,6 +287,7 @@ class Crawl:
     text: dict = field(default_factory=dict)  # url -> scanned text (all parts joined)
     hits: list = field(default_factory=list)
     truncated: bool = False
+    found_on: dict = field(default_factory=dict)  # url -> the page that linked to it first
 
     def ok(self, url):
         return self.status.get(url) == 200
@@ -367,6 +370,7 @@ def crawl_site(client, seeds) -> Crawl:
             target = _normalise(url, href)
             if target and target not in seen:
                 seen.add(target)
+                crawl.found_on[target] = url
                 queue.append(target)
     return crawl
 
@@ -481,6 +485,13 @@ def test_no_full_id_number_on_any_page_reached_by_get(client, id_world, persona)
     assert crawl.content_type[export].startswith(XLSX_CONTENT_TYPE)
     filtered_exports = [u for u in crawl.paths_ok(EXPORT_PATH) if "?" in u]
     assert filtered_exports, "the roster's filters were not followed to the export"
+
+    # Every link a page offers answers (issue 14, "offer nothing forbidden"): the seeds may be
+    # outside the persona's scope on purpose (a 404), a link followed from a page may not.
+    broken = {u: (s, crawl.found_on[u]) for u, s in crawl.status.items()
+              if u in crawl.found_on and (s in (403, 404) or s >= 500)}
+    assert not broken, f"{persona} is offered links that do not answer (url: status, on): " + (
+        "\n".join(f"{u}: {s} on {on}" for u, (s, on) in sorted(broken.items())))
 
     # No full number anywhere, but where the code grants it (module docstring). Reported
     # masked: the URL, the part, the position.
