@@ -243,6 +243,11 @@ def build(args):
 
 
 def measure_all(args, built):
+    # As a server process does once loaded (config.wsgi): start-up objects out of the
+    # collector's full collections.
+    from core.startup import warm_and_freeze
+
+    warm_and_freeze()
     rows, notes = [], []
     for label, district, seconds in built:
         sizes = sizes_of(district)
