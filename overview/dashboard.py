@@ -213,7 +213,7 @@ def _count_spans(committee_ids, period) -> dict[int, dict[str, Decimal]]:
 
 
 def district_dashboard(district, period) -> Dashboard:
-    """Every figure and chart of the dashboard (13 queries, whatever the district's size; more
+    """Every figure and chart of the dashboard (14 queries, whatever the district's size; more
     once for a committee never counted: ``figures.ensure_counted``)."""
     today = timezone.localdate()
     months = period.months()

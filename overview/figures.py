@@ -8,6 +8,9 @@ on every view (activities, attendance, funding, members, check-ins) is counted p
   Any period of days is a sum over them, exact, on the Asia/Shanghai calendar.
 - States by committee (``StockFigure``): members by category, branches (党支部, not party
   groups) by kind, in-service members checked in (confirmed).
+- Distinct people by committee and calendar month, quarter and year (``SpanFigure``): members
+  who took part in its activities, and of them its checked-in in-service members who served
+  (each person once in the span; a custom range of other days counts them from the records).
 
 A counting reads each of the committee's tables once, grouped, compares with what is kept and
 writes only the rows that changed (a second counting with nothing new writes nothing), under
