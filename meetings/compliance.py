@@ -384,3 +384,15 @@ def missing_this_month(counts_for_holder, kinds, today: date) -> list[tuple[str,
         if not any(counts_for_holder.get((kind, m), 0) for m in period.months):
             result.append((kind, period))
     return result
+
+
+def months_without_monthly(committee, today: date | None = None) -> list[date]:
+    """This year's months whose monthly meeting (一月一例会) was due and not held, as the first
+    day of each: what the committee page flags to its secretary (one query)."""
+    today = today or timezone.localdate()
+    monthly = next((row for row in compliance_grid(committee=committee, year=today.year,
+                                                   today=today)
+                    if row.kind == MeetingKind.MONTHLY), None)
+    if monthly is None:
+        return []
+    return [date(today.year, cell.month, 1) for cell in monthly.cells if cell.state == MISSING]

@@ -13,6 +13,7 @@ from committees.selectors import LARGE_VENUE_AREA, committee_seats, committee_ve
 from committees.terms import term_badge
 from core.pages import paginate
 from core.scope import can_write, get_for_user, scope_of
+from meetings.compliance import months_without_monthly
 from meetings.selectors import committee_meetings_card
 from members.models import SignUp
 from members.selectors import member_of
@@ -134,6 +135,8 @@ def committee_detail(request, pk):
             "can_edit": can_edit,
             "can_delete": can_write(request.user, committee.district),
             "expiring": list(expiring_agreements(committee)) if can_edit else [],
+            # flagged to the committee's side, who hold the monthly meeting
+            "months_missed": months_without_monthly(committee) if can_edit else [],
             "partners": list(committee_partners(committee)),
             "cobuilding": committee_cobuilding(committee, with_money=can_edit),
             "meetings_matters": committee_meetings_card(request.user, committee),

@@ -1,7 +1,7 @@
 """A committee's page: its organisation tree, seats and venues, and who gets which links."""
 
 import html
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from html.parser import HTMLParser
 
@@ -16,6 +16,7 @@ from tests.committees.data import fill_committee
 from tests.conftest import session_queries
 from tests.factories import (
     BranchFactory,
+    MeetingFactory,
     MemberFactory,
     SeatFactory,
     UnitFactory,
@@ -32,8 +33,9 @@ from units.models import Agreement, Resource
 # each), and for the committee's side the matters' counts, their days to resolve and the next
 # five still to be done.
 # The member figures (four counts) and the in-service groups (the groups with their counts,
-# and the check-ins' totals).
-COMMITTEE_PAGE_QUERIES = 25 + session_queries()
+# and the check-ins' totals). For the committee's side, this year's monthly meetings held (the
+# months without one are flagged).
+COMMITTEE_PAGE_QUERIES = 26 + session_queries()
 
 
 def url(committee):
@@ -289,3 +291,33 @@ def test_the_secretary_sees_agreements_ending_within_30_days(client, world):
     # members of the committee do not get the secretary's reminder
     client.force_login(world.member_user)
     assert 'data-testid="expiring-agreements"' not in client.get(url(world.a)).content.decode()
+
+
+# --- months without a monthly meeting ------------------------------------------------------
+
+
+def test_the_secretary_sees_the_months_without_a_monthly_meeting(client, world):
+    today = timezone.localdate()
+    if today.month > 1:  # held in January; every month since, until last month, missed
+        MeetingFactory(committee=world.a, kind="monthly", status="held",
+                       starts_at=timezone.make_aware(datetime(today.year, 1, 20, 15)))
+    expected = [date(today.year, m, 1) for m in range(2, today.month)]
+    client.force_login(world.secretary_a)
+
+    response = client.get(url(world.a))
+
+    assert response.context["months_missed"] == expected
+    page = text(response)
+    if expected:
+        assert 'data-testid="monthly-missed"' in page
+        assert f"{len(expected)} month" in page
+        assert reverse("meetings:committee-compliance", args=[world.a.pk]) in page
+    else:
+        assert 'data-testid="monthly-missed"' not in page
+
+
+def test_only_the_committee_s_side_is_shown_the_months_missed(client, world):
+    client.force_login(world.member_user)
+    response = client.get(url(world.a))
+    assert response.context["months_missed"] == []
+    assert 'data-testid="monthly-missed"' not in text(response)
