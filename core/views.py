@@ -59,8 +59,15 @@ def readyz(request):
 
 def csrf_failure(request, reason=""):
     """A form sent without a valid CSRF token (expired, or cookies refused): a page that says
-    so in the user's language, with the form's page to open again (``CSRF_FAILURE_VIEW``). The
-    reason is logged by Django, never shown."""
-    again = request.path if url_has_allowed_host_and_scheme(
-        request.path, allowed_hosts={request.get_host()}) else ""
+    so in the user's language, with the form's page to open again (``CSRF_FAILURE_VIEW``): the
+    page it was sent from when that is this site (a button's form may post to an address that
+    answers only POST), else the address it was sent to. The reason is logged by Django, never
+    shown."""
+    hosts = {request.get_host()}
+    referer = request.META.get("HTTP_REFERER", "")
+    if url_has_allowed_host_and_scheme(referer, allowed_hosts=hosts,
+                                       require_https=request.is_secure()):
+        again = referer
+    else:
+        again = request.path
     return render(request, "403_csrf.html", {"again": again}, status=403)

@@ -56,6 +56,21 @@ def test_an_expired_form_says_so_and_offers_the_page_again(world):
 
 
 @pytest.mark.django_db
+def test_an_expired_button_offers_the_page_it_was_on(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.secretary_a)
+    member_page = f"http://testserver{world.a_member.get_absolute_url()}"
+    response = client.post(reverse("members:member-password-link", args=[world.a_member.pk]),
+                           HTTP_REFERER=member_page)
+    assert response.status_code == 403
+    assert f'href="{member_page}"' in text(response)
+    # a page of another site is never offered
+    elsewhere = client.post(reverse("members:member-password-link", args=[world.a_member.pk]),
+                            HTTP_REFERER="https://evil.example/phish")
+    assert "evil.example" not in text(elsewhere)
+
+
+@pytest.mark.django_db
 def test_a_bad_request():
     request = RequestFactory().get("/")
     response = bad_request(request, Exception("bad"))
