@@ -214,11 +214,19 @@ EXPECTED = {
     # signed-in users are sent on to where they work
     "login": (lambda w: {}, expect(200, 302, 302, 302, 302, 302)),
     "logout": (lambda w: {}, expect(405, 405, 405, 405, 405, 405)),
+    "password_change": (lambda w: {}, expect(LOGIN, 200, 200, 200, 200, 200)),
+    "password_change_done": (lambda w: {}, expect(LOGIN, 200, 200, 200, 200, 200)),
+    "password_reset": (lambda w: {}, PUBLIC),
+    "password_reset_done": (lambda w: {}, PUBLIC),
+    # a link that is not (or no longer) valid says so, to anyone
+    "password_reset_confirm": (lambda w: {"uidb64": "MQ", "token": "set-password"}, PUBLIC),
+    "password_reset_complete": (lambda w: {}, PUBLIC),
     "set_language": (lambda w: {}, expect(302, 302, 302, 302, 302, 302)),
     # home: the officer is sent to the district's dashboard; secretaries, branch secretaries
     # and members land on what waits for them.
     "overview:home": (lambda w: {}, expect(LOGIN, 302, 200, 200, 200, 200)),
     "overview:district-detail": (lambda w: {"pk": w.district.pk}, DISTRICT_ONLY),
+    "overview:district-committees": (lambda w: {"pk": w.district.pk}, DISTRICT_ONLY),
     "overview:district-dashboard-export": (lambda w: {"pk": w.district.pk}, DISTRICT_ONLY),
     "committees:committee-create": (lambda w: {"district_pk": w.district.pk}, DISTRICT_ONLY),
     "overview:committee-detail": (lambda w: {"pk": w.a.pk}, READ_A),
@@ -260,6 +268,7 @@ EXPECTED = {
     "members:member-detail": (lambda w: {"pk": w.a_member.pk}, READ_A),
     "members:member-update": (lambda w: {"pk": w.a_member.pk}, WRITE_A_BRANCH),
     "members:member-id-number": (lambda w: {"pk": w.a_member.pk}, POST_ONLY),
+    "members:member-password-link": (lambda w: {"pk": w.a_member.pk}, POST_ONLY),
     "members:me": (lambda w: {}, MEMBER_ONLY),
     "members:my-checkin": (lambda w: {}, POST_ONLY),
     "members:checkin-scan": (lambda w: {"token": poster_token(w.a)}, MEMBER_ONLY),
