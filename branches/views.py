@@ -94,9 +94,7 @@ def branch_detail(request, pk):
             "member_count": members.count(),
             "memberships": memberships,
             "can_edit": can_edit,
-            # a top-level branch is the committee's to remove (``branch_delete``)
-            "can_delete": can_edit and (
-                branch.is_group or can_write(request.user, branch.committee)),
+            "can_delete": can_edit and _may_delete(request.user, branch),
             "can_add_group": can_edit and not branch.is_group,
             "cards": sections.render(
                 "branch-detail", request, branch, {"branch": branch, "can_edit": can_edit}
@@ -124,6 +122,12 @@ def branch_update(request, pk):
     )
 
 
+def _may_delete(user, branch) -> bool:
+    """Whether a user who may change ``branch`` may also remove it: a party group, yes; a
+    top-level branch is the committee's to remove (one query)."""
+    return branch.is_group or can_write(user, branch.committee)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def branch_delete(request, pk):
@@ -131,8 +135,8 @@ def branch_delete(request, pk):
         request.user, Branch, write=True, pk=pk,
         queryset=Branch.objects.select_related("committee", "parent"),
     )
-    if not branch.is_group and not can_write(request.user, branch.committee):
-        raise PermissionDenied  # top-level branches are the committee's to remove
+    if not _may_delete(request.user, branch):
+        raise PermissionDenied
     next_url = (branch.parent or branch.committee).get_absolute_url()
     return delete_page(
         request, branch,
