@@ -11,7 +11,10 @@ class ActivitiesConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import sections  # noqa: F401  (registers the cards this app adds to pages)
+        from . import (
+            pickers,  # noqa: F401  (registers the picker source)
+            sections,  # noqa: F401  (registers the cards this app adds to pages)
+        )
         from .models import Activity, Attendance, Funding, ServiceTeam
 
         # Funding lines are audited from their first save: an edit after a line is received

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import IdsMultipleChoiceField
+from core.pickers import use_picker
 
 from .models import AttendanceMethod
 
@@ -37,8 +38,7 @@ class RosterForm(forms.Form):
     )
     others = MemberChoiceField(
         label=_("Also present (other members of the committee)"), queryset=None,
-        required=False, widget=forms.SelectMultiple(attrs={"size": 10}),
-        help_text=_("Hold Ctrl (or long-press on a phone) to choose several."),
+        required=False,
     )
     hours = _hours_field(
         required=False,
@@ -49,10 +49,12 @@ class RosterForm(forms.Form):
         help_text=_("Needed after the activity's end date (补签)."),
     )
 
-    def __init__(self, *args, registered, others, late, **kwargs):
+    def __init__(self, *args, registered, others, late, committee_id, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["present"].queryset = registered
-        self.fields["others"].queryset = others
+        self.fields["others"].help_text = _("Type to find each member who came.")
+        use_picker(self, "others", "members", queryset=others, url_args=[committee_id],
+                   multiple=True)
         self.late = late
         if not late:
             del self.fields["reason"]

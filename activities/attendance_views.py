@@ -203,7 +203,8 @@ def attendance_roster(request, pk):
     activity = _activity(request.user, pk, write=True)
     registered, others = selectors.roster_members(request.user, activity)
     late = attendance.is_late(activity)
-    form = RosterForm(request.POST or None, registered=registered, others=others, late=late)
+    form = RosterForm(request.POST or None, registered=registered, others=others, late=late,
+                      committee_id=activity.committee_id)
     return form_page(
         request, form,
         save=lambda f: attendance.roster_check_in(

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import Branch
 from committees.models import Venue
 from core.dates import year_range_error
-from core.forms import DateTimeInput, IdsMultipleChoiceField
+from core.forms import DateTimeInput
+from core.pickers import use_picker
 from units.models import Project, Unit
 
 from . import photos
@@ -27,29 +28,20 @@ class ActivityForm(forms.ModelForm):
             "title", "line", "category", "project", "venue", "place", "starts_at", "ends_at",
             "capacity", "status", "branches", "units", "teams", "description",
         ]
-        field_classes = {
-            "branches": IdsMultipleChoiceField,
-            "units": IdsMultipleChoiceField,
-            "teams": IdsMultipleChoiceField,
-        }
         widgets = {
             "starts_at": DateTimeInput(),
             "ends_at": DateTimeInput(),
-            "branches": forms.CheckboxSelectMultiple(),
-            "units": forms.CheckboxSelectMultiple(),
-            "teams": forms.CheckboxSelectMultiple(),
             "description": forms.Textarea(attrs={"rows": 5}),
         }
 
     def __init__(self, *args, committee, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["branches"].queryset = Branch.objects.of_committee(committee).order_by(
-            "kind", "name"
-        )
-        self.fields["units"].queryset = Unit.objects.filter(
-            district_id=committee.district_id
-        ).order_by("name")
-        self.fields["teams"].queryset = ServiceTeam.objects.filter(committee=committee)
+        use_picker(self, "branches", "branches", multiple=True,
+                   queryset=Branch.objects.of_committee(committee))
+        use_picker(self, "units", "units", multiple=True,
+                   queryset=Unit.objects.filter(district_id=committee.district_id))
+        use_picker(self, "teams", "teams", multiple=True,
+                   queryset=ServiceTeam.objects.filter(committee=committee))
         self.fields["venue"].queryset = Venue.objects.filter(committee=committee)
         self.fields["project"].queryset = Project.objects.filter(committee=committee)
         for name in ("starts_at", "ends_at"):

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput
+from core.pickers import use_picker
 from units.models import Unit
 
 from .models import Funding, FundingSource
@@ -18,9 +19,9 @@ class FundingForm(forms.ModelForm):
 
     def __init__(self, *args, committee, **kwargs):
         super().__init__(*args, **kwargs)
-        unit = self.fields["unit"]
-        unit.queryset = Unit.objects.filter(district_id=committee.district_id).order_by("name")
-        unit.help_text = _("Only for a resident unit's sponsorship.")
+        self.fields["unit"].help_text = _("Only for a resident unit's sponsorship.")
+        use_picker(self, "unit", "units",
+                   queryset=Unit.objects.filter(district_id=committee.district_id))
         amount = self.fields["amount"]
         amount.widget.attrs.update({"min": "0.01", "step": "0.01", "inputmode": "decimal"})
 

@@ -5,19 +5,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import IdsMultipleChoiceField
+from core.pickers import use_picker
 from members.selectors import committee_members
 
 from .models import ServiceTeam
 
 
 class TeamForm(forms.ModelForm):
-    """Name, kind, leader and members, chosen among the committee's members (by name; a plain
-    multiple select is enough for a committee's few hundred)."""
+    """Name, kind, leader and members, chosen among the committee's members with search
+    pickers (core/pickers.py)."""
 
     members = IdsMultipleChoiceField(
         label=_("members"), queryset=None, required=False,
-        widget=forms.SelectMultiple(attrs={"size": 10}),
-        help_text=_("Hold Ctrl (or ⌘) to choose several. The leader is added as a member."),
+        help_text=_("Type to find each member. The leader is added as a member."),
     )
 
     class Meta:
@@ -27,7 +27,8 @@ class TeamForm(forms.ModelForm):
 
     def __init__(self, *args, committee, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = committee_members(committee).only("pk", "name")
-        self.fields["members"].queryset = choices
-        self.fields["leader"].queryset = choices
+        choices = committee_members(committee)
+        use_picker(self, "members", "members", queryset=choices, url_args=[committee.pk],
+                   multiple=True)
         self.fields["leader"].required = False
+        use_picker(self, "leader", "members", queryset=choices, url_args=[committee.pk])

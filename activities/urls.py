@@ -5,6 +5,7 @@ from . import (
     feedback_views,
     funding_views,
     ledger_views,
+    pickers,
     team_views,
     views,
 )
@@ -52,6 +53,7 @@ urlpatterns = [
     path("committees/<int:pk>/feedback/", feedback_views.feedback_sheet, name="feedback-sheet"),
     # volunteer teams (team_views.py)
     path("teams/", team_views.team_list, name="team-list"),
+    path("teams/pick/", pickers.team_choices, name="team-pick"),
     path("committees/<int:pk>/teams/new/", team_views.team_create, name="team-create"),
     path("teams/<int:pk>/", team_views.team_detail, name="team-detail"),
     path("teams/<int:pk>/edit/", team_views.team_update, name="team-update"),

@@ -9,6 +9,7 @@ class BranchesConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from . import pickers  # noqa: F401  (registers the picker source)
         from .models import Branch
 
         auditlog.register(Branch)

@@ -3,6 +3,7 @@ from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, check_term
+from core.pickers import use_picker
 from core.scope import can_write
 from units.models import Unit
 
@@ -38,11 +39,10 @@ class BranchForm(forms.ModelForm):
         self.fields["kind"].required = False
         self.fields["kind"].help_text = _("A party group takes its parent branch's kind.")
         member = apps.get_model("members.Member")  # above branches: named, not imported
-        self.fields["secretary"].queryset = (
-            member.objects.for_user(user).filter(committee=committee).order_by("name")
-        )
-        self.fields["unit"].queryset = Unit.objects.for_user(user).order_by("name")
+        use_picker(self, "secretary", "members", url_args=[committee.pk],
+                   queryset=member.objects.for_user(user).filter(committee=committee))
         self.fields["unit"].help_text = _("For a resident unit's party organisation.")
+        use_picker(self, "unit", "units", queryset=Unit.objects.for_user(user))
         if not can_write(user, committee):
             # A branch secretary works inside their branch: they neither create nor re-kind
             # top-level branches, so a party group of theirs stays under one of their branches
@@ -98,15 +98,13 @@ class MembershipForm(forms.ModelForm):
         current = CommitteeMembership.objects.filter(
             CommitteeMembership.current_q(), committee=committee
         ).values("branch_id")
-        self.fields["branch"].queryset = (
-            Branch.objects.filter(
-                kind="unit", parent__isnull=True, committee__district_id=committee.district_id
-            ).exclude(pk__in=current).select_related("unit").order_by("name")
-        )
         self.fields["branch"].help_text = _(
             "The unit's party organisation, registered once for the district. A unit whose "
             "organisation is not registered yet: register it with New branch."
         )
+        use_picker(self, "branch", "branches", queryset=Branch.objects.filter(
+            kind="unit", parent__isnull=True, committee__district_id=committee.district_id
+        ).exclude(pk__in=current))
 
 
 class MembershipEndForm(forms.Form):

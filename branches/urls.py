@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import pickers, views
 
 app_name = "branches"
 
 urlpatterns = [
+    path("branches/pick/", pickers.branch_choices, name="pick"),
     path("committees/<int:committee_pk>/branches/new/", views.branch_create, name="branch-create"),
     path("branches/<int:pk>/", views.branch_detail, name="branch-detail"),
     path("branches/<int:pk>/groups/new/", views.group_create, name="group-create"),

@@ -3,6 +3,7 @@ from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, check_term
+from core.pickers import use_picker
 
 from .models import Committee, Seat, Venue
 
@@ -39,11 +40,10 @@ class SeatForm(forms.ModelForm):
         # Members and units are apps above committees: named by label, as the seat's foreign
         # keys name them, not imported (docs/decisions.md).
         member, unit = apps.get_model("members.Member"), apps.get_model("units.Unit")
-        self.fields["member"].queryset = (
-            member.objects.for_user(user).filter(committee=committee).order_by("name")
-        )
         self.fields["member"].help_text = _("A member on this committee's roster.")
-        self.fields["unit"].queryset = unit.objects.for_user(user).order_by("name")
+        use_picker(self, "member", "members", url_args=[committee.pk],
+                   queryset=member.objects.for_user(user).filter(committee=committee))
+        use_picker(self, "unit", "units", queryset=unit.objects.for_user(user))
 
     def clean(self):
         data = super().clean()
@@ -68,5 +68,5 @@ class VenueForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         unit = apps.get_model("units.Unit")  # above committees: named, not imported
-        self.fields["unit"].queryset = unit.objects.for_user(user).order_by("name")
-        self.fields["unit"].empty_label = _("The community")
+        self.fields["unit"].help_text = _("Leave empty when the community itself provides it.")
+        use_picker(self, "unit", "units", queryset=unit.objects.for_user(user))

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import Branch
 from committees.models import Venue
 from core.dates import year_range_error
-from core.forms import DateTimeInput, IdsMultipleChoiceField, MonthField
+from core.forms import DateTimeInput, MonthField
+from core.pickers import use_picker
 from units.models import Unit
 
 from . import services
@@ -35,11 +36,7 @@ class MeetingForm(forms.ModelForm):
             "kind", "title", "starts_at", "venue", "place", "chair", "recorder", "units",
             "invitees",
         ]
-        field_classes = {"units": IdsMultipleChoiceField}
-        widgets = {
-            "starts_at": DateTimeInput(),
-            "units": forms.CheckboxSelectMultiple(),
-        }
+        widgets = {"starts_at": DateTimeInput()}
 
     def __init__(self, *args, committee, branch=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,10 +46,9 @@ class MeetingForm(forms.ModelForm):
         self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         self.fields["venue"].queryset = Venue.objects.filter(committee=committee)
         if branch is None:
-            self.fields["units"].queryset = Unit.objects.filter(
-                district_id=committee.district_id
-            ).order_by("name")
             self.fields["units"].help_text = _("For a joint party-building meeting only.")
+            use_picker(self, "units", "units", multiple=True,
+                       queryset=Unit.objects.filter(district_id=committee.district_id))
         else:
             del self.fields["units"]
 

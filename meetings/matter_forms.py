@@ -5,17 +5,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput
+from core.pickers import use_picker
 from members.selectors import committee_members
 
 from . import matters
 from .models import Matter
-
-
-class _NameChoice(forms.ModelChoiceField):
-    """People and organisations by name only (no ID number, no mobile)."""
-
-    def label_from_instance(self, obj):
-        return obj.name
 
 
 class MatterForm(forms.ModelForm):
@@ -25,12 +19,6 @@ class MatterForm(forms.ModelForm):
     class Meta:
         model = Matter
         fields = matters.EDITABLE
-        field_classes = {
-            name: _NameChoice for name in (
-                "raised_by_member", "raised_by_unit", "responsible_member", "responsible_team",
-                "responsible_unit",
-            )
-        }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "decision": forms.Textarea(attrs={"rows": 3}),
@@ -48,17 +36,16 @@ class MatterForm(forms.ModelForm):
 
     def __init__(self, *args, committee, **kwargs):
         super().__init__(*args, **kwargs)
-        people = committee_members(committee).only("pk", "name")
-        units = matters.committee_units(committee).only("pk", "name")
-        self.fields["raised_by_member"].queryset = people
-        self.fields["responsible_member"].queryset = people
-        self.fields["raised_by_unit"].queryset = units
-        self.fields["responsible_unit"].queryset = units
-        self.fields["responsible_team"].queryset = matters.committee_teams(committee).only(
-            "pk", "name"
-        )
-        if self.instance.pk is None:
-            self.fields["raised_on"].initial = timezone.localdate()
+        people, units = committee_members(committee), matters.committee_units(committee)
+        for name in ("raised_by_member", "responsible_member"):
+            use_picker(self, name, "members", queryset=people, url_args=[committee.pk])
+        for name in ("raised_by_unit", "responsible_unit"):
+            use_picker(self, name, "units", queryset=units)
+        use_picker(self, "responsible_team", "teams",
+                   queryset=matters.committee_teams(committee))
+        if self.instance.pk is None and not self.initial.get("raised_on"):
+            # The instance's empty date would hide a field initial: say today on the form.
+            self.initial["raised_on"] = timezone.localdate()
 
 
 class MatterStatusForm(forms.Form):

@@ -9,6 +9,7 @@ class MembersConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from . import pickers  # noqa: F401  (registers the picker source)
         from .models import Appraisal, CheckIn, Commitment, Member, SignUp, Transfer
 
         # The ID number and mobile never reach the audit log in clear.

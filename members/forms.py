@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch
 from core.forms import DateInput
+from core.pickers import use_picker
 from units.models import Unit
 
 from .models import Member
@@ -45,15 +46,13 @@ class MemberForm(forms.ModelForm):
         )
         if self.instance.pk is None:
             # Membership (组织关系) sits with a branch, never a party group.
-            self.fields["branch"].queryset = (
-                Branch.objects.for_user(user)
-                .filter(committee__district=committee.district_id, parent__isnull=True)
-                .select_related("committee").order_by("committee__name", "kind", "name")
-            )
             self.fields["branch"].help_text = _(
                 "Leave empty when the membership is held outside the district, and name that "
                 "organisation below."
             )
+            use_picker(self, "branch", "branches", queryset=Branch.objects.for_user(user).filter(
+                committee__district=committee.district_id, parent__isnull=True
+            ))
             groups = Branch.objects.for_user(user).filter(
                 committee__district=committee.district_id, parent__isnull=False
             )
@@ -72,7 +71,7 @@ class MemberForm(forms.ModelForm):
         )
         if self.instance.pk and not self.instance.branch_id:
             del self.fields["party_group"]
-        self.fields["employer_unit"].queryset = Unit.objects.for_user(user).order_by("name")
+        use_picker(self, "employer_unit", "units", queryset=Unit.objects.for_user(user))
         self.fields["employer_name"].help_text = _("When the employer is not a resident unit.")
 
     # The service validates again (imports and sign-ups go through it too); validating here

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import IdsMultipleChoiceField
+from core.pickers import use_picker
 
 from .in_service import checked_in_members
 from .models import CheckIn, EndReason, InServiceGroup
@@ -20,9 +21,10 @@ class InServiceGroupForm(forms.ModelForm):
 
     def __init__(self, *args, committee, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["leader"].help_text = _("An in-service member checked in to this community.")
+        use_picker(self, "leader", "members", queryset=checked_in_members(committee),
+                   url_args=[committee.pk], url_query="only=checked_in")
         leader = self.fields["leader"]
-        leader.queryset = checked_in_members(committee).only("pk", "name")
-        leader.help_text = _("An in-service member checked in to this community.")
         leader.error_messages["invalid_choice"] = _(
             "The leader must be an in-service member checked in to this community."
         )

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import Branch
 from core.dates import FIRST_YEAR, LAST_YEAR
 from core.forms import DateInput
+from core.pickers import use_picker
 
 from .models import Commitment, Rating
 
@@ -21,13 +22,11 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args, user, member, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_branch"].queryset = (
+        use_picker(self, "to_branch", "branches", queryset=(
             Branch.objects.for_user(user)
             .filter(committee__district=member.committee.district_id, parent__isnull=True)
             .exclude(pk=member.branch_id)
-            .select_related("committee")
-            .order_by("committee__name", "kind", "name")
-        )
+        ))
         self.fields["transferred_on"].initial = timezone.localdate
 
 

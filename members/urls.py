@@ -5,6 +5,7 @@ from . import (
     export_views,
     import_views,
     in_service_views,
+    pickers,
     record_views,
     signup_views,
     views,
@@ -14,6 +15,7 @@ app_name = "members"
 
 urlpatterns = [
     path("committees/<int:pk>/members/", views.committee_roster, name="committee-roster"),
+    path("committees/<int:pk>/members/pick/", pickers.member_choices, name="pick"),
     path("committees/<int:committee_pk>/members/new/", views.member_create, name="member-create"),
     path("branches/<int:pk>/members/", views.branch_roster, name="branch-roster"),
     path("committees/<int:pk>/members/export/", export_views.roster_export,

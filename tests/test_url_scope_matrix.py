@@ -294,6 +294,11 @@ EXPECTED = {
     "members:appraisal-summary": (lambda w: {"pk": w.a_branch.pk}, READ_A),
     "members:appraisal-record": (lambda w: {"pk": w.a_branch.pk}, WRITE_A_BRANCH),
     "units:unit-list": (lambda w: {}, expect(LOGIN, 200, 200, 200, 200, 200)),
+    # The pickers' searches (JSON): what each answers is the persona's own for_user reads.
+    "units:pick": (lambda w: {}, expect(LOGIN, 200, 200, 200, 200, 200)),
+    "branches:pick": (lambda w: {}, expect(LOGIN, 200, 200, 200, 200, 200)),
+    "activities:team-pick": (lambda w: {}, expect(LOGIN, 200, 200, 200, 200, 200)),
+    "members:pick": (lambda w: {"pk": w.a.pk}, READ_A),
     # a unit is created by the district or a committee secretary of that district
     "units:unit-create": (lambda w: {}, expect(LOGIN, 200, 200, 200, 403, 403)),
     "units:unit-detail": (lambda w: {"pk": w.unit.pk}, expect(LOGIN, 200, 200, 200, 200, 200)),

@@ -9,6 +9,7 @@ class UnitsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from . import pickers  # noqa: F401  (registers the picker source)
         from .models import Agreement, Need, Project, Resource, Unit
 
         for model in (Unit, Agreement, Need, Resource):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import Seat
 from core.forms import DateInput
+from core.pickers import use_picker
 
 from .agreements import agreements_with_status
 from .models import Agreement, AgreementStatus, Unit, UnitKind
@@ -67,9 +68,9 @@ class AgreementForm(forms.ModelForm):
 
     def __init__(self, *args, user, committee, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = (
-            Unit.objects.for_user(user).filter(district_id=committee.district_id).order_by("name")
-        )
+        use_picker(self, "unit", "units", queryset=Unit.objects.for_user(user).filter(
+            district_id=committee.district_id
+        ))
         if self.instance.pk and self.instance.status != AgreementStatus.DRAFT:
             del self.fields["status"]
             for name in ("unit", "ends_on"):

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput
+from core.pickers import use_picker
 
 from .models import Need, NeedStatus, Project, Resource, ResourceStatus
 
@@ -29,8 +30,8 @@ class NeedForm(forms.ModelForm):
 
     def __init__(self, *args, branches, branch_required, **kwargs):
         super().__init__(*args, **kwargs)
+        use_picker(self, "branch", "branches", queryset=branches)
         branch = self.fields["branch"]
-        branch.queryset = branches
         branch.required = branch_required
         branch.help_text = (
             _("The branch that raises the need.") if branch_required
@@ -48,11 +49,10 @@ class ResourceForm(forms.ModelForm):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        unit = self.fields["unit"]
-        unit.queryset = units
-        unit.help_text = _(
+        self.fields["unit"].help_text = _(
             "Units with a co-building agreement in force with the committee."
         )
+        use_picker(self, "unit", "units", queryset=units)
 
 
 class ResourceEditForm(forms.ModelForm):

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import agreement_views, list_views, views
+from . import agreement_views, list_views, pickers, views
 
 app_name = "units"
 
 urlpatterns = [
     # resident units and their ledger (成果联享)
     path("units/", views.unit_list, name="unit-list"),
+    path("units/pick/", pickers.unit_choices, name="pick"),
     path("units/new/", views.unit_create, name="unit-create"),
     path("units/<int:pk>/", views.unit_detail, name="unit-detail"),
     path("units/<int:pk>/edit/", views.unit_update, name="unit-update"),

@@ -260,7 +260,11 @@ class TestCreateAndUpdate:
         page = text(login(world.secretary_a).get(
             reverse("activities:team-create", args=[world.a.pk])
         ))
-        assert "郑优芳" in page and "御沁园党员" not in page
+        assert "御沁园党员" not in page and 'name="members_q"' in page
+        offered = login(world.secretary_a).get(
+            reverse("members:pick", args=[world.a.pk]), {"q": "党员"}
+        ).json()["results"]
+        assert "御沁园党员" not in [r["label"] for r in offered]
         response = login(world.secretary_a).post(
             reverse("activities:team-create", args=[world.a.pk]),
             {"name": "便民健康服务队", "kind": "health", "members": [stranger.pk]},

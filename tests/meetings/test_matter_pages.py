@@ -204,7 +204,12 @@ class TestMatterCreate:
         stranger = MemberFactory(committee=world.b, branch=world.b_branch, name="外人")
         client = login(world.secretary_a)
         page = client.get(url("matter-create", world.a)).content.decode()
-        assert "外人" not in page and world.a_member.name in page
+        assert "外人" not in page
+        # The picker's search offers the committee's members, never another committee's.
+        pick = reverse("members:pick", args=[world.a.pk])
+        assert [r["label"] for r in client.get(pick, {"q": world.a_member.name}).json()[
+            "results"]] == [world.a_member.name]
+        assert client.get(pick, {"q": "外人"}).json()["results"] == []
         response = client.post(url("matter-create", world.a),
                                form(raised_by_name="", raised_by_member=stranger.pk))
         assert response.status_code == 400

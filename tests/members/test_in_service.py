@@ -260,7 +260,10 @@ class TestGroupForm:
         leader = checked_in(world.a, "组长甲").member
         client = login(world.secretary_a)
         form = client.get(self.create_url(world.a)).content.decode()
-        assert "组长甲" in form and world.a_member.name not in form  # leaders: checked in only
+        assert 'name="leader_q"' in form
+        pick = reverse("members:pick", args=[world.a.pk])
+        offered = client.get(pick, {"only": "checked_in"}).json()["results"]
+        assert [r["label"] for r in offered] == ["组长甲"]  # leaders: checked in only
         response = client.post(self.create_url(world.a),
                                {"name": " 1号楼小组 ", "leader": leader.pk,
                                 "description": "1至3号楼"})
