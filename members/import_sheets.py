@@ -138,7 +138,6 @@ def corrections_xlsx(plan: ImportPlan) -> bytes:
             out.fill = shade
         return out
 
-    written = 0
     for _blank in range(table.header_row - 1):
         sheet.append([])
     titles = []
