@@ -40,6 +40,7 @@ from .services import derive_member_fields
 from .validators import mask_id_number, normalize_id_number
 
 PREVIEW_ROWS = 200  # rows of each kind (to add, to update, to correct) kept for the preview
+_COLUMN_ORDER = {header: i for i, header in enumerate(HEADERS)}  # a row's problems, in order
 
 # Model fields reported under a column (``COLUMN``: the columns, keyed by the field they fill).
 _FIELD_COLUMN = {
@@ -329,8 +330,7 @@ def build_plan(
                     _("The same ID number is on row %(row)s.") % {"row": first},
                 )
         if row_issues:
-            order = {header: i for i, header in enumerate(HEADERS)}
-            row_issues.sort(key=lambda issue: order[issue.column])
+            row_issues.sort(key=lambda issue: _COLUMN_ORDER[issue.column])
             plan.bad.append(BadRow(
                 row=number,
                 name=cell_text(cells[COLUMN["name"]])[:50],

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.xlsx import XLSX_CONTENT_TYPE
-from members import import_files, import_writes
+from members import import_files, import_services, import_writes
 from members.import_sheets import PROBLEMS_HEADER, corrections_xlsx
 from members.imports import bad_rows_of, build_plan
 from members.models import ImportStatus, Member, RosterImport
@@ -299,6 +299,33 @@ def test_there_is_no_file_to_correct_for_a_good_import_a_post_or_an_old_one(worl
     )
     assert url not in client.get(response.url).content.decode()
     assert client.get(url).status_code == 404
+
+
+def test_a_large_bad_file_is_checked_in_celery_and_gets_its_file_to_correct(
+    world, login, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr(import_services, "INLINE_MAX_BYTES", 100)
+    client = login(world.secretary_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        _invalid_import(client, world)
+    roster_import = RosterImport.objects.get()
+    assert roster_import.status == ImportStatus.INVALID and roster_import.bad_rows == 1
+    sheet = sheet_of(bytes(roster_import.corrections))
+    assert sheet.cell(5, PROBLEMS + 1).value.count("「") == 4
+
+
+def test_a_row_that_went_bad_before_the_write_gets_a_file_to_correct(world, login):
+    client = login(world.secretary_a)
+    _upload(client, world, csv_bytes(good_rows(world)), "名册.csv")
+    roster_import = RosterImport.objects.get()
+    # Before the secretary confirms, B registers one of these people.
+    MemberFactory(committee=world.b, branch=world.b_branch, id_number=id_number(12, "19900505"))
+    client.post(reverse("members:roster-import-confirm", args=[roster_import.pk]))
+    roster_import.refresh_from_db()
+    assert roster_import.status == ImportStatus.INVALID and roster_import.bad_rows == 1
+    assert roster_import.corrections_kept
+    assert "「身份证号」" in sheet_of(bytes(roster_import.corrections)).cell(3, PROBLEMS + 1).value
+    assert not Member.objects.filter(name="王建国").exists()  # nothing half-written
 
 
 def test_the_daily_purge_drops_the_files_past_their_time(world):
