@@ -595,6 +595,13 @@ def can_see_full_id_number(user, member) -> bool:
     return member.committee.district_id in scope.district_ids
 
 
+def can_see_full_id_numbers_of(user, committee) -> bool:
+    """``can_see_full_id_number`` for every member of ``committee`` at once: the district's
+    officers (the members themselves see only their own)."""
+    scope = scope_of(user)
+    return scope.superuser or committee.district_id in scope.district_ids
+
+
 def is_self_or_writer(user, member_id, obj) -> bool:
     """The member ``member_id`` themselves, or whoever may change ``obj`` (their record, the
     activity they signed up for, ...)."""

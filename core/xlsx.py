@@ -39,6 +39,16 @@ def escape_cell(value) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
+def unescape_cell(text: str) -> str:
+    """A cell of one of our downloads read back (an import of an export, or of the rows to
+    correct): the apostrophe ``escape_cell`` put before a leading ``= + - @`` taken off, so
+    "-3号楼" comes back as it went out. (A formula that comes back is still refused by
+    whoever reads it as data.)"""
+    if text.startswith("'") and text[1:].startswith(_FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
 def new_workbook() -> Workbook:
     """A workbook without sheets: add them with ``add_sheet``."""
     workbook = Workbook()

@@ -116,7 +116,7 @@ class RosterImportForm(forms.Form):
     )
 
     def clean_file(self):
-        from .imports import MAX_UPLOAD_BYTES
+        from .import_files import MAX_UPLOAD_BYTES
 
         upload = self.cleaned_data["file"]
         if upload.name.lower().endswith(".xls"):

@@ -1,6 +1,10 @@
-"""Roster import pages: upload, the check's preview or problems, confirmation, the result."""
+"""Roster import pages: upload, the check's preview or problems, the file of rows to correct,
+confirmation, the result."""
+
+import logging
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,8 +17,11 @@ from core.xlsx import xlsx_response
 
 from . import import_services, import_writes
 from .forms import RosterImportForm
-from .imports import template_xlsx
+from .import_sheets import template_xlsx
+from .imports import bad_rows_of
 from .models import RosterImport
+
+logger = logging.getLogger(__name__)
 
 RECENT_IMPORTS = 10
 
@@ -28,7 +35,7 @@ def roster_import(request, pk):
     form = RosterImportForm(request.POST or None, request.FILES or None)
     recent = (
         RosterImport.objects.for_user(request.user).filter(committee=committee)
-        .select_related("created_by").defer("content", "report")[:RECENT_IMPORTS]
+        .select_related("created_by").defer("content", "report", "corrections")[:RECENT_IMPORTS]
     )
     return form_page(
         request, form,
@@ -55,18 +62,20 @@ def _import(request, pk):
     return get_for_user(
         request.user, RosterImport, pk=pk,
         queryset=RosterImport.objects.select_related("committee__district", "created_by")
-        .defer("content"),
+        .defer("content", "corrections"),
     )
 
 
 @login_required
 @require_GET
 def roster_import_detail(request, pk):
+    """The check's result: the good rows beside the bad ones with every problem of each, the
+    file of rows to correct, and (when every row is good) the confirmation."""
     roster_import = _import(request, pk)
     report = roster_import.report or {}
     done, total = import_writes.progress_of(roster_import) if roster_import.busy else (0, 0)
     adds, updates = report.get("add", []), report.get("update", [])
-    issues = report.get("issues", [])
+    bad = bad_rows_of(report)
     return render(
         request,
         "members/roster_import_detail.html",
@@ -79,10 +88,39 @@ def roster_import_detail(request, pk):
             "more_adds": roster_import.to_add - len(adds),
             "updates": updates,
             "more_updates": roster_import.to_update - len(updates),
-            "issues": issues,
-            "more_issues": max(roster_import.bad_rows - len({i["row"] for i in issues}), 0),
+            "bad": bad,
+            "more_bad": max(roster_import.bad_rows - len(bad), 0),
+            "good_rows": roster_import.to_add + roster_import.to_update
+            + roster_import.unchanged,
+            "can_download_corrections": import_services.may_download_corrections(
+                request.user, roster_import
+            ),
         },
     )
+
+
+@login_required
+@require_GET
+def roster_import_corrections(request, pk):
+    """The file of rows to correct (the upload with a 问题 column), for its uploader or the
+    district while it is kept; anyone else, and after that, 404. It holds full ID numbers:
+    each download is logged as the roster export is (never the numbers themselves)."""
+    roster_import = get_for_user(
+        request.user, RosterImport, pk=pk,
+        queryset=RosterImport.objects.select_related("committee").defer("content"),
+    )
+    if not (
+        import_services.may_download_corrections(request.user, roster_import)
+        and roster_import.corrections
+    ):
+        raise Http404("No file of rows to correct.")
+    logger.info(
+        "roster import corrections: user=%s import=%s committee=%s rows=%s bad=%s",
+        request.user.pk, roster_import.pk, roster_import.committee_id,
+        roster_import.total_rows, roster_import.bad_rows,
+    )
+    stem = roster_import.filename.rsplit(".", 1)[0] or roster_import.committee.name
+    return xlsx_response(bytes(roster_import.corrections), f"{stem}-需更正的行.xlsx")
 
 
 @login_required

@@ -20,7 +20,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .imports import UPDATED_FIELDS, ImportPlan, ImportRefused, build_plan
+from .import_files import ImportRefused
+from .import_sheets import corrections_xlsx
+from .imports import UPDATED_FIELDS, ImportPlan, build_plan
 from .models import ImportStatus, Member, RosterImport, Transfer
 
 logger = logging.getLogger(__name__)
@@ -109,6 +111,21 @@ STEPS: dict[str, Callable[[int], None]] = {
 }
 
 
+def roster_imports_purge(now=None) -> int:
+    """Drop what imports hold of ID numbers past their keeping time: a ready import nobody
+    confirmed goes (as an upload into its committee also does), and an import with rows to
+    correct keeps its row and preview but not its file to correct. How many imports were
+    touched; running it again touches none."""
+    now = now or timezone.now()
+    deleted, _by_model = RosterImport.objects.filter(
+        status=ImportStatus.READY, updated_at__lt=now - RosterImport.KEEP_UNCONFIRMED
+    ).delete()
+    cleared = RosterImport.objects.filter(
+        status=ImportStatus.INVALID, finished_at__lte=now - RosterImport.KEEP_CORRECTIONS
+    ).exclude(corrections=b"").update(corrections=b"")
+    return deleted + cleared
+
+
 def _plan(roster_import: RosterImport) -> ImportPlan | None:
     try:
         return build_plan(
@@ -136,6 +153,8 @@ def _keep_plan(roster_import: RosterImport, plan: ImportPlan, *, ok_status: str)
         roster_import.status = ok_status
         roster_import.save()
     else:
+        # The file goes; the file to correct stays a day (``RosterImport.KEEP_CORRECTIONS``).
+        roster_import.corrections = corrections_xlsx(plan)
         _finish(roster_import, ImportStatus.INVALID)
 
 

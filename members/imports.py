@@ -1,17 +1,16 @@
-"""Reading a roster file (.xlsx or .csv) and checking every row, without writing anything.
+"""Checking every row of a roster file (.xlsx or .csv), without writing anything.
 
-``read_table`` turns the bytes of an upload into a header and numbered rows, or raises
-``ImportRefused`` with a message for the user: not a spreadsheet, an old .xls, a zip bomb, too
-many rows or columns, missing headers. It never trusts the file: the zip's declared sizes are
-checked before anything is unpacked, openpyxl parses XML through defusedxml (installed, so
-openpyxl uses it), and reading stops at ``MAX_ROWS``.
-
+``members.import_files.read_table`` reads the file (or refuses it: ``ImportRefused``);
 ``build_plan`` checks each row with the same rules as the registration form (name, ID number
 and mobile through ``members.services.derive_member_fields``) plus what only a file can get
 wrong (a date written as text, an unknown branch, the same person twice, a formula), and
 returns an ``ImportPlan``: rows to add, rows to update (matched by ID number), rows unchanged,
-and every problem with its row number, column and message. The writes are in
-``members.import_writes``.
+and the bad rows with every problem of each (row number, column, message). Every column of a
+row is checked on its own, so one pass reports all the problems of the file: a bad ID number
+does not hide a bad mobile or an unknown branch in the same row. One problem per cell (the
+first: a formula, say, hides the empty cell it leaves). The writes are in
+``members.import_writes``; the spreadsheets the import hands out (the template, the file of
+rows to correct) in ``members.import_sheets``.
 
 Problems never quote an ID number or a mobile: the preview and the command's report are
 shown and logged, and a row number is enough to find the cell.
@@ -20,39 +19,28 @@ shown and logged, and a row number is enough to find the cell.
 from __future__ import annotations
 
 import copy
-import csv
 import datetime
-import io
 import re
 import unicodedata
-import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import Branch
 from committees.models import Committee
-from core.xlsx import add_sheet, escape_cell, new_workbook, workbook_bytes
 from units.models import Unit
 
+from .import_files import Table, cell_text, read_table
 from .models import Category, Gender, Member, Status
-from .roster_columns import COLUMN, HEADERS, outside_cell, outside_organisation
+from .roster_columns import COLUMN, HEADERS, outside_organisation
 from .services import derive_member_fields
 from .validators import mask_id_number, normalize_id_number
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 20_000  # rows read, empty ones included; the whole district is about 11,000
-MAX_COLUMNS = 40
-# A real roster's parts unpack to a few megabytes; a zip bomb's to gigabytes.
-MAX_UNZIPPED_BYTES = 80 * 1024 * 1024
-MAX_ZIP_ENTRIES = 300
-MAX_COMPRESSION_RATIO = 150
-PREVIEW_ROWS = 200  # rows of each kind kept for the preview page
-MAX_ISSUES_KEPT = 500
+PREVIEW_ROWS = 200  # rows of each kind (to add, to update, to correct) kept for the preview
+_COLUMN_ORDER = {header: i for i, header in enumerate(HEADERS)}  # a row's problems, in order
 
 # Model fields reported under a column (``COLUMN``: the columns, keyed by the field they fill).
 _FIELD_COLUMN = {
@@ -80,10 +68,6 @@ _DATE_PATTERNS = [
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
 
 
-class ImportRefused(Exception):
-    """The file as a whole cannot be read; the message says why, for the user."""
-
-
 @dataclass(frozen=True)
 class Issue:
     row: int
@@ -92,6 +76,38 @@ class Issue:
 
     def as_dict(self) -> dict:
         return {"row": self.row, "column": self.column, "message": self.message}
+
+    def __str__(self) -> str:
+        """第 5 行「身份证号」：…, for the command's report."""
+        return _("Row %(row)s, “%(column)s”: %(message)s") % self.as_dict()
+
+    def in_row(self) -> str:
+        """「身份证号」：…, for the 问题 column of the file of rows to correct."""
+        return _("“%(column)s”: %(message)s") % self.as_dict()
+
+
+@dataclass
+class BadRow:
+    """A row with problems: what the preview shows of it (name, masked ID number) and its
+    problems, in the order of the columns."""
+
+    row: int
+    name: str
+    id_number: str  # masked
+    issues: list[Issue]
+
+    def preview(self) -> dict:
+        return {
+            "row": self.row,
+            "name": self.name,
+            "id_number": self.id_number,
+            "problems": [
+                {"column": issue.column, "message": issue.message} for issue in self.issues
+            ],
+        }
+
+    def problems_text(self) -> str:
+        return "\n".join(issue.in_row() for issue in self.issues)
 
 
 @dataclass
@@ -127,191 +143,51 @@ class PlannedRow:
 @dataclass
 class ImportPlan:
     committee: Committee
-    rows: list[PlannedRow] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
+    rows: list[PlannedRow] = field(default_factory=list)  # the good rows
+    bad: list[BadRow] = field(default_factory=list)
     total_rows: int = 0
+    # The file as read, for the file of rows to correct (``import_sheets.corrections_xlsx``).
+    table: Table | None = None
 
     def of(self, action: str) -> list[PlannedRow]:
         return [row for row in self.rows if row.action == action]
 
     @property
+    def issues(self) -> list[Issue]:
+        return [issue for row in self.bad for issue in row.issues]
+
+    @property
     def bad_rows(self) -> int:
-        return len({issue.row for issue in self.issues})
+        return len(self.bad)
 
     @property
     def ok(self) -> bool:
-        return not self.issues
+        return not self.bad
 
     def report(self) -> dict:
-        """The plan as JSON for ``RosterImport.report``: counts, and the first rows of each
-        kind and the first problems (masked)."""
+        """The plan as JSON for ``RosterImport.report``: the first rows of each kind, the
+        good ones beside the bad ones with their problems (ID numbers masked)."""
         return {
             "add": [row.preview() for row in self.of("add")[:PREVIEW_ROWS]],
             "update": [row.preview() for row in self.of("update")[:PREVIEW_ROWS]],
-            "issues": [issue.as_dict() for issue in self.issues[:MAX_ISSUES_KEPT]],
+            "bad": [row.preview() for row in self.bad[:PREVIEW_ROWS]],
         }
 
 
-# --- reading the file --------------------------------------------------------------------------
-
-
-@dataclass
-class Table:
-    headers: list[str]
-    rows: list[tuple[int, list[object]]]  # (row number as the spreadsheet shows it, values)
-
-
-def read_table(content: bytes, filename: str) -> Table:
-    """The header and the non-empty rows of the first sheet (or the CSV), or ``ImportRefused``."""
-    if not content:
-        raise ImportRefused(_("The file is empty."))
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise ImportRefused(
-            _("The file is larger than %(size)s MB.") % {"size": MAX_UPLOAD_BYTES // 2**20}
-        )
-    name = (filename or "").lower()
-    if name.endswith(".xlsx"):
-        rows = _xlsx_rows(content)
-    elif name.endswith(".csv"):
-        rows = _csv_rows(content)
-    elif name.endswith(".xls"):
-        raise ImportRefused(_("Old .xls workbooks cannot be read: save the file as .xlsx."))
-    else:
-        raise ImportRefused(_("Upload an Excel workbook (.xlsx) or a CSV file (.csv)."))
-    return _table(rows)
-
-
-def _table(rows: Iterator[tuple[int, list[object]]]) -> Table:
-    headers = None
-    data = []
-    read = 0
-    for number, values in rows:
-        read += 1
-        if read > MAX_ROWS + 1:
-            raise ImportRefused(
-                _("The file has more than %(limit)s rows. Split it, or delete the empty rows "
-                  "at the end of the sheet.") % {"limit": f"{MAX_ROWS:,}"}
-            )
-        if len(values) > MAX_COLUMNS and any(_text(v) for v in values[MAX_COLUMNS:]):
-            raise ImportRefused(
-                _("Row %(row)s has more than %(limit)s columns.")
-                % {"row": number, "limit": MAX_COLUMNS}
-            )
-        if not any(_text(v) for v in values):
-            continue
-        if headers is None:
-            headers = [unicodedata.normalize("NFKC", _text(v)).replace(" ", "") for v in values]
-            _check_headers(headers)
-            continue
-        data.append((number, list(values)))
-    if headers is None:
-        raise ImportRefused(_("The file has no rows."))
-    if not data:
-        raise ImportRefused(_("The file has the headers but no member under them."))
-    return Table(headers=headers, rows=data)
-
-
-def _check_headers(headers: list[str]) -> None:
-    missing = [h for h in HEADERS if h not in headers]
-    if missing:
-        raise ImportRefused(
-            _("The first row must hold the column headers of the template. Missing: "
-              "%(missing)s.") % {"missing": "、".join(missing)}
-        )
-    doubled = sorted({h for h in headers if h and headers.count(h) > 1 and h in HEADERS})
-    if doubled:
-        raise ImportRefused(
-            _("These columns appear twice: %(columns)s.") % {"columns": "、".join(doubled)}
-        )
-
-
-def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[object]]]:
-    if content[:4] == b"\xd0\xcf\x11\xe0":
-        # OLE2: an .xls saved under another name, or an encrypted workbook.
-        raise ImportRefused(
-            _("This is not an .xlsx workbook (an old .xls, or a password-protected file). "
-              "Save it as .xlsx without a password.")
-        )
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        entries = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise ImportRefused(_("This file is not an Excel workbook (.xlsx).")) from None
-    names = {entry.filename for entry in entries}
-    if "xl/workbook.xml" not in names:
-        raise ImportRefused(_("This file is not an Excel workbook (.xlsx).")) from None
-    unpacked = sum(entry.file_size for entry in entries)
-    too_packed = any(
-        entry.file_size > 1_000_000
-        and entry.file_size > MAX_COMPRESSION_RATIO * max(entry.compress_size, 1)
-        for entry in entries
-    )
-    if len(entries) > MAX_ZIP_ENTRIES or unpacked > MAX_UNZIPPED_BYTES or too_packed:
-        raise ImportRefused(
-            _("This workbook unpacks to far more data than a roster holds; it was not opened.")
-        )
-    import openpyxl  # imported here: only imports need it
-
-    try:
-        workbook = openpyxl.load_workbook(
-            io.BytesIO(content), read_only=True, data_only=False, keep_links=False
-        )
-    except Exception:  # openpyxl raises many kinds on a damaged file
-        raise ImportRefused(_("This Excel workbook is damaged and cannot be read.")) from None
-    return _sheet_rows(workbook)
-
-
-def _sheet_rows(workbook) -> Iterator[tuple[int, list[object]]]:
-    try:
-        sheet = workbook.worksheets[0]
-        for number, row in enumerate(
-            sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True), start=1
-        ):
-            yield number, list(row)
-    except ImportRefused:
-        raise
-    except Exception:
-        raise ImportRefused(_("This Excel workbook is damaged and cannot be read.")) from None
-    finally:
-        workbook.close()
-
-
-def _csv_rows(content: bytes) -> Iterator[tuple[int, list[object]]]:
-    if b"\x00" in content:
-        raise ImportRefused(_("This file is not a CSV text file."))
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportRefused(_("The CSV file is neither UTF-8 nor GB18030 text."))
-
-    def rows():
-        reader = csv.reader(io.StringIO(text, newline=""))
-        try:
-            yield from enumerate(reader, start=1)
-        except csv.Error:
-            raise ImportRefused(_("The CSV file is malformed and cannot be read.")) from None
-
-    return rows()
+def bad_rows_of(report: dict) -> list[dict]:
+    """The bad rows a report keeps, as ``BadRow.preview`` writes them (a report written before
+    the bad rows were kept whole has only its problems: they are grouped by row here)."""
+    if "bad" in report:
+        return report["bad"]
+    rows: dict[int, dict] = {}
+    for issue in report.get("issues", []):
+        rows.setdefault(
+            issue["row"], {"row": issue["row"], "name": "", "id_number": "", "problems": []}
+        )["problems"].append({"column": issue["column"], "message": issue["message"]})
+    return list(rows.values())
 
 
 # --- cells ------------------------------------------------------------------------------------
-
-
-def _text(value) -> str:
-    """A cell as text: stripped; whole numbers without ".0"; dates as ISO."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value).strip()
 
 
 class _CellError(Exception):
@@ -328,7 +204,7 @@ def _date(value) -> datetime.date | None:
     if isinstance(value, (int, float)) and 1 <= value < 2_958_466:
         # An Excel date serial in a cell not formatted as a date.
         return _EXCEL_EPOCH + datetime.timedelta(days=int(value))
-    text = unicodedata.normalize("NFKC", _text(value))
+    text = unicodedata.normalize("NFKC", cell_text(value))
     for pattern in _DATE_PATTERNS:
         match = pattern.fullmatch(text)
         if match:
@@ -423,33 +299,29 @@ def build_plan(
     may name any committee). Raises ``ImportRefused`` when the file cannot be read at all.
     """
     table = read_table(content, filename)
-    plan = ImportPlan(committee=committee, total_rows=len(table.rows))
-    index = {header: i for i, header in enumerate(table.headers) if header in HEADERS}
-
-    def cell(values, column):
-        i = index[column]
-        return values[i] if i < len(values) else None
+    plan = ImportPlan(committee=committee, total_rows=len(table.rows), table=table)
+    columns = table.columns()
 
     id_numbers = []
     for _number, values in table.rows:
-        raw = cell(values, COLUMN["id_number"])
+        raw = table.cells(values, columns)[COLUMN["id_number"]]
         if isinstance(raw, str):
-            id_numbers.append(normalize_id_number(raw))
+            id_numbers.append(normalize_id_number(cell_text(raw)))
     lookups = _Lookups(committee, user, id_numbers)
     first_row_of: dict[str, int] = {}
     today = timezone.localdate()
 
     for done, (number, values) in enumerate(table.rows, start=1):
+        cells = table.cells(values, columns)
         row_issues: list[Issue] = []
 
         def problem(column, message, row_issues=row_issues, number=number):
-            # One problem per cell: the first is the one to fix.
+            # One problem per cell: the first is the one to fix (a formula hides the empty cell
+            # it leaves, an ID number that is not one hides the fields derived from it).
             if all(issue.column != column for issue in row_issues):
                 row_issues.append(Issue(number, column, str(message)))
 
-        planned = _check_row(
-            number, {h: cell(values, h) for h in HEADERS}, lookups, problem, today
-        )
+        planned = _check_row(number, cells, lookups, problem, today)
         if planned is not None and planned.member.id_number:
             first = first_row_of.setdefault(planned.member.id_number, number)
             if first != number:
@@ -458,7 +330,13 @@ def build_plan(
                     _("The same ID number is on row %(row)s.") % {"row": first},
                 )
         if row_issues:
-            plan.issues.extend(row_issues)
+            row_issues.sort(key=lambda issue: _COLUMN_ORDER[issue.column])
+            plan.bad.append(BadRow(
+                row=number,
+                name=cell_text(cells[COLUMN["name"]])[:50],
+                id_number=mask_id_number(cell_text(cells[COLUMN["id_number"]])[:40]),
+                issues=row_issues,
+            ))
         elif planned is not None:
             plan.rows.append(planned)
         if progress and done % 500 == 0:
@@ -467,30 +345,34 @@ def build_plan(
 
 
 def _check_row(number, cells, lookups: _Lookups, problem, today) -> PlannedRow | None:
-    """One row: a member to add or update, with every problem reported through ``problem``."""
+    """One row: a member to add or update, with every problem reported through ``problem``.
+
+    Each column is checked whatever the others hold; only what needs a good ID number (the
+    gender and dates it implies, the match with the roster) waits for one. ``None`` when the
+    row cannot be matched to anyone (no good ID number, or someone on another roster).
+    """
     text = {}
     for column, value in cells.items():
-        text[column] = _text(value)
+        text[column] = cell_text(value)
         if text[column].startswith("=") or (isinstance(value, str) and value.startswith("=")):
             problem(column, _("Formulas are not accepted: type the value itself."))
             text[column] = ""
-    raw_id = cells[COLUMN["id_number"]]
-    if isinstance(raw_id, (int, float)):
+
+    id_column = COLUMN["id_number"]
+    id_number = text[id_column]
+    if isinstance(cells[id_column], (int, float)):
         problem(
-            COLUMN["id_number"],
+            id_column,
             _("The ID number was stored as a number and has lost its last digits. Format the "
               "column as text and type the numbers again."),
         )
-        return None
-    if not text[COLUMN["id_number"]]:
-        problem(COLUMN["id_number"], _("The ID number is required: rows are matched by it."))
-        return None
+        id_number = ""
+    elif not id_number:
+        problem(id_column, _("The ID number is required: rows are matched by it."))
 
     committee = lookups.committee
     member = Member(
-        committee=committee,
-        name=text[COLUMN["name"]],
-        id_number=text[COLUMN["id_number"]],
+        committee=committee, name=text[COLUMN["name"]], id_number=id_number,
         mobile=text[COLUMN["mobile"]],
     )
     try:
@@ -499,23 +381,25 @@ def _check_row(number, cells, lookups: _Lookups, problem, today) -> PlannedRow |
         for field_name, messages in exc.message_dict.items():
             problem(_FIELD_COLUMN.get(field_name, COLUMN["name"]), messages[0])
         if "id_number" in exc.message_dict:
-            return None
+            member.id_number = None
+    matched = bool(member.id_number)  # a good ID number: the row can be matched
 
-    before = lookups.existing.get(member.id_number)
+    before = lookups.existing.get(member.id_number) if matched else None
     if before is not None and before.committee_id != committee.pk:
         if before.pk in lookups.visible:
             problem(
-                COLUMN["id_number"],
+                id_column,
                 _("This person is already on the roster of %(committee)s (%(name)s): transfer "
                   "them instead.") % {"committee": before.committee.name, "name": before.name},
             )
         else:
             problem(
-                COLUMN["id_number"],
+                id_column,
                 _("This person is already on a roster in the district: ask the district's "
                   "organisation department to transfer them."),
             )
-        return None
+        # The other columns are still checked, as for someone new here.
+        before, matched = None, False
     target = copy.copy(before) if before is not None else member
     if before is not None:
         for name in ("name", "name_pinyin", "name_initials", "birth_date", "gender"):
@@ -526,10 +410,12 @@ def _check_row(number, cells, lookups: _Lookups, problem, today) -> PlannedRow |
     gender = text[COLUMN["gender"]]
     if gender:
         try:
-            if _choice(gender, _GENDERS, _("Write 男 or 女.")) != member.gender:
-                problem(COLUMN["gender"], _("The gender does not match the ID number."))
+            word = _choice(gender, _GENDERS, _("Write 男 or 女."))
         except _CellError as exc:
             problem(COLUMN["gender"], exc)
+        else:
+            if member.gender and word != member.gender:
+                problem(COLUMN["gender"], _("The gender does not match the ID number."))
 
     if text[COLUMN["ethnicity"]]:
         target.ethnicity = text[COLUMN["ethnicity"]]
@@ -633,6 +519,8 @@ def _check_row(number, cells, lookups: _Lookups, problem, today) -> PlannedRow |
         for field_name, messages in exc.message_dict.items():
             problem(_FIELD_COLUMN.get(field_name, COLUMN["name"]), messages[0])
 
+    if not matched:
+        return None
     planned = PlannedRow(row=number, member=target, before=before)
     if before is not None:
         planned.changed_fields = [
@@ -644,68 +532,3 @@ def _check_row(number, cells, lookups: _Lookups, problem, today) -> PlannedRow |
 def _value(member: Member, name: str):
     field_ = Member._meta.get_field(name)
     return getattr(member, field_.attname)
-
-
-# --- the template -----------------------------------------------------------------------------
-
-# What the template's notes sheet says of each column (in ``COLUMN``'s order).
-_TEMPLATE_NOTES = {
-    "name": "必填。与身份证一致，少数民族姓名可用“·”。",
-    "gender": "可空（由身份证号得出）；填写时须为“男”或“女”，并与身份证号一致。",
-    "ethnicity": "可空，默认“汉族”。",
-    "id_number": "必填，18 位；请保持本列为文本格式，否则 Excel 会丢掉末几位。已在本社区名册上的人"
-                 "按身份证号更新，不会重复登记。",
-    "mobile": "可空，11 位手机号。",
-    "joined_on": "可空，如 2001-07-01。",
-    "full_member_on": "可空，不早于入党日期。",
-    "status": "“正式党员”或“预备党员”，空白视为正式党员。",
-    "category": "必填：小个专、离退休干部、在职党员、社区居民、其他。",
-    "branch": "本区党支部的名称，或其党小组的名称"
-              "（组织关系在支部，党小组只说明所在小组；见下方本社区的支部和党小组）。"
-              "组织关系在区外（如在职党员留在单位）时"
-              f"留空并填写工作单位，或写“{outside_cell('组织名称')}”（导出的名册就是这样写的）。",
-    "committee": "可空；填写时须为本社区名称。",
-    "employer": "驻区单位的名称或其他单位名称。",
-    "address": "可空。",
-}
-
-
-def template_xlsx(committee: Committee) -> bytes:
-    """An empty roster with the headers, the ID and mobile columns as text, drop-downs for the
-    fixed columns, and a second sheet explaining each column and listing the branches."""
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    workbook = new_workbook()
-    sheet = add_sheet(workbook, "党员名册", HEADERS, [])
-    letters = {key: get_column_letter(i) for i, key in enumerate(COLUMN, start=1)}
-    for key, letter in letters.items():
-        sheet.column_dimensions[letter].width = 22 if key in ("id_number", "branch") else 14
-        if key in ("id_number", "mobile"):
-            for row in range(2, 2002):
-                sheet[f"{letter}{row}"].number_format = "@"
-    for key, words in (
-        ("gender", ["男", "女"]),
-        ("status", ["正式党员", "预备党员"]),
-        ("category", CATEGORY_WORDS),
-    ):
-        letter = letters[key]
-        check = DataValidation(type="list", formula1='"' + ",".join(words) + '"',
-                               allow_blank=True)
-        check.add(f"{letter}2:{letter}20001")
-        sheet.add_data_validation(check)
-
-    notes = workbook.create_sheet("填写说明")
-    notes.append(["列", "说明"])
-    for key, header in COLUMN.items():
-        notes.append([header, _TEMPLATE_NOTES[key]])
-    notes.append([])
-    notes.append([escape_cell(f"{committee.name}的党支部、党小组")])
-    branches = Branch.objects.of_committee(committee).values("pk")
-    for name in Branch.objects.filter(Q(pk__in=branches) | Q(parent_id__in=branches)).order_by(
-        "kind", "name"
-    ).values_list("name", flat=True):
-        notes.append([escape_cell(name)])
-    notes.column_dimensions["A"].width = 30
-    notes.column_dimensions["B"].width = 90
-    return workbook_bytes(workbook)

@@ -463,7 +463,10 @@ class RosterImport(models.Model):
     ``members.import_services`` (start, confirm) and ``members.import_writes`` (the steps).
 
     The file's bytes are kept only until the import is written or given up (they hold ID
-    numbers); ``report`` holds counts and masked preview rows, never a full ID number.
+    numbers); ``report`` holds counts and masked preview rows, never a full ID number. An
+    import with rows to correct keeps, for ``KEEP_CORRECTIONS``, the file to correct
+    (``members.import_sheets.corrections_xlsx``: the upload with the problems of each row,
+    full ID numbers included) for its uploader to download; a daily task purges it after.
     """
 
     committee = models.ForeignKey(
@@ -489,6 +492,7 @@ class RosterImport(models.Model):
     bad_rows = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=dict, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    corrections = models.BinaryField(editable=False, default=b"")
 
     objects = ScopedQuerySet.as_manager()
 
@@ -506,6 +510,10 @@ class RosterImport(models.Model):
     # A step that has not finished after this long has lost its worker (its transaction rolled
     # back, so nothing was written): the import may then be discarded.
     STALLED_AFTER = timezone.timedelta(minutes=30)
+    # An import ready to write that nobody confirmed is dropped after this long, and an import
+    # with rows to correct drops its file to correct (both hold ID numbers).
+    KEEP_UNCONFIRMED = timezone.timedelta(days=1)
+    KEEP_CORRECTIONS = timezone.timedelta(days=1)
 
     @property
     def busy(self) -> bool:
@@ -517,3 +525,11 @@ class RosterImport(models.Model):
     @property
     def stalled(self) -> bool:
         return self.busy and self.updated_at < timezone.now() - self.STALLED_AFTER
+
+    @property
+    def corrections_kept(self) -> bool:
+        """Whether the file of rows to correct is still kept (read without loading it)."""
+        return (
+            self.status == ImportStatus.INVALID and self.finished_at is not None
+            and self.finished_at > timezone.now() - self.KEEP_CORRECTIONS
+        )

@@ -25,6 +25,8 @@ urlpatterns = [
     path("committees/<int:pk>/members/import/template/", import_views.roster_import_template,
          name="roster-import-template"),
     path("imports/<int:pk>/", import_views.roster_import_detail, name="roster-import-detail"),
+    path("imports/<int:pk>/corrections/", import_views.roster_import_corrections,
+         name="roster-import-corrections"),
     path("imports/<int:pk>/confirm/", import_views.roster_import_confirm,
          name="roster-import-confirm"),
     path("imports/<int:pk>/discard/", import_views.roster_import_discard,

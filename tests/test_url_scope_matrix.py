@@ -61,6 +61,15 @@ def a_roster_import(w):
     )[0]
 
 
+def an_invalid_roster_import(w):
+    """An import of A with rows to correct, uploaded by A's secretary: its file to correct."""
+    return RosterImport.objects.get_or_create(
+        committee=w.a, filename="有误名册.csv", created_by=w.secretary_a,
+        defaults={"status": "invalid", "corrections": b"PK", "bad_rows": 1,
+                  "finished_at": timezone.now()},
+    )[0]
+
+
 def an_agreement(w):
     return Agreement.objects.get_or_create(
         unit=w.unit, committee=w.a, starts_on=date(2025, 1, 1),
@@ -262,6 +271,9 @@ EXPECTED = {
     # an import holds ID numbers until written: only the committee's writers see it at all
     "members:roster-import-detail": (lambda w: {"pk": a_roster_import(w).pk},
                                      expect(LOGIN, 200, 200, 404, 404, 404)),
+    # the file to correct holds full ID numbers: its uploader and the district, nobody else
+    "members:roster-import-corrections": (lambda w: {"pk": an_invalid_roster_import(w).pk},
+                                          expect(LOGIN, 200, 200, 404, 404, 404)),
     "members:roster-import-confirm": (lambda w: {"pk": a_roster_import(w).pk}, POST_ONLY),
     "members:roster-import-discard": (lambda w: {"pk": a_roster_import(w).pk}, POST_ONLY),
     "members:branch-roster": (lambda w: {"pk": w.a_branch.pk}, READ_A),

@@ -133,6 +133,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notices.tasks.send_notice_reminders",
         "schedule": crontab(hour=8, minute=15),
     },
+    # Roster imports past their keeping time drop what they hold of ID numbers (members/tasks.py).
+    "purge-roster-imports": {
+        "task": "members.tasks.purge_roster_imports",
+        "schedule": crontab(hour=3, minute=40),
+    },
     # Reports by period past their keeping time go, file and row (overview/tasks.py).
     "purge-period-reports": {
         "task": "overview.tasks.purge_period_reports",

@@ -14,6 +14,7 @@ def test_every_beat_entry_names_a_registered_task():
         "meetings.tasks.send_meeting_reminders",
         "meetings.tasks.send_overdue_matter_reminders",
         "meetings.tasks.send_term_reminders",
+        "members.tasks.purge_roster_imports",
         "notices.tasks.send_notice_reminders",
         "overview.tasks.count_all_figures",
         "overview.tasks.purge_period_reports",

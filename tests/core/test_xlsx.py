@@ -13,6 +13,7 @@ from core.xlsx import (
     add_sheet,
     escape_cell,
     new_workbook,
+    unescape_cell,
     workbook_bytes,
     xlsx_response,
 )
@@ -35,6 +36,16 @@ from core.xlsx import (
 )
 def test_escape_cell_keeps_text_from_being_read_as_a_formula(value, cell):
     assert escape_cell(value) == cell
+
+
+@pytest.mark.parametrize("text", ["-3号楼", "+86 138 0000 1111", "@家", "=1+1", "学苑社区"])
+def test_unescape_cell_reads_back_what_escape_cell_wrote(text):
+    assert unescape_cell(escape_cell(text)) == text
+
+
+def test_unescape_cell_leaves_an_apostrophe_that_escapes_nothing():
+    assert unescape_cell("'学苑") == "'学苑"
+    assert unescape_cell("''-3") == "''-3"
 
 
 def _reopened(workbook):

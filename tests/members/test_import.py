@@ -19,7 +19,8 @@ from stdnum.cn import ric
 
 from core.xlsx import XLSX_CONTENT_TYPE
 from members import import_services, import_writes
-from members.imports import MAX_ROWS, ImportRefused, build_plan, read_table
+from members.import_files import MAX_ROWS, ImportRefused, read_table
+from members.imports import build_plan
 from members.models import Category, ImportStatus, Member, RosterImport, Status, Transfer
 from members.roster_columns import HEADERS
 from members.services import member_save

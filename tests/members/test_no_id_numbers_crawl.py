@@ -23,7 +23,10 @@ Who may see a full number by GET, decided from the code:
   officer those two places are checked to hold only numbers of the district's members (resp.
   of that member), and the export is asserted to hold them (positive control on a real xlsx);
 * the member: their own number in the export of their own row (``members.exports``), nothing
-  else; the member page shows it masked until the POST reveal.
+  else; the member page shows it masked until the POST reveal;
+* an import's uploader (and the district officer): in the import's file of rows to correct
+  (``members.import_services.may_download_corrections``), exactly the numbers that upload
+  held, typed by the uploader. So it is checked to hold those and no other.
 
 So that the test cannot pass vacuously, each persona must have reached the pages that matter
 (the roster, a member page showing the masked number, the export with masked numbers, the
@@ -80,6 +83,7 @@ DASHBOARD_SORT = re.compile(r"^/districts/\d+/(dashboard\.xlsx)?\?(.*&)?sort=(?!
 # committee: crawl its page for this year, not each period.
 SUMMARY_PERIOD = re.compile(r"^/committees/\d+/summary/\?")
 MEMBER_EDIT_PATH = re.compile(r"^/members/(\d+)/edit/$")
+CORRECTIONS_PATH = re.compile(r"^/imports/(\d+)/corrections/$")
 MEMBER_PATH = re.compile(r"^/members/\d+/$")
 
 
@@ -394,6 +398,10 @@ def _allowed(persona: str, data: IdWorld, hit: Hit) -> bool:
             return hit.number == data.ids.get(int(edit.group(1)))
     if persona == "member" and EXPORT_PATH.match(path):
         return hit.number == data.world.a_member.id_number
+    corrections = CORRECTIONS_PATH.match(path)
+    if corrections and persona in ("secretary_a", "officer"):  # the uploader, the district
+        return (int(corrections.group(1)) == data.import_invalid.pk
+                and hit.number == data.import_bad_id)
     return False
 
 
@@ -432,6 +440,7 @@ def _expected(persona: str, data: IdWorld) -> dict[str, str]:
         "the import page": url("members:roster-import", a.pk),
         "the import preview": url("members:roster-import-detail", data.import_ready.pk),
         "the import with a bad row": url("members:roster-import-detail", data.import_invalid.pk),
+        "its file to correct": url("members:roster-import-corrections", data.import_invalid.pk),
         "the edit form": url("members:member-update", member.pk),
         "the appraisal summary": url("members:appraisal-summary", w.a_branch.pk),
         "the public board": url("members:board", a.pk),
@@ -521,6 +530,12 @@ def test_no_full_id_number_on_any_page_reached_by_get(client, id_world, persona)
     # Where the code does grant full numbers, the scan finds them (a positive control on real
     # files). Compared masked, so a failure prints no number.
     allowed = [h for h in crawl.hits if _allowed(persona, data, h)]
+    in_corrections = {
+        mask_id_number(h.number) for h in allowed if CORRECTIONS_PATH.match(urlsplit(h.url).path)
+    }
+    if persona in ("secretary_a", "officer"):
+        assert in_corrections == {mask_id_number(data.import_bad_id)}
+    allowed = [h for h in allowed if not CORRECTIONS_PATH.match(urlsplit(h.url).path)]
     in_exports = [h for h in allowed if EXPORT_PATH.match(urlsplit(h.url).path)]
     granted = {mask_id_number(h.number) for h in in_exports}
     if persona == "officer":

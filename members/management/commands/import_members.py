@@ -14,8 +14,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from committees.models import Committee
+from members.import_files import ImportRefused
 from members.import_writes import apply_plan
-from members.imports import ImportRefused, build_plan
+from members.imports import build_plan
 
 
 class Command(BaseCommand):
@@ -53,9 +54,7 @@ class Command(BaseCommand):
             ) from None
 
         for issue in plan.issues:
-            self.stderr.write(
-                _("Row %(row)s, %(column)s: %(message)s") % issue.as_dict()
-            )
+            self.stderr.write(str(issue))
         summary = _(
             "%(committee)s: %(rows)s rows; %(added)s to add, %(updated)s to update, "
             "%(unchanged)s unchanged, %(bad)s to correct."
