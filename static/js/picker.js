@@ -61,6 +61,9 @@
         no_results: function () { return '<div class="no-results">' + escape(empty) + "</div>"; }
       }
     });
+    // Tom Select points the label at its own combobox and keeps the select only to submit:
+    // out of the tab order, and now out of what screen readers list, so one field is heard.
+    select.setAttribute("aria-hidden", "true");
   }
 
   function startAll() { pickers.forEach(start); }

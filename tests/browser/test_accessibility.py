@@ -194,7 +194,9 @@ TARGETS_JS = r"""min => {
                  + ' .navbar-brand, .page-link, [role=button], .breadcrumb-item a,'
                  + ' .list-group-item-action, td a, th a';
   const rectOf = el => {
-    let r = el.getBoundingClientRect();
+    // A picker's typing field is tapped anywhere in its box (Tom Select's .ts-control).
+    const control = el.tagName === 'INPUT' && el.closest('.ts-control');
+    let r = (control || el).getBoundingClientRect();
     const label = (el.type === 'checkbox' || el.type === 'radio') && el.labels && el.labels[0];
     if (label) {
       const l = label.getBoundingClientRect();
@@ -207,7 +209,8 @@ TARGETS_JS = r"""min => {
   const shown = el => {
     const style = getComputedStyle(el);
     return el.getClientRects().length > 0 && style.visibility !== 'hidden'
-      && !el.closest('.visually-hidden, .visually-hidden-focusable, [hidden]');
+      && !el.closest('.visually-hidden, .visually-hidden-focusable, [hidden]')
+      && !el.classList.contains('ts-hidden-accessible');  // the select a picker replaced
   };
   const small = [];
   for (const el of document.querySelectorAll(selector)) {

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.pickers import pick
 from units.models import Agreement, Need, Project, Resource
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -26,7 +27,7 @@ def test_a_secretary_records_an_agreement_and_matches_a_need_with_a_units_resour
     # The agreement, from the committee page.
     page.goto(f"{live_server.url}{world.a.get_absolute_url()}")
     page.get_by_role("link", name="新建共建协议").first.click()
-    page.locator("#id_unit").select_option(label=world.unit.name)
+    pick(page, "unit", world.unit.name)
     page.locator("#id_status").select_option(value="in_force")
     page.locator("#id_signed_on").fill(f"{today.year}-01-05")
     page.locator("#id_starts_on").fill(f"{today.year}-01-05")
@@ -40,7 +41,7 @@ def test_a_secretary_records_an_agreement_and_matches_a_need_with_a_units_resour
     # The unit's resource on offer (the secretary records it with the unit).
     page.goto(f"{live_server.url}/committees/{world.a.pk}/resources/")
     page.get_by_role("link", name="登记资源").first.click()
-    page.locator("#id_unit").select_option(label=world.unit.name)
+    pick(page, "unit", world.unit.name)
     page.locator("#id_kind").select_option(value="volunteers")
     page.locator("#id_description").fill("医护志愿者义诊")
     page.locator("#id_quantity").fill("10 名")

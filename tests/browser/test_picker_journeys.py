@@ -42,7 +42,7 @@ def test_a_member_is_picked_by_pinyin_initials(page, live_server, world, searcha
     page.goto(f"{base}/committees/{world.a.pk}/matters/new/")
     fill_matter(page, "停车位纠纷")
     page.locator("#id_raised_by_name").fill("居民张先生")
-    combobox = page.get_by_role("combobox", name="责任人")
+    combobox = page.get_by_role("combobox", name="责任人")  # the label names the combobox
     combobox.fill("zyf")
     dropdown = page.locator("#id_responsible_member-ts-dropdown")
     option = dropdown.get_by_role("option", name="郑优芳")
