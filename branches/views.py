@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from committees.models import Committee
+from committees.selectors import opened_committee_ids
 from committees.terms import term_badge
 from core import sections
 from core.pages import delete_page, form_page
@@ -14,6 +15,7 @@ from core.scope import can_write, get_for_user
 from . import services
 from .forms import BranchForm, MembershipEndForm, MembershipForm
 from .models import Branch, CommitteeMembership
+from .selectors import opens_keeping_committee
 
 
 @login_required
@@ -82,6 +84,11 @@ def branch_detail(request, pk):
         )
         for membership in memberships:
             membership.can_end = membership.pk in writable and membership.left_on is None
+        # A unit's organisation is read with every committee it is a member organisation of:
+        # another it belongs to may be out of the reader's reach.
+        opened = opened_committee_ids(request.user, {m.committee_id for m in memberships})
+        for membership in memberships:
+            membership.opens_committee = membership.committee_id in opened
     members = branch.group_members if branch.is_group else branch.members
     return render(
         request,
@@ -90,6 +97,7 @@ def branch_detail(request, pk):
             "branch": branch,
             "term": term_badge(branch.term_end),
             "committee": branch.committee,
+            "opens_committee": opens_keeping_committee(request.user, branch),
             "groups": groups,
             "member_count": members.count(),
             "memberships": memberships,

@@ -1,8 +1,8 @@
-"""Reads of a committee's own records: its seats and venues."""
+"""Reads of a committee's own records: its seats and venues; which committees a user opens."""
 
 from decimal import Decimal
 
-from .models import SeatRole
+from .models import Committee, SeatRole
 
 LARGE_VENUE_AREA = Decimal(500)  # m²: the report's "500 平方米以上" threshold
 
@@ -12,6 +12,17 @@ def committee_seats(committee):
     seats = list(committee.seats.select_related("member", "unit"))
     seats.sort(key=lambda s: (order.get(s.role, 9), s.term_start))
     return seats
+
+
+def opened_committee_ids(user, ids) -> set[int]:
+    """Which of the committees ``ids`` the user may open: the rule of the committee's page
+    (``Committee.objects.for_user``), asked by a page before it links to one. One query."""
+    return set(Committee.objects.for_user(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def opens_committee(user, pk) -> bool:
+    """Whether the user may open committee ``pk`` (a page's breadcrumb asks before linking)."""
+    return Committee.objects.for_user(user).filter(pk=pk).exists()
 
 
 def committee_venues(committee):

@@ -6,8 +6,10 @@ share signs no one in (their usernames still do)."""
 
 import re
 
+from axes.utils import reset as axes_reset
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 
 _MOBILE = re.compile(r"1\d{10}")
@@ -35,3 +37,20 @@ class MobileBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+def lift_sign_in_lock(user) -> None:
+    """Lift django-axes' lock on the names ``user`` signs in with: the username, and the mobile
+    of their member record. Called when a password is set through a reset link: the lockout
+    page sends a member to their secretary for one, and the new password must let them in at
+    once. The lock is kept per name as typed (and address): another spelling of the mobile
+    lifts by itself after the cool-off."""
+    names = {user.get_username()}
+    try:
+        mobile = user.member.mobile
+    except ObjectDoesNotExist:
+        mobile = ""
+    if mobile:
+        names.add(mobile)
+    for name in names:
+        axes_reset(username=name)

@@ -1,3 +1,4 @@
+from django.contrib.auth import views as auth_views
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
@@ -5,6 +6,8 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from .auth import lift_sign_in_lock
 
 
 @require_GET
@@ -71,3 +74,13 @@ def csrf_failure(request, reason=""):
     else:
         again = request.path
     return render(request, "403_csrf.html", {"again": again}, status=403)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's page for a reset link (by email, or made by the member's secretary); a password
+    set there also lifts the sign-in lock on the account (``core.auth.lift_sign_in_lock``)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        lift_sign_in_lock(form.user)
+        return response

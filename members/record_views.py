@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from branches.models import Branch
+from branches.selectors import opens_keeping_committee
 from committees.models import Committee
 from committees.selectors import committee_seats
 from core.dates import year_or_current
@@ -119,6 +120,7 @@ def appraisal_summary(request, pk):
         "members/appraisal_summary.html",
         {
             "committee": branch.committee,
+            "opens_committee": opens_keeping_committee(request.user, branch),
             "branch": branch,
             "year": year,
             "ratings": Rating.labels,

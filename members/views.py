@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from branches.models import Branch
+from branches.selectors import opens_keeping_committee
 from committees.models import Committee
+from committees.selectors import opens_committee
 from core import sections
 from core.pages import form_page, paginate
 from core.scope import (
@@ -73,12 +75,22 @@ def branch_roster(request, pk):
             request.GET or None, queryset=members, branches=branches
         ),
         title=_("Members of %(name)s") % {"name": branch.name},
-        context={"committee": branch.committee, "branch": branch, "can_add": False},
+        context={
+            "committee": branch.committee, "branch": branch, "can_add": False,
+            "opens_committee": opens_keeping_committee(request.user, branch),
+        },
     )
 
 
 def _detail(request, member, *, full_id_number=None):
     can_edit = can_write(request.user, member)
+    # A member lives here and may hold their membership where this user cannot go (their
+    # employer's organisation, kept by another committee).
+    opened_branches = set(
+        Branch.objects.for_user(request.user)
+        .filter(pk__in=[pk for pk in (member.branch_id, member.party_group_id) if pk])
+        .values_list("pk", flat=True)
+    )
     return render(
         request,
         "members/member_detail.html",
@@ -87,8 +99,9 @@ def _detail(request, member, *, full_id_number=None):
             "committee": member.committee,
             "can_edit": can_edit,
             # an in-service member asking to check in here may live where this user cannot go
-            "opens_committee": Committee.objects.for_user(request.user).filter(
-                pk=member.committee_id).exists(),
+            "opens_committee": opens_committee(request.user, member.committee_id),
+            "opens_branch": member.branch_id in opened_branches,
+            "opens_group": member.party_group_id in opened_branches,
             "can_commit": is_member_or_writer(request.user, member),
             "transfers": member.transfers.select_related("from_branch", "to_branch"),
             "commitments": member.commitments.all(),

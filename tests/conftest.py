@@ -3,7 +3,8 @@
 The world: district D with committees A and B. A has a residents' branch with a party group,
 a retirees' branch, a seat and a venue; B has the same shape. The personas: anonymous, the
 district officer of D, the secretary of A, the secretary of B (who must see nothing of A), the
-secretary of A's residents' branch, and a member of A.
+secretary of A's residents' branch, and a member of A; and, as a fixture of its own, the
+liaison of the world's unit (``liaison``).
 """
 
 import os
@@ -139,6 +140,15 @@ def world(db):
 
 
 PERSONAS = ["anonymous", "officer", "secretary_a", "secretary_b", "branch_secretary", "member"]
+
+
+@pytest.fixture
+def liaison(world):
+    """The liaison of ``world.unit`` (the demo's ``liaison``): a role on a resident unit, not
+    part of ``world`` (several tests make their own user of that name)."""
+    user = UserFactory(username="liaison")
+    grant(user, "unit_liaison", world.unit)
+    return user
 
 
 @pytest.fixture

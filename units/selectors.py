@@ -3,6 +3,7 @@
 from django.apps import apps
 from django.db.models import Count, Exists, OuterRef
 
+from committees.selectors import opened_committee_ids
 from core.db import count_of
 
 from .models import Agreement, Unit
@@ -43,9 +44,12 @@ def attach_member_committees(units) -> None:
         unit.member_of = names.get(unit.pk, [])
 
 
-def unit_organisation(unit):
+def unit_organisation(unit, user):
     """The unit's party organisation kept in the portal (one, or None), with the committees it
-    is a member organisation of (``current_memberships``) and its ``member_count``."""
+    is a member organisation of (``current_memberships``) and its ``member_count``; and what
+    ``user`` may open of them (the district's units are read by all who work in it, their
+    organisations and committees are not): ``opens`` on the organisation, ``opens_committee``
+    on each membership."""
     Branch = _branch()
     CommitteeMembership = apps.get_model("branches.CommitteeMembership")
     org = (
@@ -59,4 +63,8 @@ def unit_organisation(unit):
             CommitteeMembership.objects.filter(CommitteeMembership.current_q(), branch=org)
             .select_related("committee").order_by("committee__name")
         )
+        opened = opened_committee_ids(user, {m.committee_id for m in org.current_memberships})
+        for membership in org.current_memberships:
+            membership.opens_committee = membership.committee_id in opened
+        org.opens = Branch.objects.for_user(user).filter(pk=org.pk).exists()
     return org

@@ -82,7 +82,7 @@ def unit_detail(request, pk):
             "unit": unit,
             "cards": sections.render("unit-detail", request, unit, {"unit": unit}),
             "can_edit": can_edit,
-            "organisation": selectors.unit_organisation(unit),
+            "organisation": selectors.unit_organisation(unit, request.user),
             "liaisons": [
                 a.user for a in RoleAssignment.objects.filter(unit=unit, role="unit_liaison")
                 .select_related("user").order_by("user__username")

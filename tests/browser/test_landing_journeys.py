@@ -1,10 +1,12 @@
 """On a phone: a member checks in (报到) to the community where they live; that community's
 secretary lands on their to-dos, follows the count to the queue and confirms it, and the
-to-do is gone; the member's landing then says they are checked in, and the bell told them."""
+to-do is gone; the member's landing then says they are checked in and shows the notification,
+and the bell in the top bar counts it until they open it."""
 
 import os
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from members.models import CheckIn, CheckInStatus
@@ -57,5 +59,18 @@ def test_a_checkin_waits_on_the_secretarys_landing_until_confirmed(browser, live
     expect(mine.get_by_test_id("my-checkin")).to_contain_text("已报到")
     expect(mine.get_by_test_id("my-notifications")).to_contain_text("御沁园社区已确认您的报到")
     assert mine.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    # The bell in the top bar counts it; it opens the list, the notification their page, and
+    # then it is read.
+    bell = mine.get_by_test_id("bell")
+    expect(bell.get_by_test_id("unread-count")).to_contain_text("1")
+    bell.click()
+    note = mine.get_by_test_id("notifications").get_by_role("link").filter(
+        has_text="御沁园社区已确认您的报到"
+    )
+    expect(note).to_contain_text("未读")
+    note.click()
+    expect(mine).to_have_url(f"{base}{reverse('members:me')}")
+    expect(mine.get_by_test_id("bell").get_by_test_id("unread-count")).to_have_count(0)
     member_phone.close()
     secretary_phone.close()

@@ -1,10 +1,14 @@
 """No full ID number on any page or export a signed-in user reaches by GET, found by crawling;
-and no page offers a link that answers 403, 404 or a server error (issue 14: "offer nothing
-forbidden").
+and no page offers a link that answers 400, 403, 404 or a server error (issue 14: "offer
+nothing forbidden").
 
-Each persona signs in (``force_login``: django-axes is installed) and a breadth-first crawler
-starts at the home page and follows every same-site link (``href``, a redirect's ``Location``,
-and each option of a GET filter form such as the roster's) up to ``MAX_URLS``. Every response
+The personas: the anonymous visitor, the district officer, A's and B's secretaries, A's branch
+secretary, a member of A and the liaison of a resident unit (``PERSONAS``). Each signs in
+(``force_login``: django-axes is installed) and a breadth-first crawler starts at the home
+page (and a few seeds) and follows every same-site link (``href``, a redirect's ``Location``,
+and each option of a GET filter form such as the roster's) up to ``MAX_URLS``; the calendar's
+months, the dashboard's sort orders, the summary's periods and the years before last are not
+followed (each would multiply the pages without new links). Every response
 body is searched for an 18-character ID number (``ID_RE``): HTML and other text as decoded,
 an .xlsx workbook part by part (every XML part of the zip). Failures name the URL, the part
 and the position and show the number masked: the full number is never printed.
@@ -27,11 +31,12 @@ Who may see a full number by GET, decided from the code:
 * an import's uploader (and the district officer): in the import's file of rows to correct
   (``members.import_services.may_download_corrections``), exactly the numbers that upload
   held, typed by the uploader. So it is checked to hold those and no other.
+* the liaison and the visitor: nowhere, and no member's page or masked number either.
 
 So that the test cannot pass vacuously, each persona must have reached the pages that matter
 (the roster, a member page showing the masked number, the export with masked numbers, the
-check-in and sign-up queue, the import preview), and the pattern and the xlsx scan are checked
-against a known number first.
+check-in and sign-up queue, the import preview; for the liaison the unit's page, agreement and
+lists), and the pattern and the xlsx scan are checked against a known number first.
 """
 
 import io
@@ -39,6 +44,7 @@ import re
 import time
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
@@ -48,6 +54,7 @@ from django.urls import reverse
 from django.utils import timezone
 from stdnum.cn import ric
 
+from branches.models import Branch, BranchKind, CommitteeMembership
 from core.xlsx import XLSX_CONTENT_TYPE
 from members import import_services
 from members.models import (
@@ -64,11 +71,12 @@ from members.models import (
 from members.roster_columns import HEADERS
 from members.validators import mask_id_number
 from tests.conftest import persona_client
-from tests.factories import MemberFactory, UserFactory
+from tests.factories import CommitteeFactory, MemberFactory, UnitFactory, UserFactory
+from units.models import Agreement, AgreementStatus, Need, Project, Resource
 
 ID_RE = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9Xx])")
 
-MAX_URLS = 800  # the officer reaches ~450 (activities, teams and their filters included)
+MAX_URLS = 800  # the officer reaches ~550 (activities, teams and their filters included)
 HOST = "testserver"
 SKIP_PREFIXES = ("/accounts/logout", "/i18n/", "/admin/", "/static/", "/media/")
 # POST-only endpoints (a GET is a 405 anyway) and anything else that names an action.
@@ -82,6 +90,9 @@ DASHBOARD_SORT = re.compile(r"^/districts/\d+/(dashboard\.xlsx)?\?(.*&)?sort=(?!
 # A committee's printable summary has the period's selector (twenty options) on every
 # committee: crawl its page for this year, not each period.
 SUMMARY_PERIOD = re.compile(r"^/committees/\d+/summary/\?")
+# The year selectors (compliance, funding, a unit's ledger) go back to 2000: crawl this year
+# and the last, where the data is, not every year of every branch.
+YEAR = re.compile(r"(?:^|&)year=(\d{4})(?:&|$)")
 MEMBER_EDIT_PATH = re.compile(r"^/members/(\d+)/edit/$")
 CORRECTIONS_PATH = re.compile(r"^/imports/(\d+)/corrections/$")
 MEMBER_PATH = re.compile(r"^/members/\d+/$")
@@ -111,6 +122,11 @@ class IdWorld:
     import_ready_id: str
     import_invalid: object
     import_bad_id: str
+    liaison: object  # the liaison of world.unit
+    agreement: object  # world.unit's agreement with A
+    need: object
+    project: object
+    unit_organisation: object  # world.unit's party organisation
 
 
 def _csv(rows) -> bytes:
@@ -121,10 +137,16 @@ def _csv(rows) -> bytes:
 
 
 @pytest.fixture
-def id_world(world):
+def id_world(world, liaison):
     """A few more members with ID numbers and mobiles, in A's branches, in B, and one living
     in B's records who asks to check in to A; a pending sign-up to A; a public commitment, an
-    appraisal; two roster imports of A (one ready, one with a mistyped ID number)."""
+    appraisal; two roster imports of A (one ready, one with a mistyped ID number). And
+    co-building as in the demo's 新象城商业广场: the unit's party organisation, kept by A, a
+    member organisation of A and of B; an agreement in force with A, a resource the unit
+    offers A, and a project meeting A's need with it. A third committee, C, no persona's but
+    the officer's, with a unit of its own whose party organisation it keeps: everyone reads
+    the district's units, so their pages name organisations and committees out of reach; and
+    a member living in A whose membership is with that organisation."""
     a_member = world.a_member
     a_member.id_number, a_member.mobile = valid_id("14080219800101002"), "13812345678"
     a_member.save()
@@ -227,6 +249,45 @@ def id_world(world):
         ),
     )
     assert import_invalid.status == ImportStatus.INVALID, import_invalid.status
+
+    unit_organisation = Branch.objects.create(
+        committee=world.a, kind=BranchKind.UNIT, unit=world.unit, name="运城市第一医院党委"
+    )
+    for committee in (world.a, world.b):
+        CommitteeMembership.objects.create(
+            committee=committee, branch=unit_organisation, joined_on=date(2020, 1, 1)
+        )
+    agreement = Agreement.objects.create(
+        unit=world.unit, committee=world.a, starts_on=date(2025, 1, 1),
+        ends_on=date(timezone.localdate().year + 2, 1, 1), signed_on=date(2025, 1, 1),
+        status=AgreementStatus.IN_FORCE, committee_commits="开放党群服务中心场地",
+        unit_commits="每季度进社区义诊一次",
+    )
+    need = Need.objects.create(
+        committee=world.a, branch=world.a_branch, title="老年人健康讲座", kind="volunteers"
+    )
+    resource = Resource.objects.create(
+        unit=world.unit, committee=world.a, kind="volunteers", description="医护志愿者 10 名"
+    )
+    project = Project.objects.create(
+        committee=world.a, need=need, title="社区义诊", owner="社区党委书记"
+    )
+    project.resources.add(resource)
+    project.units.add(world.unit)
+    c = CommitteeFactory(district=world.district, name="潞村社区")
+    school = UnitFactory(district=world.district, name="盐湖区实验中学")
+    school_organisation = Branch.objects.create(
+        committee=c, kind=BranchKind.UNIT, unit=school, name="盐湖区实验中学党总支"
+    )
+    CommitteeMembership.objects.create(
+        committee=c, branch=school_organisation, joined_on=date(2021, 1, 1)
+    )
+    # A teacher who lives in A, their membership with the school's organisation (kept by C).
+    teacher = MemberFactory(
+        committee=world.a, branch=school_organisation, name="杨静", category=Category.IN_SERVICE,
+        id_number=valid_id("14080219850606006"), mobile="13900000006",
+    )
+    members.append(teacher)
     return IdWorld(
         world=world,
         members=members,
@@ -237,6 +298,11 @@ def id_world(world):
         import_ready_id=import_ready_id,
         import_invalid=import_invalid,
         import_bad_id=import_bad_id,
+        liaison=liaison,
+        agreement=agreement,
+        need=need,
+        project=project,
+        unit_organisation=unit_organisation,
     )
 
 
@@ -291,7 +357,10 @@ class Crawl:
     text: dict = field(default_factory=dict)  # url -> scanned text (all parts joined)
     hits: list = field(default_factory=list)
     truncated: bool = False
-    found_on: dict = field(default_factory=dict)  # url -> the page that linked to it first
+    found_on: dict = field(default_factory=dict)  # url -> the first page that linked to it
+    # URLs a page offers as a link or a redirect, not only made from a GET form's options
+    # (one option alone may answer 400 asking for more: a custom period needs its dates).
+    linked: set = field(default_factory=set)
 
     def ok(self, url):
         return self.status.get(url) == 200
@@ -314,6 +383,9 @@ def _normalise(base: str, href: str) -> str | None:
     query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
     url = f"{path}?{query}" if query else path
     if CALENDAR_MONTH.search(url) or DASHBOARD_SORT.search(url) or SUMMARY_PERIOD.search(url):
+        return None
+    year = YEAR.search(query)
+    if year and int(year.group(1)) < timezone.localdate().year - 1:
         return None
     return url
 
@@ -355,6 +427,7 @@ def crawl_site(client, seeds) -> Crawl:
         crawl.status[url] = response.status_code
         crawl.content_type[url] = ctype
         found: list[str] = []
+        form_urls: list[str] = []
         if response.has_header("Location"):
             found.append(response["Location"])
         if ctype.startswith(XLSX_CONTENT_TYPE):
@@ -369,12 +442,18 @@ def crawl_site(client, seeds) -> Crawl:
             if ctype.startswith("text/html"):
                 parser = _Links()
                 parser.feed(text)
-                found += parser.hrefs + parser.form_urls
-        for href in found:
+                found += parser.hrefs
+                form_urls = parser.form_urls
+        for n, href in enumerate(found + form_urls):
             target = _normalise(url, href)
-            if target and target not in seen:
+            if target is None:
+                continue
+            # A seed is linked to from a page too (or not): what answers it counts.
+            crawl.found_on.setdefault(target, url)
+            if n < len(found):
+                crawl.linked.add(target)
+            if target not in seen:
                 seen.add(target)
-                crawl.found_on[target] = url
                 queue.append(target)
     return crawl
 
@@ -421,6 +500,18 @@ def _positive_controls(number: str) -> None:
     assert [h.number for h in probe.hits] == [number]
 
 
+def _home(persona: str, data: IdWorld):
+    """The committee whose roster the persona keeps or reads, and the member whose page they
+    open there; (None, None) for the liaison and the anonymous visitor, who read no personal
+    record."""
+    w = data.world
+    if persona in ("liaison", "anonymous"):
+        return None, None
+    if persona == "secretary_b":
+        return w.b, data.members[5]  # 陈御沁, in B's residents' branch
+    return w.a, w.a_member
+
+
 def _expected(persona: str, data: IdWorld) -> dict[str, str]:
     """URLs the crawl must have reached (status 200), by what they are."""
     w = data.world
@@ -445,6 +536,7 @@ def _expected(persona: str, data: IdWorld) -> dict[str, str]:
         "the appraisal summary": url("members:appraisal-summary", w.a_branch.pk),
         "the public board": url("members:board", a.pk),
     }
+    b, b_member = _home("secretary_b", data)
     return {
         "secretary_a": {**common, **secretary},
         "officer": {
@@ -452,30 +544,70 @@ def _expected(persona: str, data: IdWorld) -> dict[str, str]:
             **secretary,
             "the district": url("overview:district-detail", w.district.pk),
             "B's roster export": url("members:roster-export", w.b.pk),
+            "the unit's page": w.unit.get_absolute_url(),
+            "the agreement": data.agreement.get_absolute_url(),
+        },
+        "secretary_b": {
+            "B's page": url("overview:committee-detail", b.pk),
+            "B's roster": url("members:committee-roster", b.pk),
+            "B's roster export": url("members:roster-export", b.pk),
+            "the member page": url("members:member-detail", b_member.pk),
+            "the edit form": url("members:member-update", b_member.pk),
+            "check-ins and sign-ups": url("members:checkin-queue", b.pk),
+            "the import page": url("members:roster-import", b.pk),
+            "the public board": url("members:board", b.pk),
+            "the unit's party organisation": data.unit_organisation.get_absolute_url(),
         },
         "branch_secretary": {
             **common,
             "the branch": url("branches:branch-detail", w.a_branch.pk),
             "the branch roster": url("members:branch-roster", w.a_branch.pk),
             "the appraisal summary": url("members:appraisal-summary", w.a_branch.pk),
+            "the branch's need": data.need.get_absolute_url(),
         },
         "member": {**common, "my page": url("members:me")},
+        "liaison": {
+            "the unit's page": w.unit.get_absolute_url(),
+            "the agreement": data.agreement.get_absolute_url(),
+            "the unit's party organisation": data.unit_organisation.get_absolute_url(),
+            "A's page": url("overview:committee-detail", a.pk),
+            "B's page": url("overview:committee-detail", w.b.pk),
+            "A's needs": url("units:need-list", a.pk),
+            "the need": data.need.get_absolute_url(),
+            "A's resources": url("units:resource-list", a.pk),
+            "A's projects": url("units:project-list", a.pk),
+            "the project": data.project.get_absolute_url(),
+            "the unit's edit form": url("units:unit-update", w.unit.pk),
+        },
+        "anonymous": {
+            "the sign-in page": url("login"),
+            "the sign-up page": url("members:signup"),
+            "the password reset": url("password_reset"),
+        },
     }[persona]
 
 
 # --- the test ------------------------------------------------------------------------------
 
+# The fixtures' personas (tests/conftest.py: B's secretary included) and the demo's liaison.
+PERSONAS = [
+    "anonymous", "secretary_a", "secretary_b", "branch_secretary", "officer", "member", "liaison",
+]
 
-@pytest.mark.parametrize("persona", ["secretary_a", "branch_secretary", "officer", "member"])
+
+@pytest.mark.parametrize("persona", PERSONAS)
 def test_no_full_id_number_on_any_page_reached_by_get(client, id_world, persona):
     data, w = id_world, id_world.world
     _positive_controls(w.a_member.id_number)
 
-    client = persona_client(client, w, persona)
+    if persona == "liaison":
+        client.force_login(data.liaison)
+    else:
+        client = persona_client(client, w, persona)
     seeds = [
         "/",
-        reverse("overview:committee-detail", args=[w.a.pk]),
-        reverse("members:committee-roster", args=[w.a.pk]),
+        *(reverse("overview:committee-detail", args=[c.pk]) for c in (w.a, w.b)),
+        *(reverse("members:committee-roster", args=[c.pk]) for c in (w.a, w.b)),
         # Every member page by its address (a 404 outside the persona's scope): the in-service
         # member asking to check in to A is on no roster of A, but A's secretary may open them.
         *(reverse("members:member-detail", args=[m.pk]) for m in data.members),
@@ -489,16 +621,14 @@ def test_no_full_id_number_on_any_page_reached_by_get(client, id_world, persona)
     assert not crawl.truncated, f"more than {MAX_URLS} URLs: the crawl did not finish"
     missing = {what: u for what, u in _expected(persona, data).items() if not crawl.ok(u)}
     assert not missing, f"{persona} never reached (with a 200): {missing}"
-    assert crawl.paths_ok(MEMBER_PATH), "no member page was reached"
-    export = reverse("members:roster-export", args=[w.a.pk])
-    assert crawl.content_type[export].startswith(XLSX_CONTENT_TYPE)
-    filtered_exports = [u for u in crawl.paths_ok(EXPORT_PATH) if "?" in u]
-    assert filtered_exports, "the roster's filters were not followed to the export"
 
     # Every link a page offers answers (issue 14, "offer nothing forbidden"): the seeds may be
-    # outside the persona's scope on purpose (a 404), a link followed from a page may not.
+    # outside the persona's scope on purpose (a 404) as long as no page links to them; a link
+    # a page offers may not answer 400, 403, 404 or a server error (a filter's option alone
+    # may answer 400: the form asks for more).
     broken = {u: (s, crawl.found_on[u]) for u, s in crawl.status.items()
-              if u in crawl.found_on and (s in (403, 404) or s >= 500)}
+              if u in crawl.found_on and (s >= 500 or s in (403, 404)
+                                          or (s >= 400 and u in crawl.linked))}
     assert not broken, f"{persona} is offered links that do not answer (url: status, on): " + (
         "\n".join(f"{u}: {s} on {on}" for u, (s, on) in sorted(broken.items())))
 
@@ -507,16 +637,32 @@ def test_no_full_id_number_on_any_page_reached_by_get(client, id_world, persona)
     leaks = [str(h) for h in crawl.hits if not _allowed(persona, data, h)]
     assert not leaks, f"{persona} sees full ID numbers by GET:\n" + "\n".join(leaks)
 
+    committee, member = _home(persona, data)
+    if committee is None:
+        # The liaison reads the partner committees' structure and lists, the visitor the
+        # public pages: no member's page, no masked ID number (a roster they may open, e.g.
+        # the liaison's, is empty).
+        assert not crawl.paths_ok(MEMBER_PATH), f"{persona} opened a member's page"
+        masks = {m.masked_id_number for m in data.members}
+        seen = [u for u, text in crawl.text.items() if any(mask in text for mask in masks)]
+        assert not seen, f"{persona} sees members' masked ID numbers on {seen}"
+        return
+    assert crawl.paths_ok(MEMBER_PATH), "no member page was reached"
+    export = reverse("members:roster-export", args=[committee.pk])
+    assert crawl.content_type[export].startswith(XLSX_CONTENT_TYPE)
+    filtered_exports = [u for u in crawl.paths_ok(EXPORT_PATH) if "?" in u]
+    assert filtered_exports, "the roster's filters were not followed to the export"
+
     # ID data was there, masked. (Booleans first: a failing ``in`` would print the page.)
     def shows(url, *needles):
         text = crawl.text[url]
         return all(needle in text for needle in needles)
 
-    masked = w.a_member.masked_id_number
-    member_url = reverse("members:member-detail", args=[w.a_member.pk])
+    masked = member.masked_id_number
+    member_url = reverse("members:member-detail", args=[member.pk])
     masked_on_member_page = shows(member_url, masked)
     assert masked_on_member_page, f"{member_url} does not show the masked ID number"
-    if persona in ("secretary_a", "branch_secretary"):
+    if persona in ("secretary_a", "secretary_b", "branch_secretary"):
         masked_in_export = shows(export, masked)
         assert masked_in_export, f"{export} does not hold the masked ID number"
     if persona in ("secretary_a", "officer"):

@@ -73,13 +73,6 @@ def form_data(world, **overrides):
     }
 
 
-@pytest.fixture
-def liaison(world):
-    user = UserFactory(username="liaison")
-    grant(user, "unit_liaison", world.unit)
-    return user
-
-
 # --- the list ----------------------------------------------------------------------------------
 
 def test_the_list_shows_the_committees_agreements_with_their_status(login, world):
