@@ -397,6 +397,14 @@ def reads_committee_matters(user, committee) -> bool:
     return _side_or_branch_secretary(scope_of(user), committee)
 
 
+def reads_committee_roster(user, committee) -> bool:
+    """Whether the committee's roster is the reader's to read: its side and the secretaries of
+    its branches (who read their branch's members there). A member reads only their own
+    record and a unit's liaison none, so a roster would show them a part as if it were the
+    whole. A query only for a branch secretary."""
+    return _side_or_branch_secretary(scope_of(user), committee)
+
+
 def reads_committee_compliance(user, committee) -> bool:
     """Whether the user reads the committee's compliance calendar (its meetings and its
     branches' held or missing): the committee's side and the secretaries of its branches, who

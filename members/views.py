@@ -22,6 +22,7 @@ from core.scope import (
     can_write,
     get_for_user,
     is_member_or_writer,
+    reads_committee_roster,
 )
 
 from . import selectors, services
@@ -53,7 +54,8 @@ def committee_roster(request, pk):
         request,
         roster_filter=selectors.committee_roster_filter(request.user, committee, request.GET),
         title=_("Members of %(name)s") % {"name": committee.name},
-        context={"committee": committee, "can_add": can_write(request.user, committee)},
+        context={"committee": committee, "can_add": can_write(request.user, committee),
+                 "whole": reads_committee_roster(request.user, committee)},
     )
 
 
@@ -78,6 +80,7 @@ def branch_roster(request, pk):
         context={
             "committee": branch.committee, "branch": branch, "can_add": False,
             "opens_committee": opens_keeping_committee(request.user, branch),
+            "whole": can_write(request.user, branch),
         },
     )
 

@@ -12,7 +12,7 @@ from committees.models import Committee, District
 from committees.selectors import LARGE_VENUE_AREA, committee_seats, committee_venues
 from committees.terms import term_badge
 from core.pages import paginate
-from core.scope import can_write, get_for_user, scope_of
+from core.scope import can_write, get_for_user, reads_committee_roster, scope_of
 from meetings.compliance import months_without_monthly
 from meetings.selectors import committee_meetings_card
 from members.models import SignUp
@@ -133,6 +133,7 @@ def committee_detail(request, pk):
             "venues": venues,
             "venue_area": venue_area,
             "can_edit": can_edit,
+            "reads_roster": can_edit or reads_committee_roster(request.user, committee),
             "can_delete": can_write(request.user, committee.district),
             "expiring": list(expiring_agreements(committee)) if can_edit else [],
             # flagged to the committee's side, who hold the monthly meeting
