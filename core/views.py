@@ -39,7 +39,10 @@ def _check_broker():
 @require_GET
 @never_cache
 def readyz(request):
-    """Ready to serve: the database, the cache and (when configured) the broker answer."""
+    """Ready to serve: the database answers (else 503). The cache and (when configured) the
+    broker are reported too, but without them the portal still serves pages (core/cache.py:
+    a miss; sessions from the database), so their failure is "degraded" with a 200: a load
+    balancer must not take every web process out because Redis is away."""
     from django.conf import settings
 
     checks = {"database": _check_database, "cache": _check_cache}
@@ -47,17 +50,20 @@ def readyz(request):
     # run tasks eagerly against a real Redis).
     if not settings.CELERY_TASK_ALWAYS_EAGER or settings.REDIS_URL:
         checks["broker"] = _check_broker
-    results, ok = {}, True
+    results = {}
     for name, check in checks.items():
         try:
             check()
             results[name] = "ok"
-        except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
-            ok = False
+        except Exception as exc:  # noqa: BLE001 - any failure is reported
             results[name] = f"error: {type(exc).__name__}"
-    return JsonResponse(
-        {"status": "ok" if ok else "unavailable", "checks": results}, status=200 if ok else 503
-    )
+    if results["database"] != "ok":
+        status, code = "unavailable", 503
+    elif any(result != "ok" for result in results.values()):
+        status, code = "degraded", 200
+    else:
+        status, code = "ok", 200
+    return JsonResponse({"status": status, "checks": results}, status=code)
 
 
 def csrf_failure(request, reason=""):
