@@ -36,11 +36,12 @@ class ActivityForm(forms.ModelForm):
 
     def __init__(self, *args, committee, **kwargs):
         super().__init__(*args, **kwargs)
-        use_picker(self, "branches", "branches", multiple=True,
+        narrowed = f"committee={committee.pk}"
+        use_picker(self, "branches", "branches", multiple=True, url_query=narrowed,
                    queryset=Branch.objects.of_committee(committee))
         use_picker(self, "units", "units", multiple=True,
                    queryset=Unit.objects.filter(district_id=committee.district_id))
-        use_picker(self, "teams", "teams", multiple=True,
+        use_picker(self, "teams", "teams", multiple=True, url_query=narrowed,
                    queryset=ServiceTeam.objects.filter(committee=committee))
         self.fields["venue"].queryset = Venue.objects.filter(committee=committee)
         self.fields["project"].queryset = Project.objects.filter(committee=committee)

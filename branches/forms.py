@@ -8,6 +8,7 @@ from core.scope import can_write
 from units.models import Unit
 
 from .models import Branch, CommitteeMembership
+from .selectors import joinable_organisations
 
 
 class BranchForm(forms.ModelForm):
@@ -95,16 +96,12 @@ class MembershipForm(forms.ModelForm):
 
     def __init__(self, *args, committee, **kwargs):
         super().__init__(*args, **kwargs)
-        current = CommitteeMembership.objects.filter(
-            CommitteeMembership.current_q(), committee=committee
-        ).values("branch_id")
         self.fields["branch"].help_text = _(
             "The unit's party organisation, registered once for the district. A unit whose "
             "organisation is not registered yet: register it with New branch."
         )
-        use_picker(self, "branch", "branches", queryset=Branch.objects.filter(
-            kind="unit", parent__isnull=True, committee__district_id=committee.district_id
-        ).exclude(pk__in=current))
+        use_picker(self, "branch", "branches", queryset=joinable_organisations(committee),
+                   url_query=f"committee={committee.pk}&joinable=1")
 
 
 class MembershipEndForm(forms.Form):

@@ -15,6 +15,18 @@ from django.db.models import Q
 _MOBILE = re.compile(r"1\d{10}")
 
 
+def accounts_of_mobile(mobile: str, *, typed: str | None = None):
+    """The accounts a mobile signs in: one named by its 11 digits, or whose member record has
+    it (through the tail's index); at most two are read (two mean nobody). ``typed``: the name
+    as typed, already tried by ModelBackend."""
+    User = get_user_model()
+    users = User._default_manager.filter(
+        Q(username=mobile) | Q(member__mobile_tail=mobile[-4:], member__mobile=mobile))
+    if typed is not None:
+        users = users.exclude(username=typed)
+    return list(users.distinct()[:2])
+
+
 class MobileBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None or password is None:
@@ -22,16 +34,13 @@ class MobileBackend(ModelBackend):
         mobile = re.sub(r"[\s-]", "", str(username))
         if not _MOBILE.fullmatch(mobile):
             return None  # not a mobile: the username was ModelBackend's to try
-        User = get_user_model()
         # an account named by the mobile as typed was tried; one named by its 11 digits (typed
         # with spaces or dashes) or whose member record has it (through the tail's index)
-        users = list(User._default_manager.filter(
-            Q(username=mobile) | Q(member__mobile_tail=mobile[-4:], member__mobile=mobile))
-            .exclude(username=username).distinct()[:2])
+        users = accounts_of_mobile(mobile, typed=username)
         if len(users) != 1:
             # hash as a match would, so that the time taken does not tell whether the mobile
             # belongs to an account (as ModelBackend does for an unknown username)
-            User().set_password(password)
+            get_user_model()().set_password(password)
             return None
         user = users[0]
         if user.check_password(password) and self.user_can_authenticate(user):
@@ -44,13 +53,16 @@ def lift_sign_in_lock(user) -> None:
     of their member record. Called when a password is set through a reset link: the lockout
     page sends a member to their secretary for one, and the new password must let them in at
     once. The lock is kept per name as typed (and address): another spelling of the mobile
-    lifts by itself after the cool-off."""
+    lifts by itself after the cool-off. The mobile's lock is lifted only when the mobile signs
+    in this account alone: a mobile that is another account's username, or that two records
+    share, is not this user's to unlock (else resetting one's own password would lift the lock
+    someone set off guessing another account)."""
     names = {user.get_username()}
     try:
         mobile = user.member.mobile
     except ObjectDoesNotExist:
         mobile = ""
-    if mobile:
+    if mobile and [u.pk for u in accounts_of_mobile(mobile)] == [user.pk]:
         names.add(mobile)
     for name in names:
         axes_reset(username=name)

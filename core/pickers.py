@@ -16,6 +16,7 @@ answer the search (``picker_response``), scoped by ``for_user`` like every other
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -38,6 +39,17 @@ def name_search(queryset, text: str):
 
 def name_only(obj) -> tuple[str, str]:
     return obj.name, ""
+
+
+def committee_and_kind(obj) -> tuple[str, str]:
+    """A branch or a team: its name, with its committee and kind (``prepare_committee``)."""
+    return obj.name, f"{obj.committee.name} · {obj.get_kind_display()}"
+
+
+def prepare_committee(queryset):
+    return queryset.select_related("committee").only(
+        "pk", "name", "kind", "committee_id", "committee__name"
+    )
 
 
 @dataclass(frozen=True)
@@ -67,13 +79,16 @@ class Query(str):
     """Text typed in a picker's search box and sent with the form (no JavaScript)."""
 
 
+_ID = re.compile(r"[0-9]{1,19}")  # ASCII digits only ("²".isdigit() is true)
+
+
 def _ids(values) -> list[int]:
     out = []
     for value in values:
         if isinstance(value, Query):
             continue
         text = str(getattr(value, "pk", value)).strip()
-        if text.isdigit() and int(text) < BIGINT:
+        if _ID.fullmatch(text) and int(text) < BIGINT:
             out.append(int(text))
     return out
 
@@ -104,13 +119,13 @@ class PickerWidget(forms.Widget):
             values = data.getlist(name) if hasattr(data, "getlist") else _as_list(data.get(name))
             values = [v for v in values if v not in ("", None)]
             return [*values, Query(text)] if text else values
-        value = data.get(name)
-        if value in ("", None) and text:
-            return Query(text)
-        return value
+        # Typed text wins over the select: on an edit form the select holds the current
+        # choice, and the text is what the user asks for instead.
+        return Query(text) if text else data.get(name)
 
     def value_omitted_from_data(self, data, files, name):
-        return name not in data and f"{name}_q" not in data
+        # A multiple select sends nothing when emptied (as Django's SelectMultiple says).
+        return not self.multiple and name not in data and f"{name}_q" not in data
 
     def _option(self, obj, selected: bool) -> dict:
         label, detail = self.source.describe(obj)
@@ -125,7 +140,8 @@ class PickerWidget(forms.Widget):
             by_pk = {o.pk: o for o in self.source.prepare(self.queryset.filter(pk__in=chosen_ids))}
             chosen = [by_pk[pk] for pk in dict.fromkeys(chosen_ids) if pk in by_pk]
         offered = [o for o in self.matches if o.pk not in set(chosen_ids)]
-        query = next((v for v in values if isinstance(v, Query)), "")
+        # After "several match" the text is not sent again: choosing in the list must win.
+        query = "" if self.matches else next((v for v in values if isinstance(v, Query)), "")
         context["widget"].update(
             multiple=self.multiple,
             options=[self._option(o, True) for o in chosen] + [
@@ -152,7 +168,6 @@ class _PickerMixin:
         self.source = source
         self.widget.source = source
         self.widget.source_url = url
-        self.widget.search_label = self.label or ""
         self.widget.queryset = self.queryset
         if not self.help_text:
             self.help_text = source.placeholder
@@ -164,6 +179,11 @@ class _PickerMixin:
             self.widget.queryset = self._queryset
 
     queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def get_bound_field(self, form, field_name):
+        # The label as the form has it now (a form may rename a field after making it).
+        self.widget.search_label = self.label or ""
+        return super().get_bound_field(form, field_name)
 
     def _found(self, text: str, exclude=()):
         matches = list(
@@ -220,7 +240,8 @@ def use_picker(form: forms.BaseForm, name: str, source: Source | str, *, queryse
                url_args=(), url_query: str = "", multiple: bool = False) -> None:
     """Turn ``form.fields[name]`` into a picker over ``queryset`` (``source``: a Source or a
     registered name; ``url_query`` narrows what its URL offers, e.g. ``only=checked_in``),
-    keeping the field's label, help, requiredness and initial value."""
+    keeping the field's label, help text, requiredness, initial value and disabled state
+    (set error messages and the like after this call)."""
     if isinstance(source, str):
         source = SOURCES[source]
     old = form.fields[name]
@@ -232,6 +253,14 @@ def use_picker(form: forms.BaseForm, name: str, source: Source | str, *, queryse
     url = reverse(source.url_name, args=url_args)
     new.setup(source, f"{url}?{url_query}" if url_query else url)
     form.fields[name] = new
+
+
+def id_param(request, name: str) -> int | None:
+    """``?name=<id>`` as an id: ``None`` when absent, 0 (matches nothing) when not an id."""
+    text = request.GET.get(name)
+    if not text:
+        return None
+    return int(text) if _ID.fullmatch(text) and int(text) < BIGINT else 0
 
 
 def picker_response(request, queryset, source: Source) -> JsonResponse:

@@ -41,7 +41,7 @@ class MatterForm(forms.ModelForm):
             use_picker(self, name, "members", queryset=people, url_args=[committee.pk])
         for name in ("raised_by_unit", "responsible_unit"):
             use_picker(self, name, "units", queryset=units)
-        use_picker(self, "responsible_team", "teams",
+        use_picker(self, "responsible_team", "teams", url_query=f"committee={committee.pk}",
                    queryset=matters.committee_teams(committee))
         if self.instance.pk is None and not self.initial.get("raised_on"):
             # The instance's empty date would hide a field initial: say today on the form.

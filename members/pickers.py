@@ -27,9 +27,18 @@ def _prepare(queryset):
     )
 
 
+def _search(queryset, text: str):
+    """The roster's search, but a number only as the mobile's last four digits: the search
+    travels in the URL (``?q=``), where a full mobile must not go."""
+    digits = (text or "").strip().replace(" ", "")
+    if digits.isdigit() and len(digits) != 4:
+        return queryset.none()
+    return member_search(queryset, text)
+
+
 MEMBERS = register("members", Source(
     url_name="members:pick",
-    search=member_search,
+    search=_search,
     describe=_describe,
     prepare=_prepare,
     placeholder=_("Name, pinyin initials (e.g. wjg) or the mobile's last four digits"),

@@ -30,7 +30,8 @@ class NeedForm(forms.ModelForm):
 
     def __init__(self, *args, branches, branch_required, **kwargs):
         super().__init__(*args, **kwargs)
-        use_picker(self, "branch", "branches", queryset=branches)
+        use_picker(self, "branch", "branches", queryset=branches,
+                   url_query=f"committee={self.instance.committee_id}")
         branch = self.fields["branch"]
         branch.required = branch_required
         branch.help_text = (

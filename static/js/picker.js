@@ -21,6 +21,7 @@
     var url = box.getAttribute("data-source");
     var multiple = box.hasAttribute("data-multiple");
     var empty = box.getAttribute("data-empty");
+    var asked = 0;
     // The "(none)" line is for browsers without JavaScript; here the placeholder shows an
     // empty choice and a clear button empties it.
     var blank = select.querySelector("option[value='']");
@@ -41,6 +42,7 @@
       shouldLoad: function () { return true; },
       load: function (query, callback) {
         var self = this;
+        var mine = ++asked;  // an older answer arriving late must not replace a newer one
         var sep = url.indexOf("?") === -1 ? "?" : "&";
         fetch(url + sep + "q=" + encodeURIComponent(query), {
           credentials: "same-origin", headers: {"Accept": "application/json"}
@@ -48,6 +50,7 @@
           if (!response.ok) throw new Error(response.status);
           return response.json();
         }).then(function (data) {
+          if (mine !== asked) return callback();
           self.clearOptions();
           callback(data.results);
         }).catch(function () { callback(); });

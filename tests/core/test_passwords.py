@@ -151,3 +151,22 @@ def test_a_new_password_from_the_link_lifts_the_lock_on_the_members_mobile(login
     set_password_through(client, link)
     assert signs_in(client, "13812345678", NEW)
     assert not signs_in(client, "13812345678", PASSWORD)  # the old one is gone
+
+
+def test_a_reset_never_lifts_the_lock_on_another_account_named_by_the_mobile(world, client):
+    # B's account is named by the mobile on A's member record (mobiles are not unique): A
+    # resetting their own password must not lift the lock someone set off guessing B's.
+    from axes.models import AccessAttempt
+
+    from core.auth import lift_sign_in_lock
+
+    get_user_model().objects.create_user(username="13812345678", password="b-secret-pw")
+    world.a_member.mobile, world.a_member.mobile_tail = "13812345678", "5678"
+    world.a_member.save()
+    for _ in range(5):
+        assert not signs_in(client, "13812345678", "wrong")
+    assert AccessAttempt.objects.filter(username="13812345678").exists()
+    lift_sign_in_lock(world.member_user)
+    assert AccessAttempt.objects.filter(username="13812345678").exists()
+    lift_sign_in_lock(world.member_user)  # their own username's lock goes, as before
+    assert not AccessAttempt.objects.filter(username=world.member_user.username).exists()

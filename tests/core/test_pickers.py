@@ -153,3 +153,75 @@ class TestPickerField:
         html = str(form["raised_by_member"])
         assert f'value="{namesakes[0].pk}"' in html and "selected" in html
         assert "王建国 · 学苑社区居民党支部 · 138****1234" in html
+
+
+class TestReviewedEdges:
+    def data(self, **fields):
+        return TestPickerField().data(**fields)
+
+    @pytest.mark.parametrize("value", ["²", "١٢", "1e3", "-1", " "])
+    def test_odd_digits_are_refused_not_a_server_error(self, world, value):
+        form = MatterForm(self.data(raised_by_member=value), committee=world.a)
+        assert not form.is_valid() or form.cleaned_data["raised_by_member"] is None
+
+    def test_a_full_mobile_never_travels_in_the_search_url(self, login, world, namesakes):
+        client = login(world.secretary_a)
+        assert pick(client, world.a, "13812341234").json()["results"] == []
+        assert len(pick(client, world.a, "1234").json()["results"]) == 1
+
+    def test_typed_text_wins_over_the_current_choice_without_javascript(
+        self, world, namesakes
+    ):
+        form = MatterForm(self.data(raised_by_member=namesakes[0].pk,
+                                    raised_by_member_q="5678"), committee=world.a)
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["raised_by_member"] == namesakes[1]
+
+    def test_after_several_match_the_text_is_not_sent_again(self, world, namesakes):
+        form = MatterForm(self.data(raised_by_member_q="wjg"), committee=world.a)
+        assert not form.is_valid()
+        assert 'name="raised_by_member_q" id="id_raised_by_member_q" value=""' in str(
+            form["raised_by_member"])
+
+    def test_the_search_box_is_labelled_as_the_form_names_the_field(self, world):
+        from branches.forms import BranchForm
+
+        form = BranchForm(instance=world.a_group, user=world.secretary_a, committee=world.a)
+        assert "查找组长" in str(form["secretary"])
+
+
+class TestNarrowedSources:
+    def test_branches_of_a_committee_and_organisations_that_may_join_it(self, login, world):
+        from datetime import date
+
+        from branches.models import Branch, BranchKind, CommitteeMembership
+
+        organisation = Branch.objects.create(
+            committee=world.b, kind=BranchKind.UNIT, unit=world.unit, name="第一医院党委")
+        client = login(world.secretary_a)
+        url = reverse("branches:pick")
+        of_a = client.get(url, {"committee": world.a.pk}).json()["results"]
+        assert {r["label"] for r in of_a} == {world.a_branch.name, world.a_retirees.name}
+        joinable = client.get(url, {"committee": world.a.pk, "joinable": 1}).json()
+        assert [r["label"] for r in joinable["results"]] == ["第一医院党委"]
+        CommitteeMembership.objects.create(committee=world.a, branch=organisation,
+                                           joined_on=date(2024, 1, 1))
+        assert client.get(url, {"committee": world.a.pk, "joinable": 1}).json()[
+            "results"] == []
+        # Joining is the committee's side's to do; another committee's is not found.
+        assert login(world.branch_secretary).get(
+            url, {"committee": world.a.pk, "joinable": 1}).status_code == 403
+        assert login(world.secretary_b).get(url, {"committee": world.a.pk}).status_code == 404
+        assert client.get(url, {"committee": "9" * 40}).status_code == 404
+
+    def test_teams_of_a_committee(self, login, world):
+        from tests.factories import ServiceTeamFactory
+
+        ServiceTeamFactory(committee=world.a, name="学苑便民服务队")
+        ServiceTeamFactory(committee=world.b, name="御沁园服务队")
+        client = login(world.officer)
+        url = reverse("activities:team-pick")
+        assert {r["label"] for r in client.get(url).json()["results"]} == {
+            "学苑便民服务队", "御沁园服务队"}
+        assert [r["label"] for r in client.get(url, {"committee": world.a.pk}).json()[
+            "results"]] == ["学苑便民服务队"]
