@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees.models import Committee
+from core.queue import send_on_commit
 from core.scope import can_see_full_id_numbers_of
 
 from . import import_writes, tasks
@@ -77,6 +78,7 @@ def _run(step: str, roster_import: RosterImport, *, inline: bool) -> None:
         import_writes.STEPS[step](roster_import.pk)
         return
     task = {"check": tasks.roster_import_check, "write": tasks.roster_import_write}[step]
-    task.delay_on_commit(roster_import.pk)
+    # A broker that is down leaves the import waiting; the beat sends it again (core/queue.py).
+    send_on_commit(task, roster_import.pk)
 
 

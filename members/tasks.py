@@ -28,3 +28,23 @@ def roster_import_write(import_id: int) -> None:
 @shared_task
 def purge_roster_imports() -> int:
     return import_writes.roster_imports_purge()
+
+
+@shared_task
+def requeue_roster_imports() -> int:
+    """Celery beat, every five minutes: imports waiting to be checked or written for longer
+    than ``core.queue.STALE`` (their task could not be sent, or the broker lost it) are sent
+    again; the steps' claim makes a second delivery harmless. How many were sent."""
+    from django.utils import timezone
+
+    from core.queue import STALE, requeue
+
+    from .models import ImportStatus, RosterImport
+
+    waiting = RosterImport.objects.filter(updated_at__lt=timezone.now() - STALE)
+    ids = dict(waiting.filter(
+        status__in=[ImportStatus.UPLOADED, ImportStatus.CONFIRMED]
+    ).values_list("pk", "status"))
+    return requeue(roster_import_check,
+                   [pk for pk, s in ids.items() if s == ImportStatus.UPLOADED]) + requeue(
+        roster_import_write, [pk for pk, s in ids.items() if s == ImportStatus.CONFIRMED])

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.queue import send_on_commit
+
 from . import tasks
 from .models import PeriodReport
 from .periods import Period
@@ -36,7 +38,7 @@ def report_request(*, user, period: Period, district=None, committee=None) -> Pe
     )
     report.full_clean()
     report.save()
-    tasks.build_period_report.delay_on_commit(report.pk)
+    send_on_commit(tasks.build_period_report, report.pk)  # kept waiting if the broker is down
     return report
 
 

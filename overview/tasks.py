@@ -42,3 +42,20 @@ def count_all_figures() -> int:
 
 
 # --- end of kept figures ----------------------------------------------------------------------
+
+
+@shared_task
+def requeue_period_reports() -> int:
+    """Celery beat, every five minutes: reports queued for longer than ``core.queue.STALE``
+    (their task could not be sent, or the broker lost it) are sent again; the build's claim
+    makes a second delivery harmless. How many were sent."""
+    from django.utils import timezone
+
+    from core.queue import STALE, requeue
+
+    from .models import PeriodReport, ReportStatus
+
+    waiting = PeriodReport.objects.filter(
+        status=ReportStatus.QUEUED, updated_at__lt=timezone.now() - STALE
+    ).values_list("pk", flat=True)
+    return requeue(build_period_report, list(waiting))

@@ -115,7 +115,10 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Longer than the longest task (large imports and reports), so Redis does not re-deliver it.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3 * 3600}
+# A broker that does not answer fails a send within seconds (core/queue.py keeps the work).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3 * 3600, "socket_connect_timeout": 2}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0,
+                                    "interval_step": 0.5, "interval_max": 1}
 CELERY_TIMEZONE = "Asia/Shanghai"
 # Reminders (meetings/tasks.py), every morning at 08:00 local time; each task decides what
 # is due that day and sends nothing twice.
@@ -151,6 +154,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     "count-figures": {
         "task": "overview.tasks.count_all_figures",
         "schedule": crontab(minute="*/10"),
+    },
+    # Work that waits (a roster import, a report) and whose task could not be sent or was lost
+    # with the broker is sent again (core/queue.py); the tasks' claims make it harmless.
+    "requeue-roster-imports": {
+        "task": "members.tasks.requeue_roster_imports",
+        "schedule": crontab(minute="*/5"),
+    },
+    "requeue-period-reports": {
+        "task": "overview.tasks.requeue_period_reports",
+        "schedule": crontab(minute="*/5"),
     },
 }
 # Seconds the district page's counted figures are kept in the cache (overview/snapshots.py);

@@ -15,9 +15,11 @@ def test_every_beat_entry_names_a_registered_task():
         "meetings.tasks.send_overdue_matter_reminders",
         "meetings.tasks.send_term_reminders",
         "members.tasks.purge_roster_imports",
+        "members.tasks.requeue_roster_imports",
         "notices.tasks.send_notice_reminders",
         "overview.tasks.count_all_figures",
         "overview.tasks.purge_period_reports",
+        "overview.tasks.requeue_period_reports",
     }
     assert scheduled <= set(app.tasks), scheduled - set(app.tasks)
 

@@ -508,3 +508,37 @@ def test_a_running_import_cannot_be_discarded_until_it_has_stalled(world, login)
     assert discard in page  # the stalled import offers to be discarded
     client.post(discard)
     assert not RosterImport.objects.filter(pk=roster_import.pk).exists()
+
+
+def test_an_upload_while_the_broker_is_down_waits_and_the_beat_checks_it(
+    world, login, django_capture_on_commit_callbacks, monkeypatch
+):
+    # Redis down: the page answers as usual, the import waits to be checked, and the beat's
+    # requeue (core/queue.py) sends it once the broker is back.
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from kombu.exceptions import OperationalError
+
+    from members import tasks
+
+    monkeypatch.setattr(import_services, "INLINE_MAX_BYTES", 100)
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("Connection refused.")
+
+    monkeypatch.setattr(tasks.roster_import_check, "apply_async", refuse)
+    rows = [row(姓名="党员甲", 身份证号=id_number(100), 党员类别="社区居民",
+                所在支部=world.a_branch.name)]
+    client = login(world.secretary_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(client, world, csv_bytes(rows), "名册.csv")
+    assert response.status_code == 302
+    roster_import = RosterImport.objects.get()
+    assert roster_import.status == ImportStatus.UPLOADED
+    assert client.get(response.url).status_code == 200  # the page says it waits
+    monkeypatch.undo()
+    RosterImport.objects.update(updated_at=timezone.now() - timedelta(minutes=10))
+    assert tasks.requeue_roster_imports() == 1
+    roster_import.refresh_from_db()
+    assert roster_import.status == ImportStatus.READY and roster_import.to_add == 1
