@@ -80,6 +80,7 @@ class Query(str):
 
 
 _ID = re.compile(r"[0-9]{1,19}")  # ASCII digits only ("²".isdigit() is true)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _ids(values) -> list[int]:
@@ -114,7 +115,7 @@ class PickerWidget(forms.Widget):
         self.matches: list = []
 
     def value_from_datadict(self, data, files, name):
-        text = (data.get(f"{name}_q") or "").strip()
+        text = _CONTROL.sub("", data.get(f"{name}_q") or "").strip()[:50]
         if self.multiple:
             values = data.getlist(name) if hasattr(data, "getlist") else _as_list(data.get(name))
             values = [v for v in values if v not in ("", None)]
@@ -266,7 +267,8 @@ def id_param(request, name: str) -> int | None:
 def picker_response(request, queryset, source: Source) -> JsonResponse:
     """The matches for ``?q=`` among ``queryset`` (already scoped to the user), as JSON:
     ``{"results": [{"value", "label", "detail"}], "more": bool}``."""
-    text = (request.GET.get("q") or "")[:50]
+    # Control characters (a NUL is refused by PostgreSQL) are no part of any name.
+    text = _CONTROL.sub("", request.GET.get("q") or "")[:50]
     rows = list(source.prepare(source.search(queryset, text))[: LIMIT + 1])
     results = []
     for obj in rows[:LIMIT]:
