@@ -8,7 +8,13 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from auditlog.registry import auditlog
+        from django.apps import apps
+        from django.contrib.auth.signals import user_logged_in
 
+        from .middleware import remember_idle_limit
         from .models import RoleAssignment
+        from .validators import guard_text_fields
 
         auditlog.register(RoleAssignment)
+        guard_text_fields(apps.get_models())
+        user_logged_in.connect(remember_idle_limit, dispatch_uid="core.idle_limit")
