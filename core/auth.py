@@ -66,3 +66,26 @@ def lift_sign_in_lock(user) -> None:
         names.add(mobile)
     for name in names:
         axes_reset(username=name)
+
+
+def client_ip(request) -> str | None:
+    """The client's address as django-axes keys its locks on (``AXES_CLIENT_IP_CALLABLE``).
+
+    Behind ``TRUSTED_PROXY_COUNT`` reverse proxies (the README's nginx is one), each appends the
+    address it received from to ``X-Forwarded-For``: the client is the entry that many from the
+    right, and entries further left (which the client could have written) are ignored. With no
+    proxy trusted, the socket's address; a header too short to hold the client (a request that
+    did not come through the proxies) falls back to it too."""
+    from django.conf import settings
+
+    remote = request.META.get("REMOTE_ADDR")
+    count = settings.TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote
+    forwarded = [
+        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if part.strip()
+    ]
+    if len(forwarded) < count:
+        return remote
+    return forwarded[-count]

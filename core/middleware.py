@@ -1,6 +1,11 @@
+import time
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
 
 class DefaultLanguageMiddleware:
@@ -25,3 +30,57 @@ class DefaultLanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+IDLE_SEEN = "_idle_seen"  # session key: when the session last made a request (epoch seconds)
+IDLE_LIMIT = "_idle_limit"  # session key: seconds it may stay idle (set at sign-in)
+IDLE_TOUCH = 60  # the last-seen time is written at most once a minute (a session write)
+
+
+def idle_limit_for(user) -> int:
+    """How long ``user``'s session may stay idle: shortest for the district's officers and
+    staff accounts, who reach every member's record; then role holders (secretaries,
+    liaisons); members longest (on phones, in WeChat)."""
+    from .scope import scope_of
+
+    limits = settings.SESSION_IDLE_SECONDS
+    scope = scope_of(user)
+    if user.is_staff or scope.is_district_officer:
+        return limits["officer"]
+    if scope.committee_ids or scope.branch_ids or scope.unit_ids:
+        return limits["role"]
+    return limits["member"]
+
+
+def remember_idle_limit(sender, request, user, **kwargs):
+    """``user_logged_in``: the session keeps its idle limit, so that requests need no role
+    query to know it."""
+    if hasattr(request, "session"):
+        request.session[IDLE_LIMIT] = idle_limit_for(user)
+        request.session[IDLE_SEEN] = int(time.time())
+
+
+class IdleTimeoutMiddleware:
+    """Ends a session idle for longer than its limit (``SESSION_IDLE_SECONDS``): the request
+    goes on signed out (a page that needs signing in sends to the sign-in page) with a message
+    saying why."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            session = request.session
+            limit = session.get(IDLE_LIMIT)
+            if limit is None:  # a session made before the limit was kept
+                limit = session[IDLE_LIMIT] = idle_limit_for(user)
+            seen = session.get(IDLE_SEEN)
+            if seen is not None and now - seen > limit:
+                logout(request)
+                messages.info(request, _("You were signed out after a while without activity. "
+                                         "Sign in again to go on."))
+            elif seen is None or now - seen >= IDLE_TOUCH:
+                session[IDLE_SEEN] = now
+        return self.get_response(request)

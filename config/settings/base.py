@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
+    "core.middleware.IdleTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -218,6 +219,24 @@ LOGOUT_REDIRECT_URL = "login"
 
 # django-axes: lock one username from one address, so a shared office IP does not lock out
 # a whole department, and a cool-off lifts the lock by itself.
+# Argon2 first (OWASP's choice); hashes made by the others are upgraded at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# A session ends after this long without a request (core.middleware.IdleTimeoutMiddleware):
+# shorter for the district's officers and staff, who reach every member's record.
+SESSION_IDLE_SECONDS = {
+    "officer": env_int("SESSION_IDLE_OFFICER", 30 * 60),
+    "role": env_int("SESSION_IDLE_ROLE", 2 * 3600),
+    "member": env_int("SESSION_IDLE_MEMBER", 7 * 24 * 3600),
+}
+# Reverse proxies in front of the web processes whose X-Forwarded-For is trusted (nginx: 1);
+# sign-in locks are keyed on the client's address they report (core.auth.client_ip).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "core.auth.client_ip"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hour
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
