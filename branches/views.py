@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from committees.models import Committee
-from committees.selectors import opened_committee_ids
+from committees.selectors import mark_opened_committees
 from committees.terms import term_badge
 from core import sections
 from core.pages import delete_page, form_page
@@ -86,9 +86,7 @@ def branch_detail(request, pk):
             membership.can_end = membership.pk in writable and membership.left_on is None
         # A unit's organisation is read with every committee it is a member organisation of:
         # another it belongs to may be out of the reader's reach.
-        opened = opened_committee_ids(request.user, {m.committee_id for m in memberships})
-        for membership in memberships:
-            membership.opens_committee = membership.committee_id in opened
+        mark_opened_committees(request.user, memberships)
     members = branch.group_members if branch.is_group else branch.members
     return render(
         request,

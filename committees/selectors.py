@@ -20,6 +20,14 @@ def opened_committee_ids(user, ids) -> set[int]:
     return set(Committee.objects.for_user(user).filter(pk__in=ids).values_list("pk", flat=True))
 
 
+def mark_opened_committees(user, memberships) -> None:
+    """Set ``opens_committee`` on each of ``memberships`` (rows with a ``committee_id``): may
+    the user open that committee's page. One query."""
+    opened = opened_committee_ids(user, {m.committee_id for m in memberships})
+    for membership in memberships:
+        membership.opens_committee = membership.committee_id in opened
+
+
 def opens_committee(user, pk) -> bool:
     """Whether the user may open committee ``pk`` (a page's breadcrumb asks before linking)."""
     return Committee.objects.for_user(user).filter(pk=pk).exists()

@@ -600,7 +600,7 @@ def can_see_full_id_number(user, member) -> bool:
         return True
     if scope.member_id is not None and scope.member_id == member.pk:
         return True
-    return member.committee.district_id in scope.district_ids
+    return can_see_full_id_numbers_of(user, member.committee)
 
 
 def can_see_full_id_numbers_of(user, committee) -> bool:

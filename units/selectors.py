@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.db.models import Count, Exists, OuterRef
 
-from committees.selectors import opened_committee_ids
+from committees.selectors import mark_opened_committees
 from core.db import count_of
 
 from .models import Agreement, Unit
@@ -63,8 +63,6 @@ def unit_organisation(unit, user):
             CommitteeMembership.objects.filter(CommitteeMembership.current_q(), branch=org)
             .select_related("committee").order_by("committee__name")
         )
-        opened = opened_committee_ids(user, {m.committee_id for m in org.current_memberships})
-        for membership in org.current_memberships:
-            membership.opens_committee = membership.committee_id in opened
+        mark_opened_committees(user, org.current_memberships)
         org.opens = Branch.objects.for_user(user).filter(pk=org.pk).exists()
     return org
