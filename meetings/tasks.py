@@ -1,7 +1,8 @@
 """Reminders, run daily by Celery beat (``CELERY_BEAT_SCHEDULE`` in settings).
 
-- meetings: on ``REMINDER_DAY_OF_MONTH``, each committee missing its monthly meeting, and each
-  branch missing a meeting whose period ends this month, reminds its secretaries;
+- meetings: from ``REMINDER_DAY_OF_MONTH`` to the month's end, each committee missing its
+  monthly meeting, and each branch missing a meeting whose period ends this month, reminds its
+  secretaries once (a day missed while beat was down is caught up by the next day's run);
 - overdue matters: every day, the people answering for each overdue matter and the
   committee's side;
 - terms (换届): ``TERM_REMINDER_MONTHS`` (six and one) months before a committee's, a
@@ -69,10 +70,12 @@ def _send(batches) -> int:
 # --- meetings --------------------------------------------------------------------------------
 
 def meeting_reminders(*, today=None, force: bool = False) -> int:
-    """On the reminder day (or with ``force``), remind every holder missing a meeting due
-    this month. Returns the number of new notifications."""
+    """From the reminder day to the month's end (or with ``force``), remind every holder
+    missing a meeting due this month, once: the keys name the period, so the days after the
+    reminder day send only what a missed day (beat down) did not. Returns the number of new
+    notifications."""
     today = _day(today)
-    if today.day != reminder_day() and not force:
+    if today.day < reminder_day() and not force:
         return 0
     counts = compliance.held_counts(Meeting.objects.all(), today.year)
     committees = list(Committee.objects.values_list("pk", "name"))

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import contextmanager
 
 from auditlog.diff import mask_str
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core import work
 
 from .import_files import ImportRefused
 from .import_sheets import corrections_xlsx
@@ -28,6 +31,7 @@ from .models import ImportStatus, Member, RosterImport, Transfer
 logger = logging.getLogger(__name__)
 
 BATCH = 500
+WORK = "roster-import"  # the kind of work, for ``core.work``'s lock
 
 
 # --- progress (the cache: a task's transaction is invisible to the page until it commits) ---
@@ -55,21 +59,49 @@ def roster_import_check(import_id: int) -> None:
         status=ImportStatus.CHECKING, updated_at=timezone.now()
     ):
         return
-    roster_import = RosterImport.objects.select_related("committee", "created_by").get(
-        pk=import_id
-    )
-    plan = _plan(roster_import)
-    if plan is None:
-        return
-    _keep_plan(roster_import, plan, ok_status=ImportStatus.READY)
+    with work.holding(WORK, import_id), _failing(import_id):
+        roster_import = RosterImport.objects.select_related("committee", "created_by").get(
+            pk=import_id
+        )
+        plan = _plan(roster_import)
+        if plan is None:
+            return
+        _keep_plan(roster_import, plan, ok_status=ImportStatus.READY)
 
 
 def roster_import_write(import_id: int) -> None:
-    """Check the file again against the roster as it is now, then write it all or nothing."""
+    """Check the file again against the roster as it is now, then write it all or nothing:
+    the members, their audit entries and the import's state ``DONE`` in one transaction, so a
+    worker that dies anywhere in the step leaves nothing written and the import waiting to be
+    written again (``roster_imports_reset_abandoned``)."""
     if not RosterImport.objects.filter(pk=import_id, status=ImportStatus.CONFIRMED).update(
         status=ImportStatus.WRITING, updated_at=timezone.now()
     ):
         return
+    with work.holding(WORK, import_id), _failing(import_id):
+        _write(import_id)
+
+
+@contextmanager
+def _failing(import_id: int):
+    """A step that raises gives its import up (failed, file dropped) instead of leaving it
+    running; but a database that went away leaves it running, for the beat to start again
+    once the lock is gone (``roster_imports_reset_abandoned``)."""
+    try:
+        yield
+    except DatabaseError:
+        raise
+    except Exception:
+        logger.exception("roster import %s failed", import_id)
+        RosterImport.objects.filter(pk=import_id).update(
+            status=ImportStatus.FAILED, content=b"", finished_at=timezone.now(),
+            updated_at=timezone.now(),
+            message=_("The file could not be read to the end, so nothing was imported. Upload "
+                      "it again; if it fails again, tell the administrator."),
+        )
+
+
+def _write(import_id: int) -> None:
     roster_import = RosterImport.objects.select_related("committee", "created_by").get(
         pk=import_id
     )
@@ -81,28 +113,48 @@ def roster_import_write(import_id: int) -> None:
         _keep_plan(roster_import, plan, ok_status=ImportStatus.READY)
         return
     try:
-        counts = apply_plan(
-            plan, user=roster_import.created_by, source=roster_import,
-            progress=lambda done, total: set_progress(import_id, done, total),
-        )
+        with transaction.atomic():
+            counts = apply_plan(
+                plan, user=roster_import.created_by, source=roster_import,
+                progress=lambda done, total: set_progress(import_id, done, total),
+            )
+            _keep_counts(roster_import, plan)
+            _finish(
+                roster_import, ImportStatus.DONE,
+                message=_("%(added)s members added, %(updated)s updated.")
+                % {"added": counts["added"], "updated": counts["updated"]},
+            )
     except IntegrityError:
         logger.warning("roster import %s: integrity error while writing", import_id)
+        roster_import.refresh_from_db()
         _finish(
             roster_import, ImportStatus.FAILED,
             message=_("Someone changed the roster while the file was being written, so "
                       "nothing was imported. Upload the file again."),
         )
         return
-    _keep_counts(roster_import, plan)
-    _finish(
-        roster_import, ImportStatus.DONE,
-        message=_("%(added)s members added, %(updated)s updated.")
-        % {"added": counts["added"], "updated": counts["updated"]},
-    )
     logger.info(
         "roster import %s: committee=%s added=%s updated=%s", import_id,
         roster_import.committee_id, counts["added"], counts["updated"],
     )
+
+
+def roster_imports_reset_abandoned(now=None) -> dict[int, str]:
+    """Imports a dead worker left being checked or written (``core.work``) go back to waiting
+    for that step: nothing of theirs was written, the file is still there. {id: status now}."""
+    running = {ImportStatus.CHECKING: ImportStatus.UPLOADED,
+               ImportStatus.WRITING: ImportStatus.CONFIRMED}
+    rows = {pk: (updated_at, status) for pk, updated_at, status in RosterImport.objects.filter(
+        status__in=list(running)).values_list("pk", "updated_at", "status")}
+    reset = {}
+    for pk in work.abandoned(WORK, [(pk, row[0]) for pk, row in rows.items()], now):
+        status = rows[pk][1]
+        if RosterImport.objects.filter(pk=pk, status=status).update(
+                status=running[status], updated_at=timezone.now()):
+            logger.warning("roster import %s: its worker died while %s; it waits again",
+                           pk, status)
+            reset[pk] = running[status]
+    return reset
 
 
 STEPS: dict[str, Callable[[int], None]] = {

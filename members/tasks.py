@@ -32,17 +32,20 @@ def purge_roster_imports() -> int:
 
 @shared_task
 def requeue_roster_imports() -> int:
-    """Celery beat, every five minutes: imports waiting to be checked or written for longer
-    than ``core.queue.STALE`` (their task could not be sent, or the broker lost it) are sent
-    again; the steps' claim makes a second delivery harmless. How many were sent."""
+    """Celery beat, every minute: imports a dead worker left half-done go back to waiting
+    (``import_writes.roster_imports_reset_abandoned``) and are sent at once; imports waiting to
+    be checked or written for longer than ``core.queue.STALE`` (their task could not be sent,
+    or the broker lost it) are sent again. The steps' claim makes a second delivery harmless.
+    How many were sent."""
     from django.utils import timezone
 
     from core.queue import STALE, requeue
 
     from .models import ImportStatus, RosterImport
 
+    ids = import_writes.roster_imports_reset_abandoned()
     waiting = RosterImport.objects.filter(updated_at__lt=timezone.now() - STALE)
-    ids = dict(waiting.filter(
+    ids.update(waiting.filter(
         status__in=[ImportStatus.UPLOADED, ImportStatus.CONFIRMED]
     ).values_list("pk", "status"))
     return requeue(roster_import_check,

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import work
 from core.xlsx import add_sheet, new_workbook, workbook_bytes
 
 from .models import PeriodReport, ReportStatus
@@ -16,6 +17,7 @@ from .reports_sheets import STEPS, Subject, summary_sheet
 logger = logging.getLogger(__name__)
 
 SHEETS_TOTAL = len(STEPS) + 1  # and the summary
+WORK = "period-report"  # the kind of work, for ``core.work``'s lock
 
 
 def subject_of(report: PeriodReport) -> Subject:
@@ -34,6 +36,11 @@ def report_build(report_id: int) -> None:
     )
     if not claimed:
         return
+    with work.holding(WORK, report_id):  # a dead worker's report is started again
+        _build(report_id)
+
+
+def _build(report_id: int) -> None:
     report = PeriodReport.objects.select_related("district", "committee__district").get(
         pk=report_id)
     try:
@@ -67,6 +74,20 @@ def _workbook(report: PeriodReport) -> bytes:
     workbook.move_sheet(summary.title, offset=-len(sheets))
     workbook.active = 0
     return workbook_bytes(workbook)
+
+
+def reports_reset_abandoned(now=None) -> list[int]:
+    """Reports a dead worker left being written (``core.work``) are queued again: the file is
+    saved only once whole, so nothing of theirs was kept. Their ids."""
+    rows = PeriodReport.objects.filter(status=ReportStatus.RUNNING).values_list(
+        "pk", "updated_at")
+    reset = []
+    for pk in work.abandoned(WORK, list(rows), now):
+        if PeriodReport.objects.filter(pk=pk, status=ReportStatus.RUNNING).update(
+                status=ReportStatus.QUEUED, sheets_done=0, updated_at=timezone.now()):
+            logger.warning("period report %s: its worker died; it is queued again", pk)
+            reset.append(pk)
+    return reset
 
 
 def reports_purge(now=None) -> int:

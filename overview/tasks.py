@@ -46,16 +46,18 @@ def count_all_figures() -> int:
 
 @shared_task
 def requeue_period_reports() -> int:
-    """Celery beat, every five minutes: reports queued for longer than ``core.queue.STALE``
-    (their task could not be sent, or the broker lost it) are sent again; the build's claim
-    makes a second delivery harmless. How many were sent."""
+    """Celery beat, every minute: reports a dead worker left half-written are queued again
+    (``reports_build.reports_reset_abandoned``) and sent at once; reports queued for longer
+    than ``core.queue.STALE`` (their task could not be sent, or the broker lost it) are sent
+    again. The build's claim makes a second delivery harmless. How many were sent."""
     from django.utils import timezone
 
     from core.queue import STALE, requeue
 
     from .models import PeriodReport, ReportStatus
 
+    reset = reports_build.reports_reset_abandoned()
     waiting = PeriodReport.objects.filter(
         status=ReportStatus.QUEUED, updated_at__lt=timezone.now() - STALE
-    ).values_list("pk", flat=True)
-    return requeue(build_period_report, list(waiting))
+    ).exclude(pk__in=reset).values_list("pk", flat=True)
+    return requeue(build_period_report, [*reset, *waiting])

@@ -157,14 +157,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute="*/10"),
     },
     # Work that waits (a roster import, a report) and whose task could not be sent or was lost
-    # with the broker is sent again (core/queue.py); the tasks' claims make it harmless.
+    # with the broker is sent again (core/queue.py), and work a dead worker left half-done is
+    # put back to waiting and sent (core/work.py); the tasks' claims make it harmless.
     "requeue-roster-imports": {
         "task": "members.tasks.requeue_roster_imports",
-        "schedule": crontab(minute="*/5"),
+        "schedule": crontab(minute="*"),
     },
     "requeue-period-reports": {
         "task": "overview.tasks.requeue_period_reports",
-        "schedule": crontab(minute="*/5"),
+        "schedule": crontab(minute="*"),
     },
 }
 # Seconds the district page's counted figures are kept in the cache (overview/snapshots.py);

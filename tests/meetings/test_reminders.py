@@ -58,7 +58,15 @@ def test_running_the_meeting_reminders_twice_leaves_one_each(world):
     assert second == 0 and Notification.objects.count() == total
 
 
-def test_on_other_days_nothing_is_sent_unless_forced(world, settings):
+def test_a_reminder_day_missed_while_beat_was_down_is_caught_up_the_next_day(world):
+    assert tasks.meeting_reminders(today=date(2026, 3, 21)) > 0  # the 20th's run never came
+    assert keys(world.secretary_a) == [f"meeting:committee:{world.a.pk}:monthly:2026-03"]
+    total = Notification.objects.count()
+    assert tasks.meeting_reminders(today=date(2026, 3, 22)) == 0  # nothing twice
+    assert Notification.objects.count() == total
+
+
+def test_before_the_reminder_day_nothing_is_sent_unless_forced(world, settings):
     assert tasks.meeting_reminders(today=date(2026, 3, 19)) == 0
     assert not Notification.objects.exists()
     assert tasks.meeting_reminders(today=date(2026, 3, 19), force=True) > 0
