@@ -22,7 +22,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import timedelta
 
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 # A claimed row may not hold its lock yet for this long (the claim commits first).
@@ -54,9 +54,11 @@ def holding(kind: str, pk: int):
     try:
         yield
     finally:
-        if connection.connection is not None:  # a connection lost mid-way took the lock along
+        try:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s, %s)", _key(kind, pk))
+        except DatabaseError:
+            pass  # the connection was cut, and the lock went with it
 
 
 def abandoned(kind: str, rows, now=None) -> list[int]:
