@@ -113,7 +113,7 @@ def _dump_postgresql(alias: str, path: Path) -> dict:
             cursor.execute("SELECT pg_export_snapshot(), current_setting('server_version')")
             snapshot, server_version = cursor.fetchone()
             tables = _count_rows(wrapper, cursor)
-            migrations = _migration_heads(cursor)
+            migrations = _migration_heads(cursor, tables)
             args, env = pg_connection_args(wrapper.settings_dict)
             _run([
                 "pg_dump", "--format=custom", f"--snapshot={snapshot}", "--no-password",
@@ -146,7 +146,7 @@ def _copy_sqlite(alias: str, path: Path) -> dict:
     with _open_database({"ENGINE": "django.db.backends.sqlite3", "NAME": str(path)}) as copy:
         with copy.cursor() as cursor:
             tables = _count_rows(copy, cursor)
-            migrations = _migration_heads(cursor)
+            migrations = _migration_heads(cursor, tables)
     return {
         "database": {
             "vendor": "sqlite", "server_version": sqlite3.sqlite_version, **_file_facts(path),
@@ -361,8 +361,12 @@ def _count_rows(connection, cursor) -> dict[str, int]:
     return counts
 
 
-def _migration_heads(cursor) -> dict[str, str]:
+def _migration_heads(cursor, tables) -> dict[str, str]:
     """The latest applied migration of each app (migration names sort by their number)."""
+    if "django_migrations" not in tables:
+        raise BackupRefused(
+            _("The database has never been migrated: is DATABASE_URL the portal's database?")
+        )
     cursor.execute("SELECT app, MAX(name) FROM django_migrations GROUP BY app ORDER BY app")
     return dict(cursor.fetchall())
 

@@ -8,6 +8,7 @@ pg_dump does from its own session.
 """
 
 import json
+import os
 import shutil
 import sqlite3
 import uuid
@@ -275,3 +276,36 @@ def test_writes_while_pg_dump_runs_are_in_neither_the_dump_nor_the_manifest(
     assert manifest["tables"]["members_member"] == before
     restore(path, new_database_url, tmp_path / "restored-media")  # every count equal
     assert len(restored_names(new_database_url)) == before
+
+
+def test_the_database_password_goes_to_pg_dump_by_its_environment_not_its_arguments():
+    args, env = core.backup.pg_connection_args({
+        "NAME": "dadangwei", "USER": "portal", "PASSWORD": "s3cret", "HOST": "db.internal",
+        "PORT": 5433, "OPTIONS": {"sslmode": "require"},
+    })
+
+    assert args == [
+        "--host=db.internal", "--port=5433", "--username=portal", "--dbname=dadangwei",
+    ]
+    assert "s3cret" not in " ".join(args)
+    assert (env["PGPASSWORD"], env["PGSSLMODE"]) == ("s3cret", "require")
+
+
+def test_a_missing_pg_dump_is_named(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+
+    with pytest.raises(core.backup.BackupRefused, match="pg_dump.*postgresql-client"):
+        core.backup._run(["pg_dump", "--version"], dict(os.environ))
+
+
+def test_a_backup_that_fails_half_way_leaves_nothing_that_looks_like_one(tmp_path, monkeypatch):
+    def full_disk(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(core.backup, "_pack_media", full_disk)
+
+    with pytest.raises(CommandError, match="No space left") as raised:
+        call_command("backup", output=tmp_path / "backups", stdout=_Quiet())
+
+    assert raised.value.returncode == 2
+    assert list((tmp_path / "backups").iterdir()) == []

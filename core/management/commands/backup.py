@@ -31,7 +31,7 @@ class Command(BaseCommand):
         with translation.override(settings.LANGUAGE_CODE):
             try:
                 path = make_backup(output, alias=database)
-            except BackupRefused as exc:
+            except (BackupRefused, OSError) as exc:  # OSError: a full disk, a bad --output
                 raise CommandError(
                     _("No backup was written: %(reason)s") % {"reason": exc}, returncode=2
                 ) from None
