@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint messages check-deploy worker beat clean
+.PHONY: run test lint messages check-deploy worker beat backup clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
@@ -47,6 +47,14 @@ worker: $(STAMP)
 
 beat: $(STAMP)
 	$(WORKER_SETTINGS) $(BIN)/celery -A config beat --loglevel=INFO
+
+## A backup of the database and the uploaded files into $(BACKUP_DIR)/dadangwei-<UTC time>/
+## (docs/operations.md: what it holds, how to restore it, what else to keep). Uses the settings
+## of make run unless DJANGO_SETTINGS_MODULE says otherwise, as make worker does.
+BACKUP_DIR ?= backups
+
+backup: $(STAMP)
+	$(WORKER_SETTINGS) $(BIN)/python manage.py backup --output "$(BACKUP_DIR)"
 
 clean:
 	rm -rf $(VENV) staticfiles *.egg-info
