@@ -57,7 +57,7 @@ def two_factor_setup(request):
         messages.info(request, _("Two-step sign-in is already on."))
         return redirect("core:two-factor")
     device = tf.pending_totp(request.user)
-    form = TotpCodeForm(request.POST or None)
+    form = TotpCodeForm(request.POST if request.method == "POST" else None)
 
     def save(form):
         _show_codes_once(request, tf.two_factor_enable(request, code=form.cleaned_data["code"]))
@@ -99,7 +99,7 @@ def two_factor_backup_codes(request):
 def two_factor_disable(request):
     if (refusal := _unless_on_and_verified(request)) is not None:
         return refusal
-    form = TwoFactorDisableForm(request.POST or None)
+    form = TwoFactorDisableForm(request.POST if request.method == "POST" else None)
 
     def save(form):
         tf.two_factor_disable(request, code=form.cleaned_data["code"],
@@ -131,8 +131,9 @@ def two_factor_verify(request):
         # nothing to verify (or the devices were removed meanwhile, e.g. by the admin)
         request.session[tf.TWO_FACTOR_STATE] = tf.state_for(request.user)
         return redirect(next_url)
-    backup = (request.POST or request.GET).get("backup") == "1"
-    form = (BackupCodeForm if backup else TotpCodeForm)(request.POST or None)
+    data = request.POST if request.method == "POST" else None
+    backup = (data or request.GET).get("backup") == "1"
+    form = (BackupCodeForm if backup else TotpCodeForm)(data)
     if request.method == "POST" and form.is_valid():
         try:
             tf.two_factor_verify(request, code=form.cleaned_data["code"])
