@@ -258,6 +258,8 @@ AXES_VERBOSE = False
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "大党委平台")
+# The admin may delete a user's devices (a lost phone) but never shows their keys or codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # District officers (and superusers) must turn two-step sign-in on before using the portal.
 OTP_REQUIRED_FOR_OFFICERS = env_bool("OTP_REQUIRED_FOR_OFFICERS", False)
 

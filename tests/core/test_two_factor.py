@@ -305,3 +305,12 @@ def test_the_admin_needs_a_session_verified_by_a_second_factor(client, db):
 def test_the_admin_sends_a_visitor_to_the_portals_sign_in(client, db):
     response = client.get(reverse("admin:index"), follow=True)
     assert response.redirect_chain[-1][0].startswith(reverse("login"))
+
+
+def test_the_admin_removes_a_lost_phone_without_showing_its_key(client, world, enrolled):
+    device, _ = enrolled
+    sign_in_with_code(client, UserFactory(username="root", is_staff=True, is_superuser=True))
+    page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert page.status_code == 200 and device.key not in text(page)
+    assert client.get(reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])
+                      ).status_code == 200
