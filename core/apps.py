@@ -13,8 +13,11 @@ class CoreConfig(AppConfig):
 
         from .middleware import remember_idle_limit
         from .models import RoleAssignment
+        from .two_factor import remember_state
         from .validators import guard_text_fields
 
         auditlog.register(RoleAssignment)
         guard_text_fields(apps.get_models())
         user_logged_in.connect(remember_idle_limit, dispatch_uid="core.idle_limit")
+        user_logged_in.connect(remember_state, dispatch_uid="core.two_factor_state")
+

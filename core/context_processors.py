@@ -2,6 +2,7 @@ from functools import cache
 
 from .models import Notification
 from .scope import scope_of
+from .two_factor import offered_to
 
 
 def navigation(request):
@@ -24,4 +25,6 @@ def navigation(request):
         "nav_has_notices": bool(scope.superuser or scope.district_ids or scope.committee_ids
                                 or scope.branch_ids),
         "unread_notifications": unread_notifications,
+        # the account pages' tab for two-step sign-in (role holders, staff, who has it on)
+        "nav_offers_two_factor": offered_to(user, request),
     }

@@ -92,3 +92,51 @@ class SignInForm(AuthenticationForm):
         username.help_text = _("Members who signed up themselves sign in with their mobile "
                                "number.")
         username.widget.attrs["autocomplete"] = "username"
+
+
+class OneTimeCodeInput(forms.TextInput):
+    """The 6-digit code of an authenticator app: phones show the number pad and offer a code
+    they received (``autocomplete=one-time-code``)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"inputmode": "numeric", "autocomplete": "one-time-code",
+                                "pattern": "[0-9 ]*", "maxlength": "7", "autofocus": True,
+                                "class": "form-control-lg", **(attrs or {})})
+
+
+class TotpCodeForm(forms.Form):
+    code = forms.CharField(label=_("6-digit code"), widget=OneTimeCodeInput(),
+                           help_text=_("The code your authenticator app shows now."))
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        if not (code.isdigit() and len(code) == 6):
+            raise ValidationError(_("Type the 6 digits the app shows."), code="invalid")
+        return code
+
+
+class BackupCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Backup code"), max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none",
+                                      "spellcheck": "false", "autofocus": True}),
+        help_text=_("One of the backup codes you were given; each works once."),
+    )
+
+
+class TwoFactorDisableForm(forms.Form):
+    """Turning two-step sign-in off: a current code or the password proves it is the user."""
+
+    code = forms.CharField(label=_("Current code or backup code"), required=False,
+                           max_length=20, widget=forms.TextInput(
+                               attrs={"autocomplete": "one-time-code", "autocapitalize": "none",
+                                      "spellcheck": "false"}))
+    password = forms.CharField(label=_("Or your password"), required=False, strip=False,
+                               widget=forms.PasswordInput(
+                                   attrs={"autocomplete": "current-password"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("code") and not cleaned.get("password"):
+            raise ValidationError(_("Type a current code or your password."), code="required")
+        return cleaned

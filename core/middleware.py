@@ -84,3 +84,49 @@ class IdleTimeoutMiddleware:
             elif seen is None or now - seen >= IDLE_TOUCH:
                 session[IDLE_SEEN] = now
         return self.get_response(request)
+
+
+# Pages a session may open while it still owes the code step (or enrolment): the step itself,
+# signing out and switching the language. Static files are served before the URL conf.
+TWO_FACTOR_OPEN = {
+    "verify": {"core:two-factor-verify", "logout", "set_language"},
+    "enrol": {"core:two-factor", "core:two-factor-setup", "core:two-factor-codes", "logout",
+              "set_language"},
+}
+
+
+class TwoFactorMiddleware:
+    """Two-step sign-in (core/two_factor.py): a signed-in user who turned it on goes to the code
+    page until the session is verified; a district officer who must have it
+    (``OTP_REQUIRED_FOR_OFFICERS``) goes to enrolment until it is on. Other users pass. Reads
+    only the session (what it owes is kept there at sign-in)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from django.shortcuts import redirect
+        from django.urls import reverse
+        from django.utils.http import urlencode
+
+        from .two_factor import ENROL, VERIFY, session_state
+
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or user.is_verified():
+            return None
+        state = session_state(request)
+        if state not in (VERIFY, ENROL):
+            return None
+        if request.resolver_match.view_name in TWO_FACTOR_OPEN[state]:
+            return None
+        if state == VERIFY:
+            target = reverse("core:two-factor-verify")
+            if request.method == "GET":
+                target += "?" + urlencode({"next": request.get_full_path()})
+            return redirect(target)
+        messages.info(request, _("Turn on two-step sign-in to go on: it is required for the "
+                                 "district's officers."))
+        return redirect("core:two-factor")

@@ -24,6 +24,10 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = False
 
+# The district's officers reach every member's record: two-step sign-in is required of them
+# unless turned off explicitly (OTP_REQUIRED_FOR_OFFICERS=false).
+OTP_REQUIRED_FOR_OFFICERS = env_bool("OTP_REQUIRED_FOR_OFFICERS", True)
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]

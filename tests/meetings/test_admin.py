@@ -1,8 +1,11 @@
-"""The Django admin lists meetings and matters for the superuser (and no one else)."""
+"""The Django admin lists meetings and matters for the superuser (and no one else). The admin
+asks for a session verified by a second factor (core/admin_site.py): the superuser signs in
+through the code step."""
 
 import pytest
 from django.urls import reverse
 
+from tests.conftest import sign_in_with_code
 from tests.factories import MatterFactory, MeetingFactory, UserFactory
 
 
@@ -10,7 +13,7 @@ from tests.factories import MatterFactory, MeetingFactory, UserFactory
 def test_the_superuser_lists_and_opens_them(client, world, model):
     record = (MeetingFactory if model == "meeting" else MatterFactory)(committee=world.a)
     admin = UserFactory(username="root", is_staff=True, is_superuser=True)
-    client.force_login(admin)
+    sign_in_with_code(client, admin)
     assert client.get(reverse(f"admin:meetings_{model}_changelist")).status_code == 200
     assert client.get(
         reverse(f"admin:meetings_{model}_change", args=[record.pk])).status_code == 200
@@ -26,7 +29,7 @@ def test_a_secretary_is_sent_to_the_admin_login(client, world):
 def test_the_admin_changes_and_deletes_nothing(client, world, model):
     """Writes go through the services (locks, signed-off minutes, audit)."""
     record = (MeetingFactory if model == "meeting" else MatterFactory)(committee=world.a)
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    sign_in_with_code(client, UserFactory(username="root", is_staff=True, is_superuser=True))
     page = client.get(reverse(f"admin:meetings_{model}_change", args=[record.pk]))
     assert 'name="_save"' not in page.content.decode()
     assert client.post(reverse(f"admin:meetings_{model}_change", args=[record.pk]),
