@@ -5,7 +5,8 @@ at most 8 MB and 40 megapixels (a small file can decode into a huge image: a dec
 bomb); it is turned upright by its EXIF orientation, flattened to RGB, shrunk to at most
 1600 px on its long side and saved as a JPEG (quality 85) without any metadata, so GPS
 positions and camera details never reach the server's disk. One submit is all or nothing:
-every file is checked and re-encoded in memory before any is written.
+every file is checked and re-encoded in memory before any is written. The decoding is
+``core.uploads.decode_image``, the same as for the images attached to meetings and notices.
 """
 
 import secrets
@@ -16,7 +17,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
+
+from core.uploads import decode_image
 
 from .models import Activity, ActivityPhoto
 
@@ -39,10 +42,12 @@ class PreparedPhoto:
     height: int
 
 
-def _refuse(upload, message: str) -> ValidationError:
-    return ValidationError(
-        {"photos": _("“%(name)s”: %(problem)s") % {"name": upload.name, "problem": message}}
-    )
+def _message(upload, problem: str) -> str:
+    return _("“%(name)s”: %(problem)s") % {"name": upload.name, "problem": problem}
+
+
+def _refuse(upload, problem: str) -> ValidationError:
+    return ValidationError({"photos": _message(upload, problem)})
 
 
 def _flatten(image: Image.Image) -> Image.Image:
@@ -59,25 +64,12 @@ def prepare_photo(upload) -> PreparedPhoto:
     """Check one upload and re-encode it; a ValidationError on "photos" says what is wrong."""
     if upload.size is not None and upload.size > MAX_BYTES:
         raise _refuse(upload, _("the file is larger than 8 MB."))
-    upload.seek(0)
-    try:
-        with Image.open(upload) as source:
-            if source.format not in FORMATS:
-                raise _refuse(upload, _("only JPEG, PNG, WebP and GIF images are accepted."))
-            width, height = source.size
-            if width * height > MAX_PIXELS:
-                raise _refuse(upload, _("the image is larger than 40 megapixels."))
-            source.seek(0)  # a GIF's (or an animated WebP's) first frame
-            source.load()
-            image = _flatten(ImageOps.exif_transpose(source))
-    except Image.DecompressionBombError:
-        raise _refuse(upload, _("the image is larger than 40 megapixels.")) from None
-    except ValidationError:
-        raise
-    except UnidentifiedImageError:
-        raise _refuse(upload, _("this is not an image (JPEG, PNG, WebP or GIF).")) from None
-    except Exception:  # noqa: BLE001 - a broken file can fail inside any decoder
-        raise _refuse(upload, _("the image is damaged and cannot be read.")) from None
+    decoded, _format = decode_image(
+        upload, field="photos", formats=FORMATS, max_pixels=MAX_PIXELS,
+        wrong_kind=_message(upload, _("only JPEG, PNG, WebP and GIF images are accepted.")),
+        not_image=_message(upload, _("this is not an image (JPEG, PNG, WebP or GIF).")),
+    )
+    image = _flatten(decoded)
     image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
     out = BytesIO()
     image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)  # no exif= : no metadata

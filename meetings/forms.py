@@ -9,6 +9,7 @@ from committees.models import Venue
 from core.dates import year_range_error
 from core.forms import DateTimeInput, MonthField
 from core.pickers import use_picker
+from core.uploads import ACCEPT
 from units.models import Unit
 
 from . import services
@@ -145,7 +146,7 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(
         label=_("file"),
         help_text=_("PDF, DOCX, XLSX, JPEG or PNG, at most 10 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
 
 

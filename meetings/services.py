@@ -543,12 +543,12 @@ check_attachment = uploads.check_upload
 def attachment_add(*, meeting: Meeting, user, upload) -> MeetingAttachment:
     """Keep a file with the meeting (also after sign-off: a scan of the signed minutes),
     stored under a random token; the original name is kept for the download."""
-    check_attachment(upload)
+    checked = check_attachment(upload)
     locked = lock_row(meeting)
     if MeetingAttachment.objects.filter(meeting=locked).count() >= MAX_ATTACHMENTS:
         raise ValidationError({"file": _("A meeting keeps at most %(n)s attachments.")
                                % {"n": MAX_ATTACHMENTS}})
-    return uploads.store_upload(MeetingAttachment(meeting=locked), upload, user=user)
+    return uploads.store_upload(MeetingAttachment(meeting=locked), checked, user=user)
 
 
 # --- reads ----------------------------------------------------------------------------------

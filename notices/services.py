@@ -34,11 +34,11 @@ MAX_FILES = 10
 State = RecipientState
 
 
-def _check_files(files: Sequence, field: str) -> None:
+def _check_files(files: Sequence, field: str) -> list[uploads.CheckedFile]:
+    """Every file proven by parsing (``core.uploads.check_upload``) before any is written."""
     if len(files) > MAX_FILES:
         raise ValidationError({field: _("At most %(n)s files at a time.") % {"n": MAX_FILES}})
-    for upload in files:
-        uploads.check_upload(upload, field=field)
+    return [uploads.check_upload(upload, field=field) for upload in files]
 
 
 # Who holds a receipt: its one non-empty field, and the role reach answering for it there
@@ -142,7 +142,7 @@ def notice_send(*, user, district, sender_committee=None, title: str, text: str,
         errors["recipients"] = _("Some recipients are not yours to address.")
     if errors:
         raise ValidationError(errors)
-    _check_files(files, "files")
+    checked = _check_files(files, "files")
     notice = Notice(district=district, sender_committee=sender_committee, title=title.strip(),
                     text=text.strip(), due_on=due_on, reply_required=reply_required,
                     sent_by=user)
@@ -153,7 +153,7 @@ def notice_send(*, user, district, sender_committee=None, title: str, text: str,
         NoticeRecipient(notice=notice, **{RECIPIENT_FIELDS[kind]: pk})
         for kind, pk in sorted(chosen, key=lambda item: (order.index(item[0]), item[1]))
     ])
-    for upload in files:
+    for upload in checked:
         uploads.store_upload(NoticeAttachment(notice=notice), upload, user=user)
     sender = sender_committee.name if sender_committee else district.name
     text = _("New notice from %(sender)s: “%(title)s”, due %(due)s.") % {
@@ -194,7 +194,7 @@ def reply_submit(*, recipient: NoticeRecipient, user, text: str,
         raise ValidationError(_("This notice does not ask for a reply."))
     if not (text or "").strip():
         raise ValidationError({"text": _("Write the reply.")})
-    _check_files(files, "files")
+    checked = _check_files(files, "files")
     locked = lock_row(recipient)
     if locked.state == State.REPLIED:
         raise ValidationError(_("Your reply is with the sender; a new one can be sent once "
@@ -207,7 +207,7 @@ def reply_submit(*, recipient: NoticeRecipient, user, text: str,
     locked.save(update_fields=["state", "signed_at", "signed_by"])
     reply = NoticeReply.objects.create(recipient=locked, text=text.strip(), submitted_at=now,
                                        submitted_by=user)
-    for upload in files:
+    for upload in checked:
         uploads.store_upload(ReplyFile(reply=reply), upload, user=user)
     _notify_sender(notice, locked, reply)
     return reply

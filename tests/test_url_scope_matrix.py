@@ -21,6 +21,7 @@ from meetings.models import AgendaItem, MeetingAttendance
 from members.checkins import poster_token
 from members.models import CheckIn, Commitment, InServiceGroup, RosterImport
 from overview.models import PeriodReport
+from tests import files
 from tests.conftest import PERSONAS, persona_client
 from tests.factories import ActivityFactory, MatterFactory, MeetingFactory, MemberFactory
 from units.models import Agreement, Need, Project, Resource
@@ -165,7 +166,7 @@ def a_meeting(w):
 
 
 def an_attachment(w):
-    upload = SimpleUploadedFile("会议纪要.pdf", b"%PDF-1.4\n%test\n", "application/pdf")
+    upload = files.pdf("会议纪要.pdf")
     return meeting_services.attachment_add(meeting=a_meeting(w), user=w.secretary_a, upload=upload)
 
 
@@ -185,7 +186,7 @@ def a_notice(w):
     """The district's notice to committee A (only), asking for a reply, with a file."""
     from notices import services as notice_services
 
-    upload = SimpleUploadedFile("通知.pdf", b"%PDF-1.4\n%test\n", "application/pdf")
+    upload = files.pdf("通知.pdf")
     return notice_services.notice_send(
         user=w.officer, district=w.district, title="关于报送党员信息的通知",
         text="请于月底前报送。",
@@ -208,7 +209,7 @@ def a_branch_notice(w):
 def a_notice_reply(w):
     from notices import services as notice_services
 
-    upload = SimpleUploadedFile("报送.pdf", b"%PDF-1.4\n%test\n", "application/pdf")
+    upload = files.pdf("报送.pdf")
     return notice_services.reply_submit(recipient=a_notice(w).recipients.get(),
                                         user=w.secretary_a, text="已报送。", files=[upload])
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from notices.models import Notice
+from tests import files
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -52,7 +53,7 @@ def test_a_notice_goes_down_and_the_report_comes_up(browser, live_server, world,
     phone.get_by_test_id("sign").click()
     expect(phone.get_by_test_id("signed")).to_be_visible()
     report = tmp_path / "党员信息.pdf"
-    report.write_bytes(b"%PDF-1.4\n%report\n")
+    report.write_bytes(files.pdf_bytes())
     phone.locator("#id_text").fill("已报送，共 32 名党员。")
     phone.locator("#id_files").set_input_files(str(report))
     phone.get_by_test_id("send-reply").click()

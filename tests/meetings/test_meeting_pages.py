@@ -2,8 +2,6 @@
 attendance, agenda, minutes, sign-off, addenda, the printable minutes, attachments, and the
 branch page's meetings card; who may use them and what they refuse."""
 
-import io
-import zipfile
 from datetime import datetime, timedelta
 
 import pytest
@@ -19,6 +17,7 @@ from meetings.models import (
     MeetingAttendance,
     MinutesAddendum,
 )
+from tests import files
 from tests.conftest import session_queries
 from tests.factories import MatterFactory, MemberFactory, UnitFactory
 
@@ -56,16 +55,13 @@ def signed(world, **fields):
 
 
 def pdf(name="纪要.pdf", size=None):
-    body = b"%PDF-1.4\n%test\n" + (b"0" * (size or 100))
-    return SimpleUploadedFile(name, body, content_type="application/pdf")
+    if size:  # only the size is read: the file is refused before it is parsed
+        return SimpleUploadedFile(name, b"%PDF-1.4\n" + b"0" * size, "application/pdf")
+    return files.pdf(name)
 
 
 def docx(name="签到表.docx"):
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("word/document.xml", "<w:document/>")
-    return SimpleUploadedFile(name, out.getvalue())
+    return files.docx(name)
 
 
 def _pages(world):

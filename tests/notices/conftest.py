@@ -13,14 +13,11 @@ def _english(client):
 
 @pytest.fixture
 def files():
-    """Uploads as a browser sends them: a PDF and a PNG that are what they say."""
+    """Uploads as a browser sends them: a PDF and a PNG that are what they say (real files
+    that their parsers read), and an executable named as a PDF."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    def pdf(name="通知.pdf"):
-        return SimpleUploadedFile(name, b"%PDF-1.4\n%test\n", "application/pdf")
-
-    def png(name="照片.png"):
-        return SimpleUploadedFile(name, b"\x89PNG\r\n\x1a\n" + b"0" * 20, "image/png")
+    from tests.files import pdf, png
 
     def fake(name="报表.pdf"):
         return SimpleUploadedFile(name, b"MZ not a pdf", "application/pdf")
