@@ -92,4 +92,4 @@ def fields_label(entry: LogEntry) -> str:
         names = []
     else:
         names = ["id_number"]
-    return pgettext("list separator", ", ").join(str(FIELDS.get(name, name)) for name in names)
+    return pgettext("between list items", ", ").join(str(FIELDS.get(name, name)) for name in names)

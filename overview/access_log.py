@@ -67,10 +67,10 @@ class AccessLogForm(forms.Form):
 
 class AccessLogFilter(django_filters.FilterSet):
     since = django_filters.DateFilter(
-        label=_("From"), method="filter_since", widget=DateInput(),
+        label=_("First day"), method="filter_since", widget=DateInput(),
     )
     until = django_filters.DateFilter(
-        label=_("Until"), method="filter_until", widget=DateInput(),
+        label=_("Last day"), method="filter_until", widget=DateInput(),
     )
     who = django_filters.CharFilter(
         label=_("Who"), method="filter_who", max_length=100,
