@@ -1,4 +1,5 @@
-"""Download a committee's roster, filtered as on the roster page, as an .xlsx workbook."""
+"""Download a committee's roster, filtered as on the roster page, as an .xlsx workbook; one
+with full values in it is written to the audit log (``core.audit``)."""
 
 import logging
 
@@ -11,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from committees.models import Committee
+from core.audit import ROSTER_EXPORT, record_download
 from core.scope import get_for_user
 from core.xlsx import xlsx_response
 
 from . import selectors
-from .exports import export_queryset, roster_xlsx
+from .exports import export_queryset, full_fields, roster_xlsx
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +43,11 @@ def roster_export(request, pk):
 
     content = roster_xlsx(rows)
     filename = f"{committee.name}-党员名册-{timezone.localdate():%Y%m%d}.xlsx"
-    response = xlsx_response(content, filename)
+    fields = full_fields(rows)
+    if fields:  # a file with full ID numbers, mobiles or addresses: who, what, how many
+        record_download(user=request.user, obj=committee, what=ROSTER_EXPORT, rows=len(rows),
+                        fields=fields)
     logger.info(
         "roster export: user=%s committee=%s rows=%s", request.user.pk, committee.pk, len(rows)
     )
-    return response
+    return xlsx_response(content, filename)

@@ -13,7 +13,8 @@ Rows without the annotations are masked throughout.
 
 Every text cell is escaped against formula injection (``core.xlsx.escape_cell``).
 
-Exports are not written to the audit log; ID numbers never reach a URL or a log line.
+An export that holds any full value writes one audit entry (``full_fields`` says which;
+``core.audit.record_download``); ID numbers never reach a URL or a log line.
 """
 
 from django.db.models import BooleanField, ExpressionWrapper
@@ -42,6 +43,18 @@ def export_queryset(queryset, user):
             contact_details_q(user), output_field=BooleanField()
         ),
     )
+
+
+def full_fields(rows) -> tuple[str, ...]:
+    """Which full values the export of ``rows`` (from ``export_queryset``) carries: the
+    ``core.audit.FIELDS`` of at least one row shown in full (empty: everything masked)."""
+    rows = list(rows)
+    shown = {
+        "id_number": any(r.id_number and getattr(r, "export_full_id", False) for r in rows),
+        "mobile": any(r.mobile and getattr(r, "export_contact_visible", False) for r in rows),
+        "address": any(r.address and getattr(r, "export_contact_visible", False) for r in rows),
+    }
+    return tuple(name for name, full in shown.items() if full)
 
 
 class MemberExportResource(resources.ModelResource):

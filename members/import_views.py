@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from committees.models import Committee
+from core.audit import IMPORT_CORRECTIONS, record_download
 from core.pages import decision, form_page
 from core.scope import get_for_user
 from core.xlsx import xlsx_response
@@ -103,8 +104,9 @@ def roster_import_detail(request, pk):
 @require_GET
 def roster_import_corrections(request, pk):
     """The file of rows to correct (the upload with a 问题 column), for its uploader or the
-    district while it is kept; anyone else, and after that, 404. It holds full ID numbers:
-    each download is logged as the roster export is (never the numbers themselves)."""
+    district while it is kept; anyone else, and after that, 404. It holds the upload's full
+    ID numbers and mobiles: each download writes an audit entry, as a roster export with full
+    values does (never the numbers themselves)."""
     roster_import = get_for_user(
         request.user, RosterImport, pk=pk,
         queryset=RosterImport.objects.select_related("committee").defer("content"),
@@ -114,6 +116,8 @@ def roster_import_corrections(request, pk):
         and roster_import.corrections
     ):
         raise Http404("No file of rows to correct.")
+    record_download(user=request.user, obj=roster_import, what=IMPORT_CORRECTIONS,
+                    rows=roster_import.total_rows, fields=("id_number", "mobile"))
     logger.info(
         "roster import corrections: user=%s import=%s committee=%s rows=%s bad=%s",
         request.user.pk, roster_import.pk, roster_import.committee_id,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import coverage_views, dashboard_views, report_views, views
+from . import access_views, coverage_views, dashboard_views, report_views, views
 
 app_name = "overview"
 
@@ -16,6 +16,8 @@ urlpatterns = [
          name="district-coverage"),
     path("committees/<int:pk>/coverage/", coverage_views.committee_coverage,
          name="committee-coverage"),
+    path("districts/<int:pk>/access-log/", access_views.district_access_log,
+         name="district-access-log"),
     path("districts/<int:pk>/reports/", report_views.district_reports, name="district-reports"),
     path("committees/<int:pk>/reports/", report_views.committee_reports,
          name="committee-reports"),

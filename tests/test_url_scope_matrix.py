@@ -243,6 +243,8 @@ EXPECTED = {
     "overview:district-coverage": (lambda w: {"pk": w.district.pk}, DISTRICT_ONLY),
     "overview:committee-coverage": (lambda w: {"pk": w.a.pk}, COMMITTEE_SIDE),
     "overview:district-reports": (lambda w: {"pk": w.district.pk}, DISTRICT_ONLY),
+    # who read whose personal data: the district's officers only
+    "overview:district-access-log": (lambda w: {"pk": w.district.pk}, DISTRICT_ONLY),
     "overview:committee-reports": (lambda w: {"pk": w.a.pk}, COMMITTEE_SIDE),
     "overview:report-detail": (lambda w: {"pk": a_period_report(w).pk}, COMMITTEE_SIDE),
     "overview:report-download": (lambda w: {"pk": a_period_report(w).pk}, COMMITTEE_SIDE),

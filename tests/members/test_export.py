@@ -7,14 +7,16 @@ from urllib.parse import quote
 
 import openpyxl
 import pytest
+from auditlog.models import LogEntry
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.audit import ROSTER_EXPORT
 from core.xlsx import XLSX_CONTENT_TYPE
 from members import export_views
-from members.exports import export_queryset, roster_xlsx
+from members.exports import export_queryset, full_fields, roster_xlsx
 from members.models import Category, Gender, Member, Status
 from members.roster_columns import HEADERS
 from tests.factories import MemberFactory
@@ -250,3 +252,63 @@ def test_queries_do_not_grow_with_rows(world, login, user):
     assert len(many_rows) == len(few_rows) + 45
     assert many_queries == few_queries
     assert many_queries <= 8
+
+
+# --- the audit entry of an export with full values (issue 15) -------------------------------
+
+def _entries():
+    return list(LogEntry.objects.filter(action=LogEntry.Action.ACCESS))
+
+
+def test_the_officer_s_export_writes_one_audit_entry_with_its_rows_and_full_fields(
+    world, login, a_members
+):
+    _sheet(login(world.officer).get(_url(world.a)))
+    [entry] = _entries()
+    assert entry.actor == world.officer
+    assert entry.object_repr == world.a.name and entry.object_pk == str(world.a.pk)
+    assert entry.additional_data == {
+        "download": ROSTER_EXPORT, "rows": 4, "fields": ["id_number", "mobile"],
+    }
+    # The entry never holds the data it records the reading of.
+    stored = f"{entry.changes} {entry.changes_text} {entry.additional_data} {entry.object_repr}"
+    assert not FULL_ID.search(stored) and a_members[0].mobile not in stored
+
+
+def test_a_secretary_s_export_records_the_full_mobiles_and_addresses_it_holds(
+    world, login, a_members
+):
+    a_members[0].address = "学苑小区1号楼"
+    a_members[0].save()
+    _sheet(login(world.secretary_a).get(_url(world.a)))
+    [entry] = _entries()
+    assert entry.actor == world.secretary_a
+    assert entry.additional_data["fields"] == ["mobile", "address"]  # ID numbers masked
+    assert entry.additional_data["rows"] == 4
+
+
+def test_each_download_writes_its_own_entry_and_a_filter_counts_its_rows(
+    world, login, a_members
+):
+    client = login(world.officer)
+    _sheet(client.get(_url(world.a)))
+    _sheet(client.get(_url(world.a, f"q={a_members[0].mobile}")))
+    assert sorted(e.additional_data["rows"] for e in _entries()) == [1, 4]
+
+
+def test_an_export_with_every_value_masked_or_empty_writes_no_entry(world, login):
+    MemberFactory(committee=world.a, branch=world.a_branch, name="无手机", mobile="", address="")
+    world.a_member.mobile, world.a_member.address = "", ""
+    world.a_member.save()
+    sheet = _sheet(login(world.secretary_a).get(_url(world.a)))
+    assert not any(FULL_ID.search(c) or FULL_MOBILE.match(c) for c in _cells(sheet))
+    assert _entries() == []
+    # An empty file neither.
+    _sheet(login(world.officer).get(_url(world.a, "q=nobody-by-that-name")))
+    assert _entries() == []
+
+
+def test_full_fields_follows_the_masking(world, a_members):
+    others = Member.objects.filter(committee=world.a).exclude(pk=world.a_member.pk)
+    assert full_fields(export_queryset(others, world.member_user)) == ()
+    assert full_fields(export_queryset(others, world.officer)) == ("id_number", "mobile")

@@ -11,10 +11,12 @@ from urllib.parse import unquote
 
 import openpyxl
 import pytest
+from auditlog.models import LogEntry
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core.audit import IMPORT_CORRECTIONS
 from core.xlsx import XLSX_CONTENT_TYPE
 from members import import_files, import_services, import_writes
 from members.import_sheets import PROBLEMS_HEADER, corrections_xlsx
@@ -216,6 +218,8 @@ def test_the_check_reads_the_file_once(world, login, monkeypatch):
 def test_the_uploader_downloads_the_rows_to_correct_and_it_is_logged_masked(
     world, login, caplog
 ):
+    """The log line and the audit entry name who, which import and how many rows, never the
+    numbers."""
     client = login(world.secretary_a)
     roster_import, _response = _invalid_import(client, world)
     url = reverse("members:roster-import-corrections", args=[roster_import.pk])
@@ -230,6 +234,16 @@ def test_the_uploader_downloads_the_rows_to_correct_and_it_is_logged_masked(
     assert f"user={world.secretary_a.pk}" in caplog.text
     assert f"import={roster_import.pk}" in caplog.text
     assert _bad_id(61) not in caplog.text and id_number(11) not in caplog.text
+    [entry] = LogEntry.objects.filter(action=LogEntry.Action.ACCESS)
+    assert entry.actor == world.secretary_a and entry.object_pk == str(roster_import.pk)
+    assert entry.additional_data == {
+        "download": IMPORT_CORRECTIONS, "rows": 4, "fields": ["id_number", "mobile"],
+    }
+    assert _bad_id(61) not in f"{entry.object_repr} {entry.additional_data} {entry.changes}"
+    # Each download is an entry; the officer's names the officer.
+    login(world.officer).get(url)
+    assert [e.actor for e in LogEntry.objects.filter(action=LogEntry.Action.ACCESS)
+            .order_by("pk")] == [world.secretary_a, world.officer]
 
 
 def test_the_corrected_download_uploads_and_imports(world, login):
@@ -265,6 +279,7 @@ def test_the_download_is_hidden_from_other_scopes(world, login, client, persona)
     roster_import, _response = _invalid_import(login(world.secretary_a), world)
     url = reverse("members:roster-import-corrections", args=[roster_import.pk])
     assert login(getattr(world, persona)).get(url).status_code == 404
+    assert not LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exists()  # nothing given
 
 
 def test_another_secretary_of_the_committee_sees_the_problems_but_not_the_file(world, login):
