@@ -97,6 +97,10 @@ def correction_request(*, member: Member, user, field: str, proposed_value: str 
                 "%(field)s: your record already says this.") % {"field": _label(field)}})
     elif not (proposed_value or note):
         raise ValidationError({"note": _("Say what is wrong and what is right.")})
+    if CorrectionRequest.objects.filter(
+            member=member, field=field, status=CorrectionStatus.PENDING).exists():
+        raise ValidationError({"field": _(
+            "A correction of this is already waiting for the secretary.")})
     correction = CorrectionRequest(
         member=member, requested_by=user, field=field,
         current_value=current_value(member, field), proposed_value=proposed_value, note=note,
