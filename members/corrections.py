@@ -112,12 +112,18 @@ def correction_request(*, member: Member, user, field: str, proposed_value: str 
     except IntegrityError:  # the same field asked twice at once
         raise ValidationError({"field": _(
             "A correction of this is already waiting for the secretary.")}) from None
-    bell.tell_committee_side(
-        member.committee_id, key=f"correction:{correction.pk}:requested",
-        message=gettext_lazy("%(name)s asks to correct their %(field)s."),
-        params={"name": member.name, "field": correction.get_field_display()},
-        url=reverse("members:correction-decide", args=[correction.pk]),
-    )
+    # The committee managing the member and the one whose branch holds their membership
+    # (one key per request: a secretary of both hears once).
+    committees = {member.committee_id}
+    if member.branch_id:
+        committees.add(member.branch.committee_id)
+    for committee_id in sorted(committees):
+        bell.tell_committee_side(
+            committee_id, key=f"correction:{correction.pk}:requested",
+            message=gettext_lazy("%(name)s asks to correct their %(field)s."),
+            params={"name": member.name, "field": correction.get_field_display()},
+            url=reverse("members:correction-decide", args=[correction.pk]),
+        )
     return correction
 
 

@@ -247,6 +247,9 @@ def test_the_list_holds_the_members_of_its_branches_too(world, login):
 
     page = login(world.secretary_a).get(list_url(world.a))
     assert page.context["page"].paginator.count == 1
+    # both committees' secretaries hear of it: both may decide
+    for secretary in (world.secretary_a, world.secretary_b):
+        assert Notification.objects.filter(user=secretary).count() == 1
 
 
 def test_the_list_is_paginated(world, login):
