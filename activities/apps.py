@@ -12,6 +12,7 @@ class ActivitiesConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from . import (
+            own_data,  # noqa: F401  (adds its sheets to a member's own data file)
             pickers,  # noqa: F401  (registers the picker source)
             sections,  # noqa: F401  (registers the cards this app adds to pages)
         )

@@ -532,6 +532,8 @@ RULES = {
     "members.transfer": _via_member(_member_rule),
     "members.commitment": _via_member(_member_rule),
     "members.appraisal": _via_member(_member_rule),
+    # A correction request: the member reads their own; whoever may edit the member decides.
+    "members.correctionrequest": _via_member(_member_rule),
     "members.signup": _signup_rule,
     "members.rosterimport": _roster_import_rule,
     "units.agreement": _agreement_rule,

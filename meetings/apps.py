@@ -12,7 +12,10 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import sections  # noqa: F401  (registers the cards this app adds to pages)
+        from . import (
+            own_data,  # noqa: F401  (adds its sheets to a member's own data file)
+            sections,  # noqa: F401  (registers the cards this app adds to pages)
+        )
         from .models import (
             AgendaItem,
             Matter,

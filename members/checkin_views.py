@@ -21,6 +21,9 @@ from .in_service_forms import CheckInEndForm
 from .models import CheckIn, CheckInStatus, SignUp, SignUpStatus
 from .selectors import own_member
 
+# The member's page lists their latest correction requests (the file has them all).
+MY_CORRECTIONS = 10
+
 
 @login_required
 def my_page(request):
@@ -41,6 +44,7 @@ def my_page(request):
             "history": history,
             "active": active,
             "targets": checkin_targets(request.user).order_by("name"),
+            "corrections": list(member.correction_requests.all()[:MY_CORRECTIONS]),
             "cards": sections.render("member-me", request, member),
         },
     )

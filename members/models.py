@@ -533,3 +533,14 @@ class RosterImport(models.Model):
             self.status == ImportStatus.INVALID and self.finished_at is not None
             and self.finished_at > timezone.now() - self.KEEP_CORRECTIONS
         )
+
+
+
+# A member's requests to correct their record live in their own module (this one is long).
+from .correction_models import (  # noqa: E402, F401
+    APPLIED_FIELDS,
+    MASKED_FIELDS,
+    CorrectionField,
+    CorrectionRequest,
+    CorrectionStatus,
+)

@@ -12,7 +12,17 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import Branch
 
 from . import coverage
-from .models import Category, CheckIn, CheckInStatus, Commitment, Member, Rating, Status
+from .models import (
+    Category,
+    CheckIn,
+    CheckInStatus,
+    Commitment,
+    CorrectionRequest,
+    CorrectionStatus,
+    Member,
+    Rating,
+    Status,
+)
 
 _LETTERS = re.compile(r"^[a-z]+$")
 
@@ -216,3 +226,14 @@ def public_commitments(committee, year) -> list[dict]:
         .order_by("member__name", "pk")
         .values("member__name", "text", "progress")
     )
+
+
+def committee_corrections(user, committee, *, pending: bool):
+    """The correction requests of the members ``committee`` holds that ``user`` may decide:
+    waiting (oldest first) or decided (latest first)."""
+    rows = CorrectionRequest.objects.for_user(user, write=True).filter(
+        Q(member__committee=committee) | Q(member__branch__committee=committee)
+    ).select_related("member", "member__branch")
+    if pending:
+        return rows.filter(status=CorrectionStatus.PENDING).order_by("created_at", "pk")
+    return rows.exclude(status=CorrectionStatus.PENDING).order_by("-decided_at", "-pk")

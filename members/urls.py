@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import (
     checkin_views,
+    correction_views,
     export_views,
     import_views,
     in_service_views,
@@ -38,6 +39,11 @@ urlpatterns = [
          name="member-password-link"),
     path("me/", checkin_views.my_page, name="me"),
     path("me/checkin/", checkin_views.my_checkin, name="my-checkin"),
+    path("me/data.xlsx", correction_views.my_data, name="my-data"),
+    path("me/corrections/new/", correction_views.correction_create, name="correction-create"),
+    path("committees/<int:pk>/corrections/", correction_views.correction_list,
+         name="correction-list"),
+    path("corrections/<int:pk>/", correction_views.correction_decide, name="correction-decide"),
     path("checkin/<str:token>/", checkin_views.checkin_scan, name="checkin-scan"),
     path("committees/<int:pk>/checkin-poster/", checkin_views.checkin_poster,
          name="checkin-poster"),

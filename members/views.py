@@ -27,7 +27,7 @@ from core.scope import (
 
 from . import selectors, services
 from .forms import MemberForm
-from .models import Member
+from .models import CorrectionStatus, Member
 
 ROSTER_PAGE_SIZE = 50
 
@@ -110,6 +110,8 @@ def _detail(request, member, *, full_id_number=None):
             "commitments": member.commitments.all(),
             "appraisals": member.appraisals.select_related("branch"),
             "checkins": member.checkins.select_related("committee", "group"),
+            "corrections": (member.correction_requests.filter(status=CorrectionStatus.PENDING)
+                            if can_edit else ()),
             "can_reveal": can_see_full_id_number(request.user, member),
             "show_contact": can_see_contact_details(request.user, member),
             "full_id_number": full_id_number,

@@ -13,7 +13,10 @@ class NoticesConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import sections  # noqa: F401  (registers its cards on branch and unit pages)
+        from . import (
+            own_data,  # noqa: F401  (adds its sheets to a member's own data file)
+            sections,  # noqa: F401  (registers its cards on branch and unit pages)
+        )
         from .models import Notice, NoticeRecipient, NoticeReply
 
         auditlog.register(Notice)

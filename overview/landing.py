@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -33,6 +33,8 @@ from members.models import (
     CheckIn,
     CheckInStatus,
     Commitment,
+    CorrectionRequest,
+    CorrectionStatus,
     Member,
     SignUp,
     SignUpStatus,
@@ -119,8 +121,11 @@ def committee_landing(user, committee, period) -> CommitteeLanding:
         n_no_outcome=count_of(Activity.objects.filter(
             committee=OuterRef("pk"), ends_at__lt=now,
             status__in=(ActivityStatus.PLANNED, ActivityStatus.OPEN))),
+        n_corrections=count_of(CorrectionRequest.objects.filter(
+            Q(member__committee=OuterRef("pk")) | Q(member__branch__committee=OuterRef("pk")),
+            status=CorrectionStatus.PENDING)),
     ).values("n_checkins", "n_signups", "n_waiting", "n_minutes", "n_overdue", "n_expiring",
-             "n_no_outcome").get()
+             "n_no_outcome", "n_corrections").get()
     owed, missed = owed_and_missed(
         [r for r in compliance_grid(committee=committee, year=today.year, today=today)
          if r.kind == MeetingKind.MONTHLY],
@@ -133,6 +138,8 @@ def committee_landing(user, committee, period) -> CommitteeLanding:
              counts["n_checkins"], queue),
         Todo("signups", pgettext("self-registration", "Registrations to approve"),
              counts["n_signups"], queue + "#signups"),
+        Todo("corrections", _("Corrections of members' details to decide"),
+             counts["n_corrections"], _url("members:correction-list", pk)),
         Todo("notices", _("Notices to sign or answer"),
              _open_receipts(user, committee=committee), _url("notices:notice-list")),
         Todo("monthly-owed", _("Monthly meeting still to hold this month"), owed,

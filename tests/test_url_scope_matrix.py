@@ -19,7 +19,13 @@ from branches.models import Branch, CommitteeMembership
 from meetings import services as meeting_services
 from meetings.models import AgendaItem, MeetingAttendance
 from members.checkins import poster_token
-from members.models import CheckIn, Commitment, InServiceGroup, RosterImport
+from members.models import (
+    CheckIn,
+    Commitment,
+    CorrectionRequest,
+    InServiceGroup,
+    RosterImport,
+)
 from overview.models import PeriodReport
 from tests import files
 from tests.conftest import PERSONAS, persona_client
@@ -115,6 +121,11 @@ def a_membership(w):
 
 def a_checkin(w):
     return CheckIn.objects.get_or_create(member=w.a_member, committee=w.a)[0]
+
+
+def a_correction(w):
+    return CorrectionRequest.objects.get_or_create(
+        member=w.a_member, field="address", defaults={"proposed_value": "学苑小区3号楼"})[0]
 
 
 def a_pending_checkin_to_b(w):
@@ -286,6 +297,11 @@ EXPECTED = {
     "members:member-password-link": (lambda w: {"pk": w.a_member.pk}, POST_ONLY),
     "members:me": (lambda w: {}, MEMBER_ONLY),
     "members:my-checkin": (lambda w: {}, POST_ONLY),
+    "members:my-data": (lambda w: {}, MEMBER_ONLY),
+    "members:correction-create": (lambda w: {}, MEMBER_ONLY),
+    "members:correction-list": (lambda w: {"pk": w.a.pk}, WRITE_A),
+    # the member reads their own request on their page; whoever may edit them decides it
+    "members:correction-decide": (lambda w: {"pk": a_correction(w).pk}, WRITE_A_BRANCH),
     "members:checkin-scan": (lambda w: {"token": poster_token(w.a)}, MEMBER_ONLY),
     "members:checkin-poster": (lambda w: {"pk": w.a.pk}, WRITE_A),
     "members:checkin-queue": (lambda w: {"pk": w.a.pk}, WRITE_A),

@@ -26,8 +26,9 @@ Who may see a full number by GET, decided from the code:
   else the officer gets the masked number and reveals it by POST (audit-logged). So for the
   officer those two places are checked to hold only numbers of the district's members (resp.
   of that member), and the export is asserted to hold them (positive control on a real xlsx);
-* the member: their own number in the export of their own row (``members.exports``), nothing
-  else; the member page shows it masked until the POST reveal;
+* the member: their own number in the export of their own row (``members.exports``) and in
+  the file of their own data (``members.own_data``, ``/me/data.xlsx``), nothing else; the
+  member page shows it masked until the POST reveal;
 * an import's uploader (and the district officer): in the import's file of rows to correct
   (``members.import_services.may_download_corrections``), exactly the numbers that upload
   held, typed by the uploader. So it is checked to hold those and no other.
@@ -461,6 +462,9 @@ def crawl_site(client, seeds) -> Crawl:
 # --- who may see what ----------------------------------------------------------------------
 
 
+MY_DATA_PATH = "/me/data.xlsx"  # the member's own data file (``members.own_data``)
+
+
 def _allowed(persona: str, data: IdWorld, hit: Hit) -> bool:
     """Whether the code grants this full number to this persona on this page (docstring)."""
     path = urlsplit(hit.url).path
@@ -475,7 +479,7 @@ def _allowed(persona: str, data: IdWorld, hit: Hit) -> bool:
         edit = MEMBER_EDIT_PATH.match(path)
         if edit:
             return hit.number == data.ids.get(int(edit.group(1)))
-    if persona == "member" and EXPORT_PATH.match(path):
+    if persona == "member" and (EXPORT_PATH.match(path) or path == MY_DATA_PATH):
         return hit.number == data.world.a_member.id_number
     corrections = CORRECTIONS_PATH.match(path)
     if corrections and persona in ("secretary_a", "officer"):  # the uploader, the district
@@ -565,7 +569,7 @@ def _expected(persona: str, data: IdWorld) -> dict[str, str]:
             "the appraisal summary": url("members:appraisal-summary", w.a_branch.pk),
             "the branch's need": data.need.get_absolute_url(),
         },
-        "member": {**common, "my page": url("members:me")},
+        "member": {**common, "my page": url("members:me"), "my data": url("members:my-data")},
         "liaison": {
             "the unit's page": w.unit.get_absolute_url(),
             "the agreement": data.agreement.get_absolute_url(),
