@@ -153,6 +153,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "members.tasks.purge_roster_imports",
         "schedule": crontab(hour=3, minute=40),
     },
+    # Expired sessions and old sign-in log rows (addresses, browsers) go (core/tasks.py).
+    "clear-sign-in-records": {
+        "task": "core.tasks.clear_sign_in_records",
+        "schedule": crontab(hour=3, minute=50),
+    },
     # Reports by period past their keeping time go, file and row (overview/tasks.py).
     "purge-period-reports": {
         "task": "overview.tasks.purge_period_reports",
@@ -252,6 +257,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Days django-axes' sign-in log (who signed in, from which address and browser) is kept
+# (core.tasks.clear_sign_in_records, daily).
+SIGN_IN_LOG_KEEP_DAYS = env_int("SIGN_IN_LOG_KEEP_DAYS", 90)
 
 # Two-step sign-in (django-otp, core/two_factor.py): an authenticator app's 6-digit code (TOTP)
 # or a backup code after the password, for users who turned it on. Each wrong code doubles the

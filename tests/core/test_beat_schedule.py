@@ -11,6 +11,7 @@ def test_every_beat_entry_names_a_registered_task():
     app.loader.import_default_modules()  # what a worker does at start: autodiscover tasks
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert scheduled == {
+        "core.tasks.clear_sign_in_records",
         "meetings.tasks.send_meeting_reminders",
         "meetings.tasks.send_overdue_matter_reminders",
         "meetings.tasks.send_term_reminders",
