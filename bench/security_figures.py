@@ -49,6 +49,7 @@ GROUPS = {
 }
 
 CRAWLED = re.compile(r"^(\w+): (\d+) URLs in", re.M)
+RESTORED = re.compile(r"^restore: (\d+) tables, (\d+) rows, every count equal", re.M)
 
 
 class Tally:
@@ -56,6 +57,7 @@ class Tally:
         self.outcomes: dict[str, Counter] = defaultdict(Counter)
         self.crawled: dict[str, int] = {}
         self.failed: list[str] = []
+        self.restored: list[tuple[int, int]] = []
 
     def pytest_runtest_logreport(self, report):
         path = report.nodeid.split("::", 1)[0]
@@ -66,6 +68,8 @@ class Tally:
         if report.when == "call":
             for persona, count in CRAWLED.findall(report.capstdout):
                 self.crawled[persona] = int(count)
+            if report.outcome == "passed":
+                self.restored += [(int(t), int(r)) for t, r in RESTORED.findall(report.capstdout)]
 
 
 def main() -> int:
@@ -84,6 +88,8 @@ def main() -> int:
         total = sum(tally.crawled.values())
         each = ", ".join(f"{k} {v}" for k, v in sorted(tally.crawled.items()))
         print(f"URLs crawled: {total} ({each})")
+    for tables, rows in tally.restored:
+        print(f"restored: {tables} tables, {rows} rows, every count equal to the manifest's")
     for nodeid in tally.failed:
         print("FAILED", nodeid)
     return int(code)

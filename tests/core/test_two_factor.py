@@ -162,6 +162,18 @@ def test_repeated_wrong_codes_make_the_user_wait_even_for_the_right_one(client, 
     assert client.get(HOME).url.startswith(VERIFY)
 
 
+def test_an_app_code_that_signed_in_once_does_not_sign_in_again(client, world, enrolled):
+    device, _ = enrolled
+    code = totp_code(device)
+    sign_in(client, "officer")
+    assert client.post(VERIFY, {"code": code}).status_code == 302
+    client.post(reverse("logout"))
+    sign_in(client, "officer")  # someone who saw the code over the shoulder, within its 30 s
+    replayed = client.post(VERIFY, {"code": code})
+    assert replayed.status_code == 400 and "验证码不正确或已过期" in text(replayed)
+    assert client.get(HOME).url.startswith(VERIFY)
+
+
 def test_a_backup_code_signs_in_once(client, world, enrolled):
     _, codes = enrolled
     sign_in(client, "officer")
