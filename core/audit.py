@@ -24,9 +24,11 @@ from django.utils.translation import gettext_lazy, pgettext
 # What a download is, as ``record_download(what=...)`` names it (stored, so never renamed).
 ROSTER_EXPORT = "roster export"
 IMPORT_CORRECTIONS = "import corrections"
+OWN_DATA = "own data"
 DOWNLOADS = {
     ROSTER_EXPORT: gettext_lazy("Roster export"),
     IMPORT_CORRECTIONS: gettext_lazy("File of rows to correct"),
+    OWN_DATA: gettext_lazy("A member's own data"),
 }
 # The full values a file may carry, as ``fields`` names them.
 FIELDS = {

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from committees.models import Committee
-from core.audit import record_download
+from core.audit import OWN_DATA, record_download
 from core.pages import form_page, paginate
 from core.scope import can_write, get_for_user
 from core.xlsx import xlsx_response
@@ -29,8 +29,8 @@ def my_data(request):
     has none: 404), with their full ID number and mobile; written to the audit log."""
     member = own_member(request.user)
     content = member_workbook(member)
-    record_download(user=request.user, obj=member, what="own data", rows=1,
-                    fields=("id_number", "mobile"))
+    record_download(user=request.user, obj=member, what=OWN_DATA, rows=1,
+                    fields=("id_number", "mobile", "address"))
     filename = _("my data %(date)s.xlsx") % {"date": timezone.localdate().isoformat()}
     return xlsx_response(content, filename)
 
@@ -56,9 +56,11 @@ def correction_list(request, pk):
     committee = get_for_user(request.user, Committee, write=True, pk=pk)
     pending = request.GET.get("status") != "decided"
     rows = selectors.committee_corrections(request.user, committee, pending=pending)
+    page = paginate(request, rows, per_page=CORRECTIONS_PAGE_SIZE)
+    for correction in page:
+        correction.proposed_shown = corrections.proposed_shown(correction, request.user)
     return render(request, "members/correction_list.html", {
-        "committee": committee, "pending": pending,
-        "page": paginate(request, rows, per_page=CORRECTIONS_PAGE_SIZE),
+        "committee": committee, "pending": pending, "page": page,
     })
 
 
@@ -73,6 +75,8 @@ def correction_decide(request, pk):
     )
     member = correction.member
     form = CorrectionDecisionForm(request.POST or None)
+    correction.proposed_shown = corrections.proposed_shown(
+        correction, request.user, reveal=request.method == "GET")
 
     def save(f):
         if f.cleaned_data["decision"] == CorrectionDecisionForm.ACCEPT:

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from core.scope import can_see_full_id_number
 
 from . import bell
 from .models import (
@@ -49,6 +52,23 @@ def current_value(member: Member, field: str) -> str:
         return value.isoformat()
     mask = MASKED_FIELDS.get(field)
     return mask(value) if mask else str(value)
+
+
+def proposed_shown(correction: CorrectionRequest, user, *, reveal: bool = False) -> str:
+    """The proposed value as ``user`` may see it. A proposed ID number is masked, as the
+    member's own is, to all but those who see the member's full ID number; to them it is shown
+    in full only where ``reveal`` (the page that decides it), and that is written to the audit
+    log as a reveal is (``services.member_id_number_reveal``)."""
+    value = correction.proposed_value
+    if (correction.field != CorrectionField.ID_NUMBER or not value
+            or correction.status != CorrectionStatus.PENDING):
+        return value  # a decided request keeps it masked already
+    if reveal and can_see_full_id_number(user, correction.member):
+        LogEntry.objects.log_create(correction.member, force_log=True,
+                                    action=LogEntry.Action.ACCESS, actor=user,
+                                    serialized_data=None)
+        return value
+    return MASKED_FIELDS[CorrectionField.ID_NUMBER](value)
 
 
 def _label(field: str) -> str:

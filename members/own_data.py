@@ -197,10 +197,16 @@ def corrections(member: Member) -> Sheet:
 
 @register(order=90)
 def notifications(member: Member) -> Sheet:
-    """The notifications of the member's account (the bell)."""
+    """The notifications of the member's account (the bell). An account that holds a role
+    (secretary, officer, liaison) is told of other people's requests and records: of those
+    the file keeps when and whether read, not the text, which is theirs."""
     rows = []
     if member.user_id:
-        rows = [(datetime_cell(n.created_at), n.text, datetime_cell(n.read_at))
+        of_others = (RoleAssignment.objects.filter(user_id=member.user_id).exists()
+                     or member.user.is_staff)
+        hidden = _("(a notification of your role, about others)")
+        rows = [(datetime_cell(n.created_at), hidden if of_others else n.text,
+                 datetime_cell(n.read_at))
                 for n in Notification.objects.filter(user_id=member.user_id)
                 .order_by("created_at", "pk")]
     return Sheet(_("Notifications"), [_("Sent"), _("Text"), _("Read")], rows)

@@ -293,3 +293,23 @@ def test_a_decision_moment_is_recorded(world):
     corrections.correction_accept(correction=correction, user=world.officer)
     correction.refresh_from_db()
     assert correction.decided_at >= before and correction.decided_by == world.officer
+
+
+def test_a_proposed_id_number_is_masked_to_the_secretary_and_shown_logged_to_the_district(
+        world, login):
+    from auditlog.models import LogEntry
+
+    number = "110101199003074258"
+    correction = ask(world, field="id_number", value=number)
+    secretary = login(world.secretary_a)
+    for page in (secretary.get(decide_url(correction)), secretary.get(list_url(world.a))):
+        body = page.content.decode()
+        assert page.status_code == 200 and number not in body
+        assert "1101**********4258" in body  # masked, as the record's own
+    assert not LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exists()
+
+    officer = login(world.officer)
+    assert number in officer.get(decide_url(correction)).content.decode()
+    entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS)
+    assert (entry.actor, entry.object_pk) == (world.officer, str(world.a_member.pk))
+    assert number not in officer.get(list_url(world.a)).content.decode()  # a list: masked

@@ -127,8 +127,18 @@ def test_the_download_is_written_to_the_audit_log(world, filled, login):
                                     object_pk=str(world.a_member.pk)).latest("pk")
     assert entry.actor == world.member_user
     assert entry.additional_data == {"download": "own data", "rows": 1,
-                                     "fields": ["id_number", "mobile"]}
+                                     "fields": ["id_number", "mobile", "address"]}
     assert OWN_ID not in str(entry.changes) + str(entry.additional_data)
+
+
+def test_a_secretarys_file_keeps_when_they_were_notified_not_what_of_others(world, login):
+    me = world.secretary_a
+    MemberFactory(committee=world.a, branch=world.a_branch, name="书记本人", user=me)
+    Notification.objects.create(user=me, key="k3", text="王建国申请更正身份证号")
+
+    everything = cells(workbook(login(me).get(URL)))
+    assert "王建国申请更正身份证号" not in " ".join(everything)
+    assert any("关于他人" in cell for cell in everything)  # the row stays, without the text
 
 
 def test_it_needs_login(client):
