@@ -9,12 +9,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.pages import decision, form_page, paginate
+from core.pages import decision, form_page, local_url, paginate
 from core.qr import qr_checkin_page, qr_screen_page
 from core.scope import get_for_user
 from members.selectors import member_of, own_member
@@ -45,12 +44,7 @@ def _activity(user, pk, *, write=False):
 
 def _next(request, default):
     """Where to go back to: a POSTed ``next`` on this site, else ``default``."""
-    url = request.POST.get("next", "")
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return default
+    return local_url(request, request.POST.get("next"), default)
 
 
 # --- sign-up ------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django_otp.admin import OTPAdminSite
 
+from .pages import local_url
+
 
 class PortalAdminSite(OTPAdminSite):
     def __init__(self, name="admin"):
@@ -16,7 +18,7 @@ class PortalAdminSite(OTPAdminSite):
     def login(self, request, extra_context=None):
         """Where the admin sends whoever it does not let in: the portal's sign-in (with its
         code step); a staff user signed in without a second factor goes to turn it on."""
-        next_url = request.GET.get("next") or request.path
+        next_url = local_url(request, request.GET.get("next"), request.path)
         if not request.user.is_authenticated:
             return redirect_to_login(next_url)
         if self.has_permission(request):

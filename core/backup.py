@@ -162,6 +162,8 @@ def _pack_media(media_root: Path, path: Path) -> dict:
     with tarfile.open(path, "w:gz", compresslevel=6) as tar:
         if media_root.is_dir():
             for item in sorted(media_root.rglob("*")):
+                if item.is_symlink():
+                    continue  # uploads are files; a link (to outside, perhaps) is not kept
                 tar.add(item, arcname=str(item.relative_to(media_root)), recursive=False)
                 if item.is_file() and not item.is_symlink():
                     files += 1
@@ -232,6 +234,9 @@ def restore_backup(
                 % {"path": media_root}
             )
 
+    if with_media:
+        _check_media(backup / MEDIA_ARCHIVE, media_root)  # before anything is written
+
     dump = backup / manifest["database"]["file"]
     if vendor == "postgresql":
         args, env = pg_connection_args(config)
@@ -279,6 +284,20 @@ def _restore_sqlite(dump: Path, target: Path) -> None:
     finally:
         destination.close()
         source.close()
+
+
+def _check_media(archive: Path, media_root: Path) -> None:
+    """Every member of the archive passes tarfile's "data" filter (no path leaving the media
+    directory, no link pointing out of it, no device), or nothing is restored."""
+    try:
+        with tarfile.open(archive, "r:gz") as tar:
+            for member in tar:
+                tarfile.data_filter(member, str(media_root))
+    except (tarfile.TarError, OSError) as exc:
+        raise BackupRefused(
+            _("The media archive cannot be unpacked safely (%(error)s): nothing was restored.")
+            % {"error": exc}
+        ) from None
 
 
 def _unpack_media(archive: Path, media_root: Path, facts: dict) -> list[str]:

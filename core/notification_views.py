@@ -3,12 +3,12 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import F
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from .models import Notification
-from .pages import paginate
+from .pages import local_url, paginate
 from .scope import get_for_user
 
 
@@ -34,11 +34,8 @@ def notification_open(request, pk):
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
             read_at=timezone.now()
         )
-    url = notification.url
-    local = url.startswith("/") and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return redirect(url if local else "core:notification-list")
+    url = notification.url if notification.url.startswith("/") else ""
+    return redirect(local_url(request, url, reverse("core:notification-list")))
 
 
 @login_required

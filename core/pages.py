@@ -6,8 +6,19 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from .forms import add_service_errors
+
+
+def local_url(request, url: str | None, default: str) -> str:
+    """``url`` (a ``next`` from a query or a form, a stored link) when it leads to this site,
+    else ``default``: a redirect never leaves the portal."""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return default
 
 
 def paginate(request, queryset, per_page=25):

@@ -46,17 +46,33 @@ def state_for(user) -> str:
     return ""
 
 
+TWO_FACTOR_CHECKED = "_2fa_checked"  # session key: when the state was last worked out
+# What a session owes is worked out again this often (seconds): turning two-step sign-in on
+# in one session, an administrator adding or removing a device, or becoming a district officer
+# then reaches the user's other sessions within a minute (a query or two a minute a session).
+RECHECK_SECONDS = 60
+_now = time.time  # (the tests move it on)
+
+
 def remember_state(sender, request, user, **kwargs):
     """``user_logged_in``: the session keeps what it owes (two or three queries, once)."""
     if hasattr(request, "session"):
-        request.session[TWO_FACTOR_STATE] = state_for(user)
+        _remember(request.session, user)
+
+
+def _remember(session, user) -> str:
+    state = session[TWO_FACTOR_STATE] = state_for(user)
+    session[TWO_FACTOR_CHECKED] = int(_now())
+    return state
 
 
 def session_state(request) -> str:
-    """What the request's session owes; worked out once for a session that predates it."""
+    """What the request's session owes: kept in the session, worked out again for a session
+    that predates it, and every ``RECHECK_SECONDS`` (a device added or removed elsewhere)."""
     state = request.session.get(TWO_FACTOR_STATE)
-    if state is None:
-        state = request.session[TWO_FACTOR_STATE] = state_for(request.user)
+    checked = request.session.get(TWO_FACTOR_CHECKED, 0)
+    if state is None or _now() - checked >= RECHECK_SECONDS:
+        state = _remember(request.session, request.user)
     return state
 
 

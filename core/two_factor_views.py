@@ -8,14 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_otp import user_has_device
 
 from . import two_factor as tf
 from .forms import BackupCodeForm, TotpCodeForm, TwoFactorDisableForm, add_service_errors
-from .pages import confirm_page, form_page
+from .pages import confirm_page, form_page, local_url
 from .qr import qr_svg
 
 
@@ -114,11 +114,8 @@ def two_factor_disable(request):
 
 
 def _next_url(request):
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
-        return next_url
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return local_url(request, request.POST.get("next") or request.GET.get("next"),
+                     resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
 @login_required

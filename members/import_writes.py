@@ -17,7 +17,7 @@ from auditlog.diff import mask_str
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -85,20 +85,32 @@ def roster_import_write(import_id: int) -> None:
 @contextmanager
 def _failing(import_id: int):
     """A step that raises gives its import up (failed, file dropped) instead of leaving it
-    running; but a database that went away leaves it running, for the beat to start again
-    once the lock is gone (``roster_imports_reset_abandoned``)."""
+    running; but a database connection that was lost leaves it running, for the beat to start
+    again once the lock is gone (``roster_imports_reset_abandoned``). A database error on a
+    connection still usable (a timeout, a bad statement) would only repeat: it gives up."""
     try:
         yield
-    except DatabaseError:
-        raise
-    except Exception:
+    except Exception as exc:
+        if isinstance(exc, DatabaseError) and _connection_lost():
+            raise
         logger.exception("roster import %s failed", import_id)
-        RosterImport.objects.filter(pk=import_id).update(
-            status=ImportStatus.FAILED, content=b"", finished_at=timezone.now(),
-            updated_at=timezone.now(),
-            message=_("The file could not be read to the end, so nothing was imported. Upload "
-                      "it again; if it fails again, tell the administrator."),
-        )
+        _give_up(import_id)
+
+
+def _connection_lost() -> bool:
+    try:
+        return connection.connection is None or not connection.is_usable()
+    except Exception:  # noqa: BLE001 (any failure to ask means the connection is gone)
+        return True
+
+
+def _give_up(import_id: int) -> None:
+    RosterImport.objects.filter(pk=import_id).update(
+        status=ImportStatus.FAILED, content=b"", finished_at=timezone.now(),
+        updated_at=timezone.now(),
+        message=_("The file could not be read to the end, so nothing was imported. Upload "
+                  "it again; if it fails again, tell the administrator."),
+    )
 
 
 def _write(import_id: int) -> None:

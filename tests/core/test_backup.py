@@ -311,3 +311,27 @@ def test_a_backup_that_fails_half_way_leaves_nothing_that_looks_like_one(tmp_pat
 
     assert raised.value.returncode == 2
     assert list((tmp_path / "backups").iterdir()) == []
+
+
+def test_a_media_archive_with_a_path_leaving_its_directory_is_refused_before_anything(
+    backup, new_database_url, tmp_path
+):
+    import io
+    import tarfile
+
+    archive = backup / core.backup.MEDIA_ARCHIVE
+    with tarfile.open(archive, "w:gz") as tar:
+        payload = b"not yours"
+        info = tarfile.TarInfo("../../escaped.txt")
+        info.size = len(payload)
+        tar.addfile(info, io.BytesIO(payload))
+    manifest = json.loads((backup / "manifest.json").read_text())
+    manifest["media"].update(core.backup._file_facts(archive))  # the checksum says it is fine
+    (backup / "manifest.json").write_text(json.dumps(manifest))
+
+    with pytest.raises(CommandError) as raised:
+        restore(backup, new_database_url, tmp_path / "a" / "b" / "media")
+
+    assert raised.value.returncode == 2
+    assert restored_tables(new_database_url) == 0  # the database was not touched
+    assert not list(tmp_path.rglob("escaped.txt"))

@@ -1,10 +1,11 @@
-"""The nightly sweep of what sign-in leaves behind: expired sessions and old sign-in log rows
-go, the rest stays (``core.tasks.clear_sign_in_records``)."""
+"""The nightly sweep of what sign-in leaves behind: expired sessions, failed attempts past
+their lock time and old sign-in log rows go, the rest stays
+(``core.tasks.clear_sign_in_records``)."""
 
 from datetime import timedelta
 
 import pytest
-from axes.models import AccessLog
+from axes.models import AccessAttempt, AccessLog
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
@@ -26,8 +27,15 @@ def test_expired_sessions_and_old_sign_in_logs_go_and_the_rest_stays(settings):
     recent = AccessLog.objects.create(username="wang", ip_address="10.0.0.2",
                                       user_agent="Mozilla", path_info="/accounts/login/")
 
-    assert clear_sign_in_records.delay().get() == 1
+    stale = AccessAttempt.objects.create(username="li", ip_address="10.0.0.3",
+                                         user_agent="Mozilla", failures_since_start=2)
+    AccessAttempt.objects.filter(pk=stale.pk).update(attempt_time=now - timedelta(hours=2))
+    fresh = AccessAttempt.objects.create(username="zhao", ip_address="10.0.0.4",
+                                         user_agent="Mozilla", failures_since_start=1)
+
+    assert clear_sign_in_records.delay().get() == 2
 
     assert list(Session.objects.values_list("session_key", flat=True)) == ["current" + "y" * 25]
     assert list(AccessLog.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert list(AccessAttempt.objects.values_list("pk", flat=True)) == [fresh.pk]  # locked yet
     assert clear_sign_in_records() == 0  # nothing more the second time

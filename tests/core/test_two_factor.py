@@ -3,6 +3,7 @@ backup codes shown once, the code step after the password, throttled wrong codes
 that makes it mandatory for district officers, and the admin that needs a verified session."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -208,6 +209,21 @@ def test_a_session_signed_in_without_the_code_step_is_asked_for_it(client, world
     assert client.get(HOME).url.startswith(VERIFY)
 
 
+def test_turning_it_on_elsewhere_reaches_a_session_already_open_within_a_minute(
+        client, world, monkeypatch):
+    from core import two_factor
+
+    page = reverse("overview:committee-detail", args=[world.a.pk])
+    sign_in(client, "officer")
+    assert client.get(page).status_code == 200  # no device yet: nothing owed
+    TOTPDevice.objects.create(user=world.officer, name="authenticator", confirmed=True)
+    assert client.get(page).status_code == 200  # within the minute, the session's own word
+    later = two_factor._now() + two_factor.RECHECK_SECONDS
+    monkeypatch.setattr(two_factor, "_now", lambda: later)
+    asked = client.get(page)
+    assert asked.status_code == 302 and asked.url.startswith(VERIFY)
+
+
 def test_users_without_it_are_not_asked(client, world):
     sign_in(client, "secretary_a")
     assert client.get(reverse("overview:committee-detail", args=[world.a.pk])).status_code == 200
@@ -312,6 +328,15 @@ def test_the_admin_needs_a_session_verified_by_a_second_factor(client, db):
     client.logout()
     sign_in_with_code(client, admin)
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_the_admin_sign_in_never_sends_a_verified_user_off_the_site(client, db):
+    sign_in_with_code(client, UserFactory(username="root", is_staff=True, is_superuser=True))
+    for evil in ("https://evil.example/x", "//evil.example/x", "/\\evil.example"):
+        response = client.get(reverse("admin:login") + "?" + urlencode({"next": evil}))
+        assert response.status_code == 302 and "evil.example" not in response.url
+    inside = client.get(reverse("admin:login") + "?next=/admin/auth/")
+    assert inside.url == "/admin/auth/"
 
 
 def test_the_admin_sends_a_visitor_to_the_portals_sign_in(client, db):

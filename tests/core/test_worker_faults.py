@@ -151,6 +151,25 @@ def test_a_step_that_raises_gives_the_import_up_with_nothing_written(world, monk
     assert requeue_roster_imports() == 0  # failed is final: not started again and again
 
 
+@pytest.mark.django_db
+def test_a_database_error_on_a_live_connection_gives_the_import_up_not_again_and_again(
+        world, monkeypatch):
+    from django.db import OperationalError
+
+    roster_import = checked_import(world, 3)
+
+    def timed_out(*args, **kwargs):
+        raise OperationalError("canceling statement due to statement timeout")
+
+    monkeypatch.setattr(import_writes, "apply_plan", timed_out)
+    RosterImport.objects.filter(pk=roster_import.pk).update(status=ImportStatus.CONFIRMED)
+    import_writes.roster_import_write(roster_import.pk)
+
+    roster_import.refresh_from_db()
+    assert roster_import.status == ImportStatus.FAILED and roster_import.content == b""
+    assert requeue_roster_imports() == 0
+
+
 # --- PostgreSQL: the lock tells a live worker from a dead one -------------------------------
 
 
