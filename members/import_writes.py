@@ -17,7 +17,13 @@ from auditlog.diff import mask_str
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    transaction,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,22 +92,29 @@ def roster_import_write(import_id: int) -> None:
 def _failing(import_id: int):
     """A step that raises gives its import up (failed, file dropped) instead of leaving it
     running; but a database connection that was lost leaves it running, for the beat to start
-    again once the lock is gone (``roster_imports_reset_abandoned``). A database error on a
-    connection still usable (a timeout, a bad statement) would only repeat: it gives up."""
+    again once the lock is gone (``roster_imports_reset_abandoned``). Any other database error
+    (a statement timeout, a lock timeout, a bad statement) would only repeat: it gives up."""
     try:
         yield
     except Exception as exc:
-        if isinstance(exc, DatabaseError) and _connection_lost():
+        if isinstance(exc, DatabaseError) and connection_lost(exc):
             raise
         logger.exception("roster import %s failed", import_id)
         _give_up(import_id)
 
 
-def _connection_lost() -> bool:
-    try:
-        return connection.connection is None or not connection.is_usable()
-    except Exception:  # noqa: BLE001 (any failure to ask means the connection is gone)
-        return True
+# SQLSTATEs of a connection the server ended: shutdown, crash, not accepting connections.
+_SERVER_ENDED = {"57P01", "57P02", "57P03"}
+
+
+def connection_lost(exc: DatabaseError) -> bool:
+    """Whether ``exc`` says the database connection went away (ended by the server, or no
+    answer at all), rather than that a statement failed. (Django has reconnected by the time
+    the step sees it, so the connection cannot be asked.)"""
+    sqlstate = getattr(exc.__cause__, "sqlstate", None)
+    if sqlstate is None:
+        return isinstance(exc, (OperationalError, InterfaceError))
+    return sqlstate.startswith("08") or sqlstate in _SERVER_ENDED
 
 
 def _give_up(import_id: int) -> None:

@@ -152,14 +152,15 @@ def test_a_step_that_raises_gives_the_import_up_with_nothing_written(world, monk
 
 
 @pytest.mark.django_db
-def test_a_database_error_on_a_live_connection_gives_the_import_up_not_again_and_again(
-        world, monkeypatch):
+def test_a_statement_timeout_gives_the_import_up_not_again_and_again(world, monkeypatch):
     from django.db import OperationalError
+    from psycopg.errors import QueryCanceled
 
     roster_import = checked_import(world, 3)
 
     def timed_out(*args, **kwargs):
-        raise OperationalError("canceling statement due to statement timeout")
+        raise OperationalError("canceling statement due to statement timeout") from (
+            QueryCanceled("canceling statement due to statement timeout"))
 
     monkeypatch.setattr(import_writes, "apply_plan", timed_out)
     RosterImport.objects.filter(pk=roster_import.pk).update(status=ImportStatus.CONFIRMED)
@@ -168,6 +169,24 @@ def test_a_database_error_on_a_live_connection_gives_the_import_up_not_again_and
     roster_import.refresh_from_db()
     assert roster_import.status == ImportStatus.FAILED and roster_import.content == b""
     assert requeue_roster_imports() == 0
+
+
+def test_a_connection_the_server_ended_is_lost_a_failed_statement_is_not():
+    from django.db import OperationalError, ProgrammingError
+    from psycopg import errors
+
+    def django_error(kind, cause):
+        try:
+            raise kind("x") from cause
+        except kind as exc:
+            return exc
+
+    assert import_writes.connection_lost(django_error(OperationalError, errors.AdminShutdown()))
+    assert import_writes.connection_lost(django_error(OperationalError, None))  # no answer
+    assert not import_writes.connection_lost(
+        django_error(OperationalError, errors.QueryCanceled()))
+    assert not import_writes.connection_lost(
+        django_error(ProgrammingError, errors.UndefinedColumn()))
 
 
 # --- PostgreSQL: the lock tells a live worker from a dead one -------------------------------
@@ -259,7 +278,9 @@ def test_a_worker_killed_or_cut_off_mid_import_leaves_nothing_half_written_and_i
         assert roster_import.status == ImportStatus.WRITING
         assert Member.objects.count() == before
 
-        assert requeue_roster_imports() == 1  # the beat's next run
+        # The beat's next runs: once PostgreSQL has ended the dead worker's session, its lock
+        # is gone and the import waits again.
+        wait_for(lambda: requeue_roster_imports() == 1, log, timeout=20)
         roster_import.refresh_from_db()
         assert roster_import.status == ImportStatus.CONFIRMED
 
