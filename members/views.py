@@ -15,7 +15,7 @@ from branches.selectors import opens_keeping_committee
 from committees.models import Committee
 from committees.selectors import opens_committee
 from core import sections
-from core.pages import form_page, paginate
+from core.pages import form_page, paginate, with_urls
 from core.scope import (
     can_see_contact_details,
     can_see_full_id_number,
@@ -33,7 +33,8 @@ ROSTER_PAGE_SIZE = 50
 
 
 def _roster_page(request, *, roster_filter, title, context):
-    rows = selectors.roster(roster_filter.qs)
+    page = paginate(request, selectors.roster(roster_filter.qs), per_page=ROSTER_PAGE_SIZE)
+    page.object_list = with_urls(page.object_list, "members:member-detail")
     return render(
         request,
         "members/member_list.html",
@@ -41,7 +42,7 @@ def _roster_page(request, *, roster_filter, title, context):
             **context,
             "title": title,
             "filter": roster_filter,
-            "page": paginate(request, rows, per_page=ROSTER_PAGE_SIZE),
+            "page": page,
             "filtered": any(request.GET.get(k) for k in roster_filter.filters),
         },
     )
