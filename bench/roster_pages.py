@@ -133,8 +133,8 @@ def secretary_client(committee, label):
     return client
 
 
-def explain(committee, text):
-    rows = member_search(Member.objects.filter(committee=committee), text).order_by("name", "pk")
+def explain(members, text):
+    rows = member_search(members, text).order_by("name", "pk")
     with connection.cursor() as cursor:
         sql, params = rows[:50].query.sql_with_params()
         cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql, params)
@@ -171,6 +171,7 @@ def main():
         committee = (Committee.objects.filter(district=district)
                      .annotate(n=Count("members")).order_by("-n").first())
         members = committee.n
+        district_members = Member.objects.filter(committee__district=district).count()
         sample = Member.objects.filter(committee=committee).order_by("pk")[members // 2]
         two = sample.name[:2]
         three = sample.name if len(sample.name) >= 3 else None
@@ -209,8 +210,12 @@ def main():
             rows.append((label, page, members, p50, p95, queries))
         if args.explain:
             plans.append(f"{label} (committee of {members:,} members):")
-            plans += [explain(committee, text) for text in
+            roster_members = Member.objects.filter(committee=committee)
+            plans += [explain(roster_members, text) for text in
                       ("王", two, three or two, sample.name_initials, sample.mobile_tail or "0000")]
+            plans.append(f"{label}, the whole district ({district_members:,} members):")
+            plans.append(explain(Member.objects.filter(committee__district=district),
+                                 three or two))
         print(f"measured {label}", flush=True)
 
     print(f"\n{connection.vendor}, {args.runs} runs per page, largest committee of each district")
