@@ -594,6 +594,17 @@ def can_write(user, obj) -> bool:
     return type(obj).objects.for_user(user, write=True).filter(pk=obj.pk).exists()
 
 
+def reads_committee(user, committee) -> bool:
+    """``Committee.objects.for_user(user)`` holds ``committee`` (a loaded one): the same rule
+    as ``_committee_rule``, read from the scope without a query (a page's breadcrumb asks
+    before linking)."""
+    s = scope_of(user)
+    if s.superuser:
+        return True
+    return (committee.district_id in s.district_ids or committee.pk in s.committee_ids
+            or committee.pk in s.read_committee_ids)
+
+
 def can_see_full_id_number(user, member) -> bool:
     """Full ID numbers: the district's officers and the member themselves; everyone else
     sees them masked. (Views still log each full view: ``members.services``.)"""
@@ -612,19 +623,20 @@ def can_see_full_id_numbers_of(user, committee) -> bool:
     return scope.superuser or committee.district_id in scope.district_ids
 
 
-def is_self_or_writer(user, member_id, obj) -> bool:
+def is_self_or_writer(user, member_id, obj, *, writes: bool | None = None) -> bool:
     """The member ``member_id`` themselves, or whoever may change ``obj`` (their record, the
-    activity they signed up for, ...)."""
+    activity they signed up for, ...). ``writes``: ``can_write(user, obj)`` when the caller
+    has it already (a page asks both), saving its query."""
     scope = scope_of(user)
     if scope.member_id is not None and scope.member_id == member_id:
         return True
-    return can_write(user, obj)
+    return can_write(user, obj) if writes is None else writes
 
 
-def is_member_or_writer(user, member) -> bool:
+def is_member_or_writer(user, member, *, writes: bool | None = None) -> bool:
     """The member themselves, or whoever may change their record: they see the mobile and
     address in full, and write the member's commitments."""
-    return is_self_or_writer(user, member.pk, member)
+    return is_self_or_writer(user, member.pk, member, writes=writes)
 
 
 can_see_contact_details = is_member_or_writer
