@@ -51,6 +51,9 @@ class Scope:
     member_id: int | None = None
     # Committees readable (not writable) because a branch, a unit or the member is there.
     read_committee_ids: frozenset[int] = field(default_factory=frozenset)
+    # ``can_write`` answers, by (model, pk), for the rest of the request: a page and its cards
+    # ask the same question several times (an activity's page asked it three times).
+    writes: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def is_district_officer(self) -> bool:
@@ -588,10 +591,17 @@ def get_for_user(user, model, *, write: bool = False, queryset=None, **lookup):
 
 
 def can_write(user, obj) -> bool:
-    """Whether the user may change this object (one query; superusers none)."""
-    if scope_of(user).superuser:
+    """Whether the user may change this object (one query the first time in a request;
+    superusers none)."""
+    scope = scope_of(user)
+    if scope.superuser:
         return True
-    return type(obj).objects.for_user(user, write=True).filter(pk=obj.pk).exists()
+    key = (type(obj)._meta.label_lower, obj.pk)
+    if key not in scope.writes:
+        scope.writes[key] = (
+            type(obj).objects.for_user(user, write=True).filter(pk=obj.pk).exists()
+        )
+    return scope.writes[key]
 
 
 def reads_committee(user, committee) -> bool:
