@@ -51,6 +51,9 @@ class Scope:
     member_id: int | None = None
     # Committees readable (not writable) because a branch, a unit or the member is there.
     read_committee_ids: frozenset[int] = field(default_factory=frozenset)
+    # ``can_write`` answers, by (model, pk), for the rest of the request: a page and its cards
+    # ask the same question several times (an activity's page asked it three times).
+    writes: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def is_district_officer(self) -> bool:
@@ -588,10 +591,28 @@ def get_for_user(user, model, *, write: bool = False, queryset=None, **lookup):
 
 
 def can_write(user, obj) -> bool:
-    """Whether the user may change this object (one query; superusers none)."""
-    if scope_of(user).superuser:
+    """Whether the user may change this object (one query the first time in a request;
+    superusers none)."""
+    scope = scope_of(user)
+    if scope.superuser:
         return True
-    return type(obj).objects.for_user(user, write=True).filter(pk=obj.pk).exists()
+    key = (type(obj)._meta.label_lower, obj.pk)
+    if key not in scope.writes:
+        scope.writes[key] = (
+            type(obj).objects.for_user(user, write=True).filter(pk=obj.pk).exists()
+        )
+    return scope.writes[key]
+
+
+def reads_committee(user, committee) -> bool:
+    """``Committee.objects.for_user(user)`` holds ``committee`` (a loaded one): the same rule
+    as ``_committee_rule``, read from the scope without a query (a page's breadcrumb asks
+    before linking)."""
+    s = scope_of(user)
+    if s.superuser:
+        return True
+    return (committee.district_id in s.district_ids or committee.pk in s.committee_ids
+            or committee.pk in s.read_committee_ids)
 
 
 def can_see_full_id_number(user, member) -> bool:
@@ -612,19 +633,20 @@ def can_see_full_id_numbers_of(user, committee) -> bool:
     return scope.superuser or committee.district_id in scope.district_ids
 
 
-def is_self_or_writer(user, member_id, obj) -> bool:
+def is_self_or_writer(user, member_id, obj, *, writes: bool | None = None) -> bool:
     """The member ``member_id`` themselves, or whoever may change ``obj`` (their record, the
-    activity they signed up for, ...)."""
+    activity they signed up for, ...). ``writes``: ``can_write(user, obj)`` when the caller
+    has it already (a page asks both), saving its query."""
     scope = scope_of(user)
     if scope.member_id is not None and scope.member_id == member_id:
         return True
-    return can_write(user, obj)
+    return can_write(user, obj) if writes is None else writes
 
 
-def is_member_or_writer(user, member) -> bool:
+def is_member_or_writer(user, member, *, writes: bool | None = None) -> bool:
     """The member themselves, or whoever may change their record: they see the mobile and
     address in full, and write the member's commitments."""
-    return is_self_or_writer(user, member.pk, member)
+    return is_self_or_writer(user, member.pk, member, writes=writes)
 
 
 can_see_contact_details = is_member_or_writer

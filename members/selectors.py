@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch
+from core.forms import BootstrapForm
 
 from . import coverage
 from .models import (
@@ -101,6 +102,7 @@ class RosterFilter(django_filters.FilterSet):
     class Meta:
         model = Member
         fields = ["q", "branch", "category", "status", "checked_in", "gap"]
+        form = BootstrapForm  # written out in the template, without crispy
 
     def __init__(self, data=None, *, queryset, branches, committee=None, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)

@@ -13,15 +13,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from branches.models import Branch
 from branches.selectors import opens_keeping_committee
 from committees.models import Committee
-from committees.selectors import opens_committee
 from core import sections
-from core.pages import form_page, paginate
+from core.pages import form_page, paginate, with_urls
 from core.scope import (
     can_see_contact_details,
     can_see_full_id_number,
     can_write,
     get_for_user,
     is_member_or_writer,
+    reads_committee,
     reads_committee_roster,
 )
 
@@ -33,7 +33,8 @@ ROSTER_PAGE_SIZE = 50
 
 
 def _roster_page(request, *, roster_filter, title, context):
-    rows = selectors.roster(roster_filter.qs)
+    page = paginate(request, selectors.roster(roster_filter.qs), per_page=ROSTER_PAGE_SIZE)
+    page.object_list = with_urls(page.object_list, "members:member-detail")
     return render(
         request,
         "members/member_list.html",
@@ -41,7 +42,7 @@ def _roster_page(request, *, roster_filter, title, context):
             **context,
             "title": title,
             "filter": roster_filter,
-            "page": paginate(request, rows, per_page=ROSTER_PAGE_SIZE),
+            "page": page,
             "filtered": any(request.GET.get(k) for k in roster_filter.filters),
         },
     )
@@ -102,10 +103,10 @@ def _detail(request, member, *, full_id_number=None):
             "committee": member.committee,
             "can_edit": can_edit,
             # an in-service member asking to check in here may live where this user cannot go
-            "opens_committee": opens_committee(request.user, member.committee_id),
+            "opens_committee": reads_committee(request.user, member.committee),
             "opens_branch": member.branch_id in opened_branches,
             "opens_group": member.party_group_id in opened_branches,
-            "can_commit": is_member_or_writer(request.user, member),
+            "can_commit": is_member_or_writer(request.user, member, writes=can_edit),
             "transfers": member.transfers.select_related("from_branch", "to_branch"),
             "commitments": member.commitments.all(),
             "appraisals": member.appraisals.select_related("branch"),
@@ -113,7 +114,7 @@ def _detail(request, member, *, full_id_number=None):
             "corrections": (member.correction_requests.filter(status=CorrectionStatus.PENDING)
                             if can_edit else ()),
             "can_reveal": can_see_full_id_number(request.user, member),
-            "show_contact": can_see_contact_details(request.user, member),
+            "show_contact": can_see_contact_details(request.user, member, writes=can_edit),
             "full_id_number": full_id_number,
             "cards": sections.render("member-detail", request, member),
         },

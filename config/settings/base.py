@@ -97,6 +97,11 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # No JIT compilation: the planner's cost of a page's correlated counts (a committee's
+    # branches with their members counted) passes jit_above_cost at city scale, and compiling
+    # took 0.5 s of a query that runs in 1 ms (issue 16, EXPLAIN ANALYZE). A web page's short
+    # queries never gain from it; reports run in Celery, also without it.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: cache, sessions and the Celery broker. Without it: local memory and eager tasks.

@@ -383,6 +383,37 @@ class TestActivityDetail:
         assert response.context["funding"] == {"total": 1}
         assert response.context["people"] == {"n": 2}
 
+    def test_its_queries_do_not_grow_with_attendance_funding_and_photos(
+        self, login, world, django_assert_num_queries
+    ):
+        from activities.models import Attendance
+        from members.models import Member
+        from tests.factories import FundingFactory, MemberFactory
+
+        activity = activity_of(world.a, status=ActivityStatus.HELD, venue=world.a_venue)
+        client = login(world.secretary_a)
+
+        def grow_to(n):
+            for _ in range(Attendance.objects.filter(activity=activity).count(), n):
+                member = MemberFactory(committee=world.a, branch=world.a_branch)
+                Attendance.objects.create(activity=activity, member=member, method="qr",
+                                          hours=1)
+                FundingFactory(committee=world.a, activity=activity)
+                a_photo(activity)
+
+        # user, scope (roles, member), the activity, can_write (asked by the page and its
+        # cards, answered once), funding lines and sums, signups, attendance, branches, units,
+        # teams, photos (+ the session and the bell)
+        expected = 13 + session_queries()
+        grow_to(1)
+        with django_assert_num_queries(expected):
+            assert client.get(url("activity-detail", activity.pk)).status_code == 200
+        grow_to(6)
+        with django_assert_num_queries(expected):
+            response = client.get(url("activity-detail", activity.pk))
+        assert response.status_code == 200
+        assert Member.objects.filter(attendances__activity=activity).count() == 6
+
 
 # --- cancel --------------------------------------------------------------------------------
 

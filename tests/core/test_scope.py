@@ -19,6 +19,7 @@ from committees.models import Committee, District, Seat, Venue
 from core.scope import (
     can_write,
     get_for_user,
+    reads_committee,
     reads_committee_compliance,
     reads_committee_matters,
     role_holders,
@@ -310,6 +311,20 @@ def test_can_write_agrees_with_the_rule(world, more):
     assert can_write(world.secretary_a, world.a)
     assert not can_write(world.secretary_a, world.b)
     assert not can_write(world.branch_secretary, world.a)
+
+
+def test_reads_committee_agrees_with_the_rule_without_a_query(
+    world, more, django_assert_num_queries
+):
+    admin = get_user_model().objects.create_superuser("root", password="x")  # noqa: S106
+    users = [AnonymousUser(), admin, world.officer, world.secretary_a, world.secretary_b,
+             world.branch_secretary, world.member_user, more.liaison]
+    committees = list(Committee.objects.all())
+    for user in users:
+        readable = set(Committee.objects.for_user(user).values_list("pk", flat=True))
+        with django_assert_num_queries(0):
+            answers = {c.pk for c in committees if reads_committee(user, c)}
+        assert answers == readable, user
 
 
 # --- who is the committee's side, both ways round --------------------------------------------

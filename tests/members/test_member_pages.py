@@ -230,3 +230,60 @@ class TestMemberPage:
         assert zheng.address == "新地址"
         for entry in LogEntry.objects.get_for_object(zheng):
             assert ZHENG_ID not in str(entry.changes)
+
+
+# --- issue 16: the roster written out without crispy, and the member page's queries ----------
+
+def test_the_roster_s_filter_refuses_a_bad_choice_on_its_field_and_still_lists(
+    client, world, zheng
+):
+    client.force_login(world.secretary_a)
+    response = client.get(roster_url(world.a), {"category": "nonsense", "q": "zyf"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    field = re.search(r'<select name="category"[^>]*>', page).group(0)
+    assert "is-invalid" in field and 'aria-invalid="true"' in field
+    assert "选择一个有效的选项" in page or "Select a valid choice" in page
+    assert '<label for="id_category" class="form-label">' in page
+    assert "郑优芳" in page  # the search still applies
+
+
+def test_the_roster_labels_each_filter_and_links_each_row_to_the_member_page(
+    client, world, zheng
+):
+    client.force_login(world.secretary_a)
+    page = client.get(roster_url(world.a), {"q": "zyf"}).content.decode()
+    for name in ("q", "branch", "category", "status", "checked_in", "gap"):
+        assert f'<label for="id_{name}" class="form-label">' in page
+        assert f'id="id_{name}"' in page
+    assert 'aria-describedby="id_q_helptext"' in page and 'id="id_q_helptext"' in page
+    assert f'href="{zheng.get_absolute_url()}"' in page
+
+
+def test_the_member_page_spends_the_same_queries_with_a_long_history(
+    client, world, zheng, django_assert_num_queries
+):
+    from activities.models import Attendance
+    from members.models import Appraisal, Commitment
+    from tests.factories import ActivityFactory
+
+    def grow_to(n):
+        for i in range(zheng.commitments.count(), n):
+            Commitment.objects.create(member=zheng, year=2000 + i, text=f"承诺{i}")
+            Appraisal.objects.create(member=zheng, branch=world.a_branch, year=2000 + i,
+                                     rating="excellent")
+            Attendance.objects.create(activity=ActivityFactory(committee=world.a),
+                                      member=zheng, method="qr", hours=1)
+
+    client.force_login(world.secretary_a)
+    # user, scope (roles, member), the member, can_write, branches opened, attendance (count,
+    # last ten), corrections, check-ins, commitments, transfers, appraisals (+ the session and
+    # the bell)
+    expected = 13 + session_queries()
+    grow_to(1)
+    with django_assert_num_queries(expected):
+        assert client.get(zheng.get_absolute_url()).status_code == 200
+    grow_to(15)
+    with django_assert_num_queries(expected):
+        page = client.get(zheng.get_absolute_url()).content.decode()
+    assert "承诺14" in page
