@@ -406,6 +406,13 @@ def plan_from_kept(kept: dict, *, committee: Committee, user) -> ImportPlan | No
     if roster_fingerprint(lookups, timezone.localdate()) != kept["fingerprint"]:
         return None
     fields = {name: Member._meta.get_field(name) for name in _KEPT_FIELDS}
+    # The rows' branches, groups and units as the lookups read them (the report's preview
+    # names each row's branch: no query per row).
+    related = {
+        "branch": {b.pk: b for found in lookups.branches.values() for b in found},
+        "employer_unit": {unit.pk: unit for unit in lookups.units.values()},
+    }
+    related["party_group"] = related["branch"]
     plan = ImportPlan(committee=committee, total_rows=kept["total_rows"],
                       fingerprint=kept["fingerprint"])
     for row, before_pk, values in kept["rows"]:
@@ -414,7 +421,13 @@ def plan_from_kept(kept: dict, *, committee: Committee, user) -> ImportPlan | No
             return None
         target = copy.copy(before) if before is not None else Member(committee=committee)
         for name, value in values.items():
-            setattr(target, fields[name].attname, fields[name].to_python(value))
+            value = fields[name].to_python(value)
+            if name in related:
+                if value is not None and value not in related[name]:
+                    return None  # a fingerprint covers this too
+                setattr(target, name, related[name].get(value))
+            else:
+                setattr(target, name, value)
         planned = PlannedRow(row=row, member=target, before=before)
         if before is not None:
             planned.changed_fields = [

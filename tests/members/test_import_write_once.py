@@ -5,6 +5,8 @@ rows hold full ID numbers: they go with the file."""
 from unittest import mock
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from members import import_writes
@@ -36,9 +38,11 @@ def test_the_write_uses_the_checked_rows_without_reading_the_file_again(world, l
     client = login(world.secretary_a)
     roster_import = checked_import(client, world)
     assert len(roster_import.checked["rows"]) == 3
-    with file_never_read_again():
+    with file_never_read_again(), CaptureQueriesContext(connection) as queries:
         done = confirm(client, roster_import)
     assert done.status == ImportStatus.DONE, done.message
+    # The branches are read once, with the roster, not once per row of the preview.
+    assert sum('FROM "branches_branch"' in q["sql"] for q in queries.captured_queries) == 1
     member = Member.objects.get(id_number=id_number(11))
     assert (member.name, member.name_pinyin, member.mobile, member.branch) == (
         "王建国", "wangjianguo", "13800001111", world.a_branch)
