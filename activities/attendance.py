@@ -185,7 +185,10 @@ def activity_from_token(token: str) -> Activity | None:
     pk = read_rotating_token(ACTIVITY_QR_SALT, token, max_age=QR_MAX_AGE)
     if pk is None:
         return None
-    return Activity.objects.select_related("committee").filter(pk=pk).first()
+    try:  # with its committee: a volunteer from elsewhere is checked against its district
+        return Activity.objects.select_related("committee").get(pk=pk)
+    except Activity.DoesNotExist:
+        return None
 
 
 # --- attendance ---------------------------------------------------------------------------

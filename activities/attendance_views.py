@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.pages import decision, form_page, local_url, paginate
 from core.qr import qr_checkin_page, qr_screen_page
 from core.scope import get_for_user
-from members.selectors import member_of, own_member
+from members.selectors import own_member, scanning_member_of
 
 from . import attendance, selectors
 from .attendance_forms import ActivityAttendanceForm, RosterForm
@@ -178,7 +178,7 @@ def activity_qr_checkin(request, token):
     activity = attendance.activity_from_token(token)
     return qr_checkin_page(
         request, obj=activity,
-        member_of=lambda user: member_of(user, "committee"),
+        member_of=scanning_member_of,
         recorded=lambda member: Attendance.objects.filter(
             activity=activity, member=member).first(),
         refusal=lambda: attendance.activity_qr_refusal(activity),

@@ -7,7 +7,10 @@ from datetime import timedelta
 import segno
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 # A code works for five minutes, so a member who has to sign in first still makes it; the
@@ -65,6 +68,18 @@ def qr_page(request, template: str, context: dict, status: int = 200):
     return response
 
 
+def qr_scan_page(request, context: dict, status: int = 200):
+    """The member's scan page (``core/qr_checkin.html``), never cached, rendered without the
+    request's context processors: it has no navigation bar, so it needs no scope, bell count
+    or messages (900 members may scan within a minute). The form of the "confirm" state gets
+    its CSRF token here, as the ``csrf`` context processor would give it."""
+    if context.get("state") == "confirm":
+        context = {**context, "csrf_token": get_token(request)}
+    response = HttpResponse(render_to_string("core/qr_checkin.html", context), status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def qr_screen_page(request, *, salt: str, obj, checkin_url_name: str, refusal: str | None,
                    context: dict):
     """The staff's check-in screen for ``obj`` (an activity, a meeting), redrawn every
@@ -94,12 +109,12 @@ def qr_checkin_page(request, *, obj, member_of, recorded, refusal, check_in, tex
       ``next_url``, ``next_label`` to go on from there).
     """
     if obj is None:
-        return qr_page(request, "core/qr_checkin.html", {"state": "expired"}, status=400)
+        return qr_scan_page(request, {"state": "expired"}, status=400)
     member = member_of(request.user)
 
     def page(state, *, record=None, errors=(), status=200):
         context = {"state": state, "member": member, "errors": list(errors), **texts(record)}
-        return qr_page(request, "core/qr_checkin.html", context, status=status)
+        return qr_scan_page(request, context, status=status)
 
     if member is None:
         return page("no_member", status=403)

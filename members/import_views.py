@@ -36,7 +36,8 @@ def roster_import(request, pk):
     form = RosterImportForm(request.POST or None, request.FILES or None)
     recent = (
         RosterImport.objects.for_user(request.user).filter(committee=committee)
-        .select_related("created_by").defer("content", "report", "corrections")[:RECENT_IMPORTS]
+        .select_related("created_by")
+        .defer("content", "checked", "report", "corrections")[:RECENT_IMPORTS]
     )
     return form_page(
         request, form,
@@ -63,7 +64,7 @@ def _import(request, pk):
     return get_for_user(
         request.user, RosterImport, pk=pk,
         queryset=RosterImport.objects.select_related("committee__district", "created_by")
-        .defer("content", "corrections"),
+        .defer("content", "checked", "corrections"),
     )
 
 
@@ -109,7 +110,7 @@ def roster_import_corrections(request, pk):
     values does (never the numbers themselves)."""
     roster_import = get_for_user(
         request.user, RosterImport, pk=pk,
-        queryset=RosterImport.objects.select_related("committee").defer("content"),
+        queryset=RosterImport.objects.select_related("committee").defer("content", "checked"),
     )
     if not (
         import_services.may_download_corrections(request.user, roster_import)

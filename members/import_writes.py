@@ -31,7 +31,7 @@ from core import work
 
 from .import_files import ImportRefused
 from .import_sheets import corrections_xlsx
-from .imports import UPDATED_FIELDS, ImportPlan, build_plan
+from .imports import UPDATED_FIELDS, ImportPlan, build_plan, kept_rows, plan_from_kept
 from .models import ImportStatus, Member, RosterImport, Transfer
 
 logger = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ def connection_lost(exc: DatabaseError) -> bool:
 
 def _give_up(import_id: int) -> None:
     RosterImport.objects.filter(pk=import_id).update(
-        status=ImportStatus.FAILED, content=b"", finished_at=timezone.now(),
+        status=ImportStatus.FAILED, content=b"", checked={}, finished_at=timezone.now(),
         updated_at=timezone.now(),
         message=_("The file could not be read to the end, so nothing was imported. Upload "
                   "it again; if it fails again, tell the administrator."),
@@ -127,10 +127,15 @@ def _give_up(import_id: int) -> None:
 
 
 def _write(import_id: int) -> None:
-    roster_import = RosterImport.objects.select_related("committee", "created_by").get(
-        pk=import_id
-    )
-    plan = _plan(roster_import)
+    # The file is read only if the kept rows cannot be used (a deferred field, loaded then).
+    roster_import = RosterImport.objects.select_related("committee", "created_by").defer(
+        "content"
+    ).get(pk=import_id)
+    # The rows the check kept, if the roster is still what they were checked against; else
+    # the file is checked again (``members.imports.plan_from_kept``).
+    plan = plan_from_kept(
+        roster_import.checked, committee=roster_import.committee, user=roster_import.created_by
+    ) or _plan(roster_import)
     if plan is None:
         return
     if not plan.ok:
@@ -228,6 +233,7 @@ def _keep_plan(roster_import: RosterImport, plan: ImportPlan, *, ok_status: str)
     _keep_counts(roster_import, plan)
     if plan.ok:
         roster_import.status = ok_status
+        roster_import.checked = kept_rows(plan)
         roster_import.save()
     else:
         # The file goes; the file to correct stays a day (``RosterImport.KEEP_CORRECTIONS``).
@@ -240,6 +246,7 @@ def _finish(roster_import: RosterImport, status: str, *, message: str = "") -> N
     roster_import.status = status
     roster_import.message = message[:500]
     roster_import.content = b""
+    roster_import.checked = {}
     roster_import.finished_at = timezone.now()
     roster_import.save()
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import hashlib
 import re
 import unicodedata
 from collections.abc import Callable
@@ -148,6 +149,9 @@ class ImportPlan:
     total_rows: int = 0
     # The file as read, for the file of rows to correct (``import_sheets.corrections_xlsx``).
     table: Table | None = None
+    # What the rows were checked against (``roster_fingerprint``): the write step uses the kept
+    # rows (``kept_rows``) only while the roster still gives the same.
+    fingerprint: str = ""
 
     def of(self, action: str) -> list[PlannedRow]:
         return [row for row in self.rows if row.action == action]
@@ -310,6 +314,7 @@ def build_plan(
     lookups = _Lookups(committee, user, id_numbers)
     first_row_of: dict[str, int] = {}
     today = timezone.localdate()
+    plan.fingerprint = roster_fingerprint(lookups, today)
 
     for done, (number, values) in enumerate(table.rows, start=1):
         cells = table.cells(values, columns)
@@ -341,6 +346,94 @@ def build_plan(
             plan.rows.append(planned)
         if progress and done % 500 == 0:
             progress(done, plan.total_rows)
+    return plan
+
+
+# --- the checked rows, kept for the write step ------------------------------------------------
+#
+# The write step must check the file again against the roster as it is then (someone may have
+# registered one of these people, edited one, renamed a branch). Instead of reading and
+# checking the file a second time, the check keeps its good rows (``kept_rows``: what each row
+# sets, ID numbers included, so it is kept and dropped with the file) and a fingerprint of
+# everything they were checked against; the write step reads the roster again
+# (``_Lookups``: a handful of queries) and uses the kept rows only if the fingerprint is the
+# same, which makes the plan the same as a second check would. Otherwise it checks the file
+# again (``plan_from_kept`` returns None).
+
+_KEPT_FIELDS = ["id_number", *UPDATED_FIELDS]
+
+
+def roster_fingerprint(lookups: _Lookups, today: datetime.date) -> str:
+    """A digest of what ``_check_row`` reads besides the file: the day (dates in the future),
+    the committee's name, the district's branches and units by name, the members with the
+    file's ID numbers (every field an import compares or changes) and which of those the user
+    may see."""
+    parts: list[object] = [today.isoformat(), lookups.committee.pk, lookups.committee.name]
+    for name in sorted(lookups.branches):
+        parts += [(name, b.pk, b.committee_id, b.committee.name, b.parent_id)
+                  for b in sorted(lookups.branches[name], key=lambda b: b.pk)]
+    parts += sorted((name, unit.pk) for name, unit in lookups.units.items())
+    for number in sorted(lookups.existing):
+        member = lookups.existing[number]
+        parts.append((member.pk, number, member.committee_id, member.committee.name,
+                      [_value(member, name) for name in UPDATED_FIELDS]))
+    parts.append(sorted(lookups.visible))
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def kept_rows(plan: ImportPlan) -> dict:
+    """The good rows of a plan as JSON, for ``plan_from_kept``: each row's number, the member
+    it updates (or None) and the fields it sets. Holds full ID numbers: kept only while the
+    file itself is (``RosterImport.checked``)."""
+    rows = []
+    for planned in plan.rows:
+        values = {}
+        for name in _KEPT_FIELDS:
+            value = _value(planned.member, name)
+            values[name] = value.isoformat() if isinstance(value, datetime.date) else value
+        rows.append([planned.row, planned.before.pk if planned.before else None, values])
+    return {"fingerprint": plan.fingerprint, "total_rows": plan.total_rows, "rows": rows}
+
+
+def plan_from_kept(kept: dict, *, committee: Committee, user) -> ImportPlan | None:
+    """The plan a second check of the file would make, from the rows the first one kept; None
+    when nothing was kept or the roster no longer gives the same fingerprint (then the file
+    must be checked again)."""
+    if not kept or not kept.get("rows"):
+        return None
+    numbers = [values["id_number"] for _row, _pk, values in kept["rows"]]
+    lookups = _Lookups(committee, user, numbers)
+    if roster_fingerprint(lookups, timezone.localdate()) != kept["fingerprint"]:
+        return None
+    fields = {name: Member._meta.get_field(name) for name in _KEPT_FIELDS}
+    # The rows' branches, groups and units as the lookups read them (the report's preview
+    # names each row's branch: no query per row).
+    related = {
+        "branch": {b.pk: b for found in lookups.branches.values() for b in found},
+        "employer_unit": {unit.pk: unit for unit in lookups.units.values()},
+    }
+    related["party_group"] = related["branch"]
+    plan = ImportPlan(committee=committee, total_rows=kept["total_rows"],
+                      fingerprint=kept["fingerprint"])
+    for row, before_pk, values in kept["rows"]:
+        before = lookups.existing.get(values["id_number"])
+        if (before.pk if before else None) != before_pk:  # a fingerprint covers this; be sure
+            return None
+        target = copy.copy(before) if before is not None else Member(committee=committee)
+        for name, value in values.items():
+            value = fields[name].to_python(value)
+            if name in related:
+                if value is not None and value not in related[name]:
+                    return None  # a fingerprint covers this too
+                setattr(target, name, related[name].get(value))
+            else:
+                setattr(target, name, value)
+        planned = PlannedRow(row=row, member=target, before=before)
+        if before is not None:
+            planned.changed_fields = [
+                name for name in UPDATED_FIELDS if _value(before, name) != _value(target, name)
+            ]
+        plan.rows.append(planned)
     return plan
 
 

@@ -493,6 +493,10 @@ class RosterImport(models.Model):
     report = models.JSONField(default=dict, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     corrections = models.BinaryField(editable=False, default=b"")
+    # The check's good rows and what they were checked against (``members.imports.kept_rows``),
+    # so the write step need not read the file again. Full ID numbers: kept and dropped with
+    # ``content``.
+    checked = models.JSONField(default=dict, editable=False)
 
     objects = ScopedQuerySet.as_manager()
 

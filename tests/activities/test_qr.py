@@ -1,11 +1,15 @@
 """The rotating QR code on the staff's screen and the member's scan."""
 
+import re
 import time
 from datetime import timedelta
 from unittest import mock
 from urllib.parse import quote
 
 import pytest
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -58,6 +62,62 @@ def test_scanning_checks_the_member_in_once(client, world, happening):
     assert (record.member, record.method, record.recorded_by) == (
         world.a_member, "qr", world.member_user
     )
+
+
+# --- what one scan costs (bench/checkin_burst.py: 900 members at once) --------------------
+
+@pytest.fixture
+def warm(settings):
+    """Production's sessions (in the cache, the database behind it) and a process that has
+    looked up the content type auditlog writes with once already."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    ContentType.objects.get_for_model(Attendance)
+
+
+def statements(queries):
+    return [q["sql"].split(" ", 2)[:2] for q in queries]
+
+
+def test_a_check_in_reads_the_account_activity_and_member_then_writes_once(
+    client, world, happening, warm, django_assert_num_queries
+):
+    client.force_login(world.member_user)
+    url = checkin_url(attendance.activity_qr_token(happening))
+    # the account (the sign-in's check), the activity with its committee, the member; then
+    # the attendance and its audit entry in one transaction. No session row (the cache has
+    # it), no scope, no bell count: the scan page has no navigation bar.
+    with django_assert_num_queries(7) as done:
+        response = client.post(url)
+    assert "Checked in" in response.content.decode()
+    sql = " ".join(q["sql"] for q in done.captured_queries)
+    assert "django_session" not in sql and "core_notification" not in sql
+    assert [s[0] for s in statements(done.captured_queries)] == [
+        "SELECT", "SELECT", "SELECT", "SAVEPOINT", "INSERT", "INSERT", "RELEASE"
+    ]
+    record = Attendance.objects.get()
+    entry = LogEntry.objects.get_for_object(record).get()
+    assert (entry.action, entry.actor) == (LogEntry.Action.CREATE, world.member_user)
+    with django_assert_num_queries(4):  # looking again: the same three, and the record
+        assert "Already checked in" in client.get(url).content.decode()
+
+
+def test_the_one_tap_form_carries_its_csrf_token(world, happening):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.member_user)
+    url = checkin_url(attendance.activity_qr_token(happening))
+    page = client.get(url).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    assert client.post(url).status_code == 403  # without it: refused, nobody checked in
+    assert not Attendance.objects.exists()
+    response = client.post(url, {"csrfmiddlewaretoken": token})
+    assert response.status_code == 200 and Attendance.objects.count() == 1
+
+
+def test_the_scan_page_leads_on_to_my_activities_and_home(client, world, happening):
+    client.force_login(world.member_user)
+    page = client.post(checkin_url(attendance.activity_qr_token(happening))).content.decode()
+    assert f'href="{reverse("activities:my-activities")}"' in page
+    assert f'href="{reverse("overview:home")}"' in page
 
 
 def test_an_expired_code_is_refused_with_a_friendly_page(client, world, happening):

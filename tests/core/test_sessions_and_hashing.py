@@ -61,6 +61,17 @@ def test_the_last_seen_time_is_written_at_most_once_a_minute(login, world):
     assert client.session[IDLE_SEEN] >= int(time.time()) - 5
 
 
+def test_a_members_week_long_session_is_written_once_in_100_minutes(login, world):
+    client = login(world.member_user)
+    idle(client, 30 * 60)
+    before = client.session[IDLE_SEEN]
+    client.get(reverse("members:me"))
+    assert client.session[IDLE_SEEN] == before  # half an hour later: nothing written
+    idle(client, 101 * 60)
+    client.get(reverse("members:me"))
+    assert client.session[IDLE_SEEN] >= int(time.time()) - 5
+
+
 def test_a_session_from_before_the_limit_gets_one(login, world):
     client = login(world.secretary_a)
     session = client.session

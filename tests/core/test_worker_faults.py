@@ -278,8 +278,9 @@ def test_a_worker_killed_or_cut_off_mid_import_leaves_nothing_half_written_and_i
         assert roster_import.status == ImportStatus.WRITING
         assert Member.objects.count() == before
 
-        # The beat's next runs: once PostgreSQL has ended the dead worker's session, its lock
-        # is gone and the import waits again.
+        # The beat's next runs: once PostgreSQL has ended the dead worker's session (its lock
+        # goes with it) and the claim is older than GRACE (the write starts at once now that it
+        # does not read the file again, so the kill may come within the second).
         wait_for(lambda: requeue_roster_imports() == 1, log, timeout=20)
         roster_import.refresh_from_db()
         assert roster_import.status == ImportStatus.CONFIRMED
