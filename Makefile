@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint messages check-deploy worker beat backup clean
+.PHONY: run test lint messages check-deploy worker beat backup bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
@@ -55,6 +55,24 @@ BACKUP_DIR ?= backups
 
 backup: $(STAMP)
 	$(WORKER_SETTINGS) $(BIN)/python manage.py backup --output "$(BACKUP_DIR)"
+
+## The bench (README, "The bench"; not part of `make test`): builds the demo district and a city
+## of $(BENCH_MEMBERS) members in the PostgreSQL database of DATABASE_URL (wiped: never real data),
+## serves both with gunicorn and production settings, measures each page with wrk beside the
+## Django admin and /healthz, and writes bench/RESULTS.md. BENCH_MEMBERS=1000000 is the issue's
+## city (a few minutes more to build); BENCH_REUSE=1 measures again what the last run built.
+BENCH_MEMBERS ?= 200000
+BENCH_COMMITTEES ?= 100
+BENCH_DURATION ?= 10
+BENCH_ROUNDS ?= 1
+BENCH_REUSE ?=
+
+bench: $(STAMP)
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make bench needs DATABASE_URL=postgres://... (a database it may wipe)"; exit 1;; esac
+	@test -n "$$REDIS_URL" || { echo "make bench needs REDIS_URL (sessions and the cache, as production runs)"; exit 1; }
+	@command -v wrk >/dev/null || echo "wrk not found (apt-get install -y wrk): a slower Python client measures instead"
+	$(if $(BENCH_REUSE),,$(BIN)/python bench/dashboard_vs_roster.py --members $(BENCH_MEMBERS) --committees $(BENCH_COMMITTEES) --runs 5)
+	$(BIN)/python bench/serve.py --duration $(BENCH_DURATION) --rounds $(BENCH_ROUNDS)
 
 clean:
 	rm -rf $(VENV) staticfiles *.egg-info
