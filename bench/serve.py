@@ -80,6 +80,8 @@ from core.two_factor import TWO_FACTOR_CHECKED, TWO_FACTOR_STATE, state_for  # n
 from members.models import Member  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
+STARTED = datetime.now(UTC)
+LOAD = os.getloadavg()  # at the start: the machine may be shared
 DISTRICTS = (("demo", "盐湖区"), ("city", "bench-city"))
 WORKERS = 2
 # wrk's own summary lacks p95: a Lua ``done`` hook prints what is needed as JSON.
@@ -286,7 +288,7 @@ def machine():
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         pg = cursor.fetchone()[0].split()[0]
-    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    load = " ".join(f"{x:.1f}" for x in LOAD)
     return (f"{os.cpu_count()} cores (`nproc`), {memory:,} MB memory, load average {load} at the "
             f"start; PostgreSQL {pg}; Python {platform.python_version()}")
 
@@ -305,7 +307,7 @@ def section(label, sizes, figures, queries, tool, args):
         f"<!-- bench:{label} -->",
         f"## {label}: {sizes['members']:,} members",
         "",
-        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC. {sizes['committees']:,} committees, "
+        f"{STARTED:%Y-%m-%d %H:%M} UTC (the run's start). {sizes['committees']:,} committees, "
         f"{sizes['activities']:,} activities; the largest committee (the roster's, the admin's "
         f"filter) has {sizes['largest']:,} members.",
         f"Machine: {machine()}.",
