@@ -44,7 +44,9 @@ def home(request):
         Branch.objects.filter(pk__in=scope.branch_ids).select_related("committee")
         .order_by("committee__name", "name")[:landing.MAX_PLACES]
     )
-    member = member_of(request.user, "committee", "branch", "party_group")
+    # The scope read the account's member record already: none, no second look.
+    member = (member_of(request.user, "committee", "branch", "party_group")
+              if scope.member_id is not None or scope.superuser else None)
     if not (committees or branches or member):
         if SignUp.objects.filter(user=request.user).exists():
             return redirect("members:me")  # the state of their sign-up
