@@ -24,18 +24,16 @@ from tests.factories import (
 )
 from units.models import Agreement, Resource
 
-# The session (from the database unless Redis caches it), user, the scope (2), the committee,
-# venues, can_write(committee), the branches, the seats, can_write(district): the same at
-# any size; the agreements ending soon and the co-building units ranked (one query each).
-# The co-building card adds three: this year's activities and the teams (one query), the
-# next five activities, and (for the committee's side, as here) this year's funding by source.
-# The meetings and matters card adds five: the last and the next monthly meeting (one query
-# each), and for the committee's side the matters' counts, their days to resolve and the next
-# five still to be done.
-# The member figures (four counts) and the in-service groups (the groups with their counts,
-# and the check-ins' totals). For the committee's side, this year's monthly meetings held (the
-# months without one are flagged).
-COMMITTEE_PAGE_QUERIES = 26 + session_queries()
+# User, the scope (2), the committee with every count the page shows (its member figures, the
+# in-service totals, this year's activities and teams, the matters' counts: one row of
+# correlated counts), venues, the branches, the seats, the in-service groups: the same at any
+# size; the agreements ending soon and the co-building units ranked (one query each); the next
+# five activities and (for the committee's side, as here) this year's funding by source; the
+# last and the next monthly meeting (one query), and for the committee's side the matters'
+# days to resolve and the next five still to be done, and this year's monthly meetings held
+# (the months without one are flagged). May write the committee or the district: read from
+# the scope. Plus the bell (and the session, unless Redis caches it).
+COMMITTEE_PAGE_QUERIES = 16 + session_queries()
 
 
 def url(committee):
