@@ -307,11 +307,12 @@ def cobuilding_counts_of_committee(year: int) -> dict:
     }
 
 
-def committee_cobuilding(committee, *, with_money: bool, counts=None) -> dict:
+def committee_cobuilding(committee, *, with_money: bool, counts=None, funding=None) -> dict:
     """The committee page's co-building card: this year's activities (cancelled ones left out)
     and the committee's teams (one query, none when ``counts`` were read with the committee:
     ``cobuilding_counts_of_committee``), the next five activities (one), and for the
-    committee's side this year's funding by source (one)."""
+    committee's side this year's funding by source (one, none when read with the committee:
+    ``funding``, from ``activities.funding.funding_totals_of``)."""
     now = timezone.now()
     year = timezone.localdate().year
     if counts is None:
@@ -328,5 +329,6 @@ def committee_cobuilding(committee, *, with_money: bool, counts=None) -> dict:
         "activities": counts["n_activities"],
         "teams": counts["n_teams"],
         "upcoming": upcoming,
-        "funding": committee_funding_summary(committee, year) if with_money else None,
+        "funding": (None if not with_money else funding if funding is not None
+                    else committee_funding_summary(committee, year)),
     }

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activities.funding import funding_of_committee, funding_totals_of
 from activities.ledger import committee_partners
 from activities.selectors import cobuilding_counts_of_committee, committee_cobuilding
 from branches.models import Branch
@@ -128,12 +129,16 @@ def committee_detail(request, pk):
     tree, seats, venues and co-building units. The committee is read with every count the page
     shows (one row of correlated counts), so the page spends the same queries at any size."""
     today = timezone.localdate()
+    scope = scope_of(request.user)
+    # Money is the committee's side's to see: its sums are read only for those who may be.
+    maybe_side = scope.superuser or bool(scope.district_ids) or pk in scope.committee_ids
     committee = get_for_user(
         request.user, Committee, pk=pk,
         queryset=Committee.objects.select_related("district").annotate(
             **selectors.member_counts_of_committee(),
             **cobuilding_counts_of_committee(today.year),
             **matter_counts_of_committee(today),
+            **(funding_of_committee(today.year) if maybe_side else {}),
         ),
     )
     venues, venue_area = committee_venues(committee)
@@ -160,7 +165,8 @@ def committee_detail(request, pk):
             "partners": list(committee_partners(committee)),
             "cobuilding": committee_cobuilding(
                 committee, with_money=can_edit,
-                counts={"n_activities": committee.n_activities, "n_teams": committee.n_teams}),
+                counts={"n_activities": committee.n_activities, "n_teams": committee.n_teams},
+                funding=funding_totals_of(committee) if can_edit else None),
             "meetings_matters": committee_meetings_card(
                 request.user, committee,
                 matter_counts={name: getattr(committee, f"matters_{name}")

@@ -28,12 +28,11 @@ from units.models import Agreement, Resource
 # in-service totals, this year's activities and teams, the matters' counts: one row of
 # correlated counts), venues, the branches, the seats, the in-service groups: the same at any
 # size; the agreements ending soon and the co-building units ranked (one query each); the next
-# five activities and (for the committee's side, as here) this year's funding by source; the
-# last and the next monthly meeting (one query), and for the committee's side the matters'
+# five activities; the last and the next monthly meeting (one query), and for the committee's side the matters'
 # days to resolve and the next five still to be done, and this year's monthly meetings held
 # (the months without one are flagged). May write the committee or the district: read from
 # the scope. Plus the bell (and the session, unless Redis caches it).
-COMMITTEE_PAGE_QUERIES = 16 + session_queries()
+COMMITTEE_PAGE_QUERIES = 15 + session_queries()
 
 
 def url(committee):
