@@ -18,7 +18,7 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import DecimalField, Q, Sum, Value
+from django.db.models import DecimalField, F, Func, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -152,7 +152,36 @@ def funding_totals(queryset) -> dict:
         for source in FundingSource.values
         for state in FundingState.values
     }
-    row = queryset.order_by().aggregate(**sums)
+    return _totals(queryset.order_by().aggregate(**sums))
+
+
+def funding_of_committee(year: int) -> dict:
+    """``committee_funding_summary``'s sums as correlated subqueries of a committee's row
+    (``OuterRef("pk")``), named ``funding_<source>__<state>``: a page that reads the committee
+    reads them in the same query and hands them to ``funding_totals_of``."""
+    lines = Funding.objects.filter(committee=OuterRef("pk"), date__range=year_dates(year))
+    return {
+        f"funding_{source}__{state}": Coalesce(
+            Subquery(lines.filter(source=source, state=state).order_by()
+                     .annotate(total=Func(F("amount"), function="SUM")).values("total"),
+                     output_field=MONEY),
+            Value(ZERO), output_field=MONEY,
+        )
+        for source in FundingSource.values
+        for state in FundingState.values
+    }
+
+
+def funding_totals_of(committee) -> dict:
+    """``funding_totals`` of a committee read with ``funding_of_committee``."""
+    return _totals({
+        f"{source}__{state}": getattr(committee, f"funding_{source}__{state}")
+        for source in FundingSource.values
+        for state in FundingState.values
+    })
+
+
+def _totals(row) -> dict:
     sources = []
     for source in FundingSource:
         pledged = row[f"{source.value}__{FundingState.PLEDGED}"]

@@ -295,19 +295,29 @@ def days_with_activities(weeks: list[list[Day]]) -> list[Day]:
 
 # --- the district's figures -----------------------------------------------------------------
 
-def committee_cobuilding(committee, *, with_money: bool) -> dict:
-    """The committee page's co-building card: this year's activities (cancelled ones left out)
-    and the committee's teams (one query), the next five activities (one), and for the
-    committee's side this year's funding by source (one)."""
-    now = timezone.now()
-    year = timezone.localdate().year
-    counts = Committee.objects.filter(pk=committee.pk).values(
-        n_activities=count_of(
+def cobuilding_counts_of_committee(year: int) -> dict:
+    """The co-building card's counts as correlated subqueries of a committee's row
+    (``OuterRef("pk")``): this year's activities (cancelled ones left out) and the teams."""
+    return {
+        "n_activities": count_of(
             Activity.objects.filter(committee=OuterRef("pk"), starts_at__year=year)
             .exclude(status=ActivityStatus.CANCELLED)
         ),
-        n_teams=count_of(ServiceTeam.objects.filter(committee=OuterRef("pk"))),
-    ).get()
+        "n_teams": count_of(ServiceTeam.objects.filter(committee=OuterRef("pk"))),
+    }
+
+
+def committee_cobuilding(committee, *, with_money: bool, counts=None, funding=None) -> dict:
+    """The committee page's co-building card: this year's activities (cancelled ones left out)
+    and the committee's teams (one query, none when ``counts`` were read with the committee:
+    ``cobuilding_counts_of_committee``), the next five activities (one), and for the
+    committee's side this year's funding by source (one, none when read with the committee:
+    ``funding``, from ``activities.funding.funding_totals_of``)."""
+    now = timezone.now()
+    year = timezone.localdate().year
+    if counts is None:
+        counts = Committee.objects.filter(pk=committee.pk).values(
+            **cobuilding_counts_of_committee(year)).get()
     upcoming = list(
         Activity.objects.filter(
             committee=committee, starts_at__gte=now,
@@ -319,5 +329,6 @@ def committee_cobuilding(committee, *, with_money: bool) -> dict:
         "activities": counts["n_activities"],
         "teams": counts["n_teams"],
         "upcoming": upcoming,
-        "funding": committee_funding_summary(committee, year) if with_money else None,
+        "funding": (None if not with_money else funding if funding is not None
+                    else committee_funding_summary(committee, year)),
     }

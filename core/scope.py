@@ -604,6 +604,19 @@ def can_write(user, obj) -> bool:
     return scope.writes[key]
 
 
+def writes_committee(user, committee) -> bool:
+    """``can_write(user, committee)`` for a loaded committee, read from the scope without a
+    query: the same rule as ``_committee_rule`` with ``write=True``."""
+    s = scope_of(user)
+    return s.superuser or committee.district_id in s.district_ids or committee.pk in s.committee_ids
+
+
+def writes_district(user, district_id) -> bool:
+    """``can_write(user, district)`` read from the scope without a query (``_district_rule``)."""
+    s = scope_of(user)
+    return s.superuser or district_id in s.district_ids
+
+
 def reads_committee(user, committee) -> bool:
     """``Committee.objects.for_user(user)`` holds ``committee`` (a loaded one): the same rule
     as ``_committee_rule``, read from the scope without a query (a page's breadcrumb asks

@@ -30,6 +30,7 @@ from django.db.models import (
     Count,
     ExpressionWrapper,
     F,
+    OuterRef,
     Q,
     Value,
     When,
@@ -40,6 +41,7 @@ from django.utils.translation import gettext_lazy
 
 from activities.models import ServiceTeam
 from core.dates import year_range_error
+from core.db import count_of
 from members.selectors import committee_members
 from units.models import Unit
 
@@ -375,18 +377,38 @@ def percent(part: int, whole: int) -> int | None:
     return (200 * part + whole) // (2 * whole)
 
 
-def committee_matter_stats(committee, today: date | None = None) -> MatterStats:
-    """The committee's matters in figures (three queries, whatever their number): open,
-    overdue, share resolved, median days from raised to resolved, and the next five still to
-    be done (overdue ones first)."""
+def _matter_counts(today: date) -> dict:
+    """The committee's matters counted: all, open, overdue and resolved, as filters of one
+    count each (``committee_matter_stats``)."""
+    return {
+        "total": Q(),
+        "open": ~Q(status__in=CLOSED),
+        "overdue": overdue_q(today),
+        "resolved": Q(status=MatterStatus.RESOLVED),
+    }
+
+
+def matter_counts_of_committee(today: date | None = None) -> dict:
+    """``committee_matter_stats``' counts as correlated subqueries of a committee's row
+    (``OuterRef("pk")``), named ``matters_<count>``: a page that reads the committee reads
+    them in the same query and hands them to ``committee_matter_stats(counts=…)``."""
+    today = today or timezone.localdate()
+    return {
+        f"matters_{name}": count_of(Matter.objects.filter(rule, committee=OuterRef("pk")))
+        for name, rule in _matter_counts(today).items()
+    }
+
+
+def committee_matter_stats(committee, today: date | None = None, counts=None) -> MatterStats:
+    """The committee's matters in figures (three queries, whatever their number; two when
+    ``counts`` were read with the committee: ``matter_counts_of_committee``): open, overdue,
+    share resolved, median days from raised to resolved, and the next five still to be done
+    (overdue ones first)."""
     today = today or timezone.localdate()
     matters = Matter.objects.filter(committee=committee)
-    counts = matters.aggregate(
-        total=Count("pk"),
-        open=Count("pk", filter=~Q(status__in=CLOSED)),
-        overdue=Count("pk", filter=overdue_q(today)),
-        resolved=Count("pk", filter=Q(status=MatterStatus.RESOLVED)),
-    )
+    if counts is None:
+        counts = matters.aggregate(**{name: Count("pk", filter=rule)
+                                      for name, rule in _matter_counts(today).items()})
     days = [
         (resolved - raised).days
         for raised, resolved in matters.filter(

@@ -157,19 +157,30 @@ def _committee_rows(district, period, stocks) -> list[CommitteeRow]:
         )
     )
     flows = figures.flows_by_committee(district, period)
-    rows = []
-    for c in committees:
-        stock, flow = stocks.get(c.pk, {}), flows.get(c.pk, {})
-        rows.append(CommitteeRow(
-            committee=c,
-            members=int(sum(v for (f, _i), v in stock.items() if f == figures.MEMBERS)),
-            checked_in=int(stock.get((figures.CHECKED_IN, ""), 0)),
-            activities=int(flow.get(figures.ACTIVITIES, 0)),
-            hours=flow.get(figures.HOURS, Decimal(0)),
-            money=flow.get(figures.MONEY, Decimal(0)),
-            open_matters=c.n_open, overdue_matters=c.n_overdue,
-        ))
-    return rows
+    return [_row(c, stocks.get(c.pk, {}), flows.get(c.pk, {}), c.n_open, c.n_overdue)
+            for c in committees]
+
+
+def committee_row(committee, period, *, open_matters: int, overdue_matters: int
+                  ) -> CommitteeRow:
+    """One committee's row as last counted, its matters counted by the caller (2 queries:
+    its kept stocks and flows)."""
+    district, pk = committee.district_id, committee.pk
+    stock = figures.stocks_by_committee(district, only=pk).get(pk, {})
+    flow = figures.flows_by_committee(district, period, only=pk).get(pk, {})
+    return _row(committee, stock, flow, open_matters, overdue_matters)
+
+
+def _row(committee, stock, flow, open_matters, overdue_matters) -> CommitteeRow:
+    return CommitteeRow(
+        committee=committee,
+        members=int(sum(v for (f, _i), v in stock.items() if f == figures.MEMBERS)),
+        checked_in=int(stock.get((figures.CHECKED_IN, ""), 0)),
+        activities=int(flow.get(figures.ACTIVITIES, 0)),
+        hours=flow.get(figures.HOURS, Decimal(0)),
+        money=flow.get(figures.MONEY, Decimal(0)),
+        open_matters=open_matters, overdue_matters=overdue_matters,
+    )
 
 
 def read_sort(value) -> tuple[str, bool]:

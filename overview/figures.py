@@ -258,18 +258,22 @@ def queue_count(committee_id: int | None) -> None:
 # --- reading ----------------------------------------------------------------------------------
 
 
-def stocks_by_committee(district) -> dict[int, dict[tuple, Decimal]]:
-    """{committee pk: {(figure, item): value}} of the district's committees (1 query)."""
+def stocks_by_committee(district, only=None) -> dict[int, dict[tuple, Decimal]]:
+    """{committee pk: {(figure, item): value}} of the district's committees, or of the one
+    committee ``only`` (a pk) (1 query)."""
     found: dict[int, dict[tuple, Decimal]] = defaultdict(dict)
+    rows = StockFigure.objects.filter(committee__district=district)
+    if only is not None:
+        rows = rows.filter(committee_id=only)
     for committee_id, figure, item, value in (
-        StockFigure.objects.filter(committee__district=district)
+        rows
         .values_list("committee_id", "figure", "item", "value")
     ):
         found[committee_id][(figure, item)] = value
     return found
 
 
-def _kept_flows(district, period):
+def _kept_flows(district, period, only=None):
     """The district's day rows and month rows that together make up the period, exactly:
     whole months from ``MonthFigure``, the days of a partial month at either end from
     ``DayFigure`` (a year reads 12 rows per committee and figure, not 365). The days are asked
@@ -284,12 +288,15 @@ def _kept_flows(district, period):
     days = DayFigure.objects.filter(edges, committee__district=district)
     months = MonthFigure.objects.filter(committee__district=district, month__gte=first_whole,
                                         month__lt=end_whole)
+    if only is not None:
+        days, months = days.filter(committee_id=only), months.filter(committee_id=only)
     return days.order_by(), months.order_by()
 
 
-def flows_by_committee(district, period) -> dict[int, dict[str, Decimal]]:
-    """{committee pk: {figure: total over the period}} (1 query)."""
-    days, months = _kept_flows(district, period)
+def flows_by_committee(district, period, only=None) -> dict[int, dict[str, Decimal]]:
+    """{committee pk: {figure: total over the period}}, of the one committee ``only`` (a pk)
+    when given (1 query)."""
+    days, months = _kept_flows(district, period, only)
     found: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for committee_id, figure, total in (
         days.values_list("committee_id", "figure").annotate(total=Sum("value")).union(

@@ -2,8 +2,9 @@
 secretary and a member, each a count with the link to the records behind it.
 
 Every figure is counted from the records, in a fixed number of queries whatever the data's
-size: a committee's to-dos are one row of correlated counts (``core.db.count_of``), its
-monthly-meeting calendar one query, its notices one and its figures one; a branch's the same
+size: a committee's to-dos, its notices and its matters are one row of correlated counts
+(``core.db.count_of``) with when its figures were counted, its monthly-meeting calendar one
+query and its kept figures two; a branch's the same
 but the figures; a member's landing one query per card."""
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from committees.models import Committee
 from core.db import count_of
 from core.models import Notification
 from meetings.compliance import NOT_YET_DUE, compliance_grid, with_groups
-from meetings.matters import overdue_q
+from meetings.matters import CLOSED, overdue_q
 from meetings.models import Matter, Meeting, MeetingKind, MeetingStatus
 from members.models import (
     Appraisal,
@@ -100,7 +101,7 @@ class CommitteeLanding:
 
 def committee_landing(user, committee, period) -> CommitteeLanding:
     """A committee secretary's to-dos and the committee's figures over ``period`` as last
-    counted (``overview.figures``; seven queries)."""
+    counted (``overview.figures``; four queries)."""
     now = timezone.now()
     today = timezone.localdate(now)
     counts = Committee.objects.filter(pk=committee.pk).annotate(
@@ -124,8 +125,12 @@ def committee_landing(user, committee, period) -> CommitteeLanding:
         n_corrections=count_of(CorrectionRequest.objects.filter(
             Q(member__committee=OuterRef("pk")) | Q(member__branch__committee=OuterRef("pk")),
             status=CorrectionStatus.PENDING)),
+        n_notices=count_of(received(user, waiting_only=True, committee=committee)),
+        n_open=count_of(Matter.objects.filter(committee=OuterRef("pk")).exclude(
+            status__in=CLOSED)),
     ).values("n_checkins", "n_signups", "n_waiting", "n_minutes", "n_overdue", "n_expiring",
-             "n_no_outcome", "n_corrections").get()
+             "n_no_outcome", "n_corrections", "n_notices", "n_open",
+             "figure_count__counted_at").get()
     owed, missed = owed_and_missed(
         [r for r in compliance_grid(committee=committee, year=today.year, today=today)
          if r.kind == MeetingKind.MONTHLY],
@@ -141,7 +146,7 @@ def committee_landing(user, committee, period) -> CommitteeLanding:
         Todo("corrections", _("Corrections of members' details to decide"),
              counts["n_corrections"], _url("members:correction-list", pk)),
         Todo("notices", _("Notices to sign or answer"),
-             _open_receipts(user, committee=committee), _url("notices:notice-list")),
+             counts["n_notices"], _url("notices:notice-list")),
         Todo("monthly-owed", _("Monthly meeting still to hold this month"), owed,
              _url("meetings:committee-compliance", pk, year=today.year)),
         Todo("monthly-missed", _("Months without a monthly meeting this year"), missed,
@@ -158,11 +163,14 @@ def committee_landing(user, committee, period) -> CommitteeLanding:
              counts["n_waiting"], _url("activities:activity-list", committee=pk,
                                        status=ActivityStatus.OPEN)),
     ])
-    counted = kept.ensure_counted(committee.district_id)  # a committee never counted: now
-    figures = next((row for row in dashboard.committee_rows(committee.district_id, period)
-                    if row.committee.pk == committee.pk), None)
+    counted_at = counts["figure_count__counted_at"]
+    if counted_at is None:  # a committee never counted: now (``figures.ensure_counted``)
+        kept.count_committee(pk)
+        counted_at = timezone.now()
+    figures = dashboard.committee_row(committee, period, open_matters=counts["n_open"],
+                                      overdue_matters=counts["n_overdue"])
     return CommitteeLanding(committee=committee, todos=todos, figures=figures,
-                            counted_at=counted.get(committee.pk))
+                            counted_at=counted_at)
 
 
 @dataclass

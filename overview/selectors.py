@@ -147,9 +147,40 @@ def committee_structure(committee) -> list[KindNode]:
     return list(nodes.values())
 
 
+def member_counts_of_committee() -> dict:
+    """The committee page's member figures as correlated subqueries of a committee's row
+    (``OuterRef("pk")``), read with the committee in the same query: members managed here
+    (where they live), members whose membership is held in its own branches, members of its
+    member organisations, and in-service members checked in here (and of those, in no
+    group): different counts (a person may be in more than one)."""
+    orgs = CommitteeMembership.objects.filter(
+        CommitteeMembership.current_q(), committee=OuterRef(OuterRef("pk"))
+    ).values("branch_id")
+    checked_in = CheckIn.objects.filter(committee=OuterRef("pk"), status=CheckInStatus.CONFIRMED)
+    return {
+        "n_managed": count_of(Member.objects.filter(committee=OuterRef("pk"))),
+        "n_membership": count_of(Member.objects.filter(
+            branch__committee=OuterRef("pk"), branch__kind__in=OWN_KINDS)),
+        "n_in_member_organisations": count_of(Member.objects.filter(branch_id__in=orgs)),
+        "n_checked_in": count_of(checked_in),
+        "n_in_no_group": count_of(checked_in.filter(group__isnull=True)),
+    }
+
+
+def committee_member_figures(committee) -> dict:
+    """The member figures of a committee read with ``member_counts_of_committee``."""
+    return {
+        "managed": committee.n_managed,
+        "membership": committee.n_membership,
+        "in_member_organisations": committee.n_in_member_organisations,
+        "checked_in": committee.n_checked_in,
+    }
+
+
 def committee_in_service(committee) -> dict:
     """The committee's in-service members (报到, confirmed) and their groups: each group with
-    its ``member_count``, and how many are in no group. Two queries."""
+    its ``member_count``, and how many are in no group (one query; the committee read with
+    ``member_counts_of_committee``)."""
     groups = list(
         InServiceGroup.objects.filter(committee=committee)
         .select_related("leader")
@@ -158,26 +189,5 @@ def committee_in_service(committee) -> dict:
         ))
         .order_by("name")
     )
-    checked_in = CheckIn.objects.filter(committee=committee, status=CheckInStatus.CONFIRMED)
-    counts = checked_in.aggregate(all=Count("pk"), loose=Count("pk", filter=Q(group__isnull=True)))
-    return {"groups": groups, "checked_in": counts["all"], "in_no_group": counts["loose"]}
-
-
-def committee_member_figures(committee) -> dict:
-    """Members managed here (where they live), members whose membership is held in its own
-    branches, members of its member organisations, and in-service members checked in here:
-    different counts (a person may be in more than one)."""
-    orgs = CommitteeMembership.objects.filter(
-        CommitteeMembership.current_q(), committee=committee
-    ).values("branch_id")
-    return {
-        "managed": Member.objects.filter(committee=committee).count(),
-        "membership": Member.objects.filter(
-            branch__committee=committee,
-            branch__kind__in=OWN_KINDS,
-        ).count(),
-        "in_member_organisations": Member.objects.filter(branch_id__in=orgs).count(),
-        "checked_in": CheckIn.objects.filter(
-            committee=committee, status=CheckInStatus.CONFIRMED
-        ).count(),
-    }
+    return {"groups": groups, "checked_in": committee.n_checked_in,
+            "in_no_group": committee.n_in_no_group}

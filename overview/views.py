@@ -5,15 +5,24 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activities.funding import funding_of_committee, funding_totals_of
 from activities.ledger import committee_partners
-from activities.selectors import committee_cobuilding
+from activities.selectors import cobuilding_counts_of_committee, committee_cobuilding
 from branches.models import Branch
 from committees.models import Committee, District
 from committees.selectors import LARGE_VENUE_AREA, committee_seats, committee_venues
 from committees.terms import term_badge
 from core.pages import paginate
-from core.scope import can_write, get_for_user, reads_committee_roster, scope_of
+from core.scope import (
+    can_write,
+    get_for_user,
+    reads_committee_roster,
+    scope_of,
+    writes_committee,
+    writes_district,
+)
 from meetings.compliance import months_without_monthly
+from meetings.matters import matter_counts_of_committee
 from meetings.selectors import committee_meetings_card
 from members.models import SignUp
 from members.selectors import member_of
@@ -44,7 +53,9 @@ def home(request):
         Branch.objects.filter(pk__in=scope.branch_ids).select_related("committee")
         .order_by("committee__name", "name")[:landing.MAX_PLACES]
     )
-    member = member_of(request.user, "committee", "branch", "party_group")
+    # The scope read the account's member record already: none, no second look.
+    member = (member_of(request.user, "committee", "branch", "party_group")
+              if scope.member_id is not None or scope.superuser else None)
     if not (committees or branches or member):
         if SignUp.objects.filter(user=request.user).exists():
             return redirect("members:me")  # the state of their sign-up
@@ -114,11 +125,24 @@ def district_committees(request, pk):
 
 @login_required
 def committee_detail(request, pk):
+    """A committee's page: its figures, cards from co-building and meetings, its organisation
+    tree, seats, venues and co-building units. The committee is read with every count the page
+    shows (one row of correlated counts), so the page spends the same queries at any size."""
+    today = timezone.localdate()
+    scope = scope_of(request.user)
+    # Money is the committee's side's to see: its sums are read only for those who may be.
+    maybe_side = scope.superuser or bool(scope.district_ids) or pk in scope.committee_ids
     committee = get_for_user(
-        request.user, Committee, pk=pk, queryset=Committee.objects.select_related("district")
+        request.user, Committee, pk=pk,
+        queryset=Committee.objects.select_related("district").annotate(
+            **selectors.member_counts_of_committee(),
+            **cobuilding_counts_of_committee(today.year),
+            **matter_counts_of_committee(today),
+            **(funding_of_committee(today.year) if maybe_side else {}),
+        ),
     )
     venues, venue_area = committee_venues(committee)
-    can_edit = can_write(request.user, committee)
+    can_edit = writes_committee(request.user, committee)
     return render(
         request,
         "overview/committee_detail.html",
@@ -134,12 +158,18 @@ def committee_detail(request, pk):
             "venue_area": venue_area,
             "can_edit": can_edit,
             "reads_roster": can_edit or reads_committee_roster(request.user, committee),
-            "can_delete": can_write(request.user, committee.district),
+            "can_delete": writes_district(request.user, committee.district_id),
             "expiring": list(expiring_agreements(committee)) if can_edit else [],
             # flagged to the committee's side, who hold the monthly meeting
             "months_missed": months_without_monthly(committee) if can_edit else [],
             "partners": list(committee_partners(committee)),
-            "cobuilding": committee_cobuilding(committee, with_money=can_edit),
-            "meetings_matters": committee_meetings_card(request.user, committee),
+            "cobuilding": committee_cobuilding(
+                committee, with_money=can_edit,
+                counts={"n_activities": committee.n_activities, "n_teams": committee.n_teams},
+                funding=funding_totals_of(committee) if can_edit else None),
+            "meetings_matters": committee_meetings_card(
+                request.user, committee,
+                matter_counts={name: getattr(committee, f"matters_{name}")
+                               for name in ("total", "open", "overdue", "resolved")}),
         },
     )

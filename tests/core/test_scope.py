@@ -24,6 +24,8 @@ from core.scope import (
     reads_committee_matters,
     role_holders,
     scope_of,
+    writes_committee,
+    writes_district,
 )
 from members.models import Member
 from tests.factories import (
@@ -370,3 +372,13 @@ def test_the_committees_side_and_its_branch_secretaries_read_its_matters_and_com
     keeps = can_write(user, world.a) or Branch.objects.for_user(user, write=True).filter(
         committee=world.a).exists()
     assert keeps is reads_a
+
+
+@pytest.mark.parametrize("persona", ["officer", "secretary_a", "secretary_b", "branch_secretary",
+                                     "member"])
+def test_may_write_a_committee_or_district_reads_the_same_from_the_scope(world, more, persona):
+    user = world.member_user if persona == "member" else getattr(world, persona)
+    for committee in Committee.objects.all():
+        assert writes_committee(user, committee) == can_write(user, committee), committee
+    for district in District.objects.all():
+        assert writes_district(user, district.pk) == can_write(user, district), district

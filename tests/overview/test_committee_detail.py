@@ -24,18 +24,16 @@ from tests.factories import (
 )
 from units.models import Agreement, Resource
 
-# The session (from the database unless Redis caches it), user, the scope (2), the committee,
-# venues, can_write(committee), the branches, the seats, can_write(district): the same at
-# any size; the agreements ending soon and the co-building units ranked (one query each).
-# The co-building card adds three: this year's activities and the teams (one query), the
-# next five activities, and (for the committee's side, as here) this year's funding by source.
-# The meetings and matters card adds five: the last and the next monthly meeting (one query
-# each), and for the committee's side the matters' counts, their days to resolve and the next
-# five still to be done.
-# The member figures (four counts) and the in-service groups (the groups with their counts,
-# and the check-ins' totals). For the committee's side, this year's monthly meetings held (the
-# months without one are flagged).
-COMMITTEE_PAGE_QUERIES = 26 + session_queries()
+# User, the scope (2); the committee with every count the page shows (its member figures, the
+# in-service totals, this year's activities and teams, the matters' counts and, for the
+# committee's side, this year's funding by source: one row of correlated counts); venues,
+# the branches, the seats, the in-service groups; the agreements ending soon, the co-building
+# units ranked, the next five activities, the last and the next monthly meeting (one query);
+# for the committee's side the matters' days to resolve, the next five still to be done and
+# this year's monthly meetings held (the months without one are flagged). Whether the user
+# may write the committee or the district is read from the scope. Plus the bell (and the
+# session unless Redis caches it): the same at any size.
+COMMITTEE_PAGE_QUERIES = 15 + session_queries()
 
 
 def url(committee):
@@ -321,3 +319,21 @@ def test_only_the_committee_s_side_is_shown_the_months_missed(client, world):
     response = client.get(url(world.a))
     assert response.context["months_missed"] == []
     assert 'data-testid="monthly-missed"' not in text(response)
+
+
+# A member reads the page without the committee's side's cards (no money, agreements, matters
+# or months missed): fewer queries, also the same at any size.
+MEMBER_PAGE_QUERIES = 11 + session_queries()
+
+
+def test_a_members_page_spends_the_same_queries_at_two_sizes(
+    client, world, django_assert_num_queries
+):
+    client.force_login(world.member_user)
+    with django_assert_num_queries(MEMBER_PAGE_QUERIES):
+        small = client.get(url(world.a))
+    fill_committee(world.a, unit=world.unit, groups=4, members=20)
+    with django_assert_num_queries(MEMBER_PAGE_QUERIES):
+        large = client.get(url(world.a))
+    assert small.status_code == large.status_code == 200
+    assert 'data-testid="cobuilding-funding"' not in large.content.decode()
