@@ -15,6 +15,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from members.corrections import correction_request
 from notices.services import notice_send
 from tests.factories import (
     ActivityFactory,
@@ -46,6 +47,9 @@ def scene(world):
     w.meeting = MeetingFactory(committee=w.a, place="学苑党群服务中心", chair="王建国")
     # One more than a page of matters, so the list shows its page links.
     w.matters = MatterFactory.create_batch(21, committee=w.a)
+    # A correction waiting (issue 15): its list on the secretary's side, the entry it logs.
+    w.correction = correction_request(member=w.a_member, user=w.member_user, field="address",
+                       proposed_value="学苑小区3号楼3单元", note="搬家了")
     MemberFactory.create_batch(3, committee=w.a, branch=w.a_retirees, category="retired")
     w.liaison = UserFactory(username="liaison")
     grant(w.liaison, "unit_liaison", w.unit)
@@ -86,10 +90,14 @@ def main_pages(persona: str, w) -> list[tuple[str, str]]:
             ("committees", reverse("overview:district-committees", args=[w.district.pk])),
             ("compliance", reverse("meetings:district-compliance", args=[w.district.pk])),
             ("notices", reverse("notices:notice-list")),
+            ("access log", reverse("overview:district-access-log", args=[w.district.pk])),
+            ("two-step sign-in", reverse("core:two-factor")),
         ] + committee_side[:2],
         "secretary_a": common + activity + committee_side + [
             ("compliance", reverse("meetings:committee-compliance", args=[a])),
             ("member form", reverse("members:member-create", args=[a])),
+            ("corrections", reverse("members:correction-list", args=[a])),
+            ("correction", reverse("members:correction-decide", args=[w.correction.pk])),
         ],
         "branch_secretary": common + activity + [
             ("branch", reverse("branches:branch-detail", args=[w.a_branch.pk])),
@@ -100,6 +108,7 @@ def main_pages(persona: str, w) -> list[tuple[str, str]]:
             ("my page", reverse("members:me")),
             ("my activities", reverse("activities:my-activities")),
             ("password", reverse("password_change")),
+            ("ask a correction", reverse("members:correction-create")),
         ],
         "liaison": common + [
             ("unit", reverse("units:unit-detail", args=[w.unit.pk])),
@@ -257,11 +266,13 @@ def test_buttons_fields_and_links_are_44_px_on_a_phone(browser, live_server, sce
     page.locator("#nav-main.show").wait_for()
     measure("menu")
     sign_in(page, base, "officer")
-    for name, path in pages_named("officer", w, "district", "committees", "compliance"):
+    for name, path in pages_named("officer", w, "district", "committees", "compliance",
+                                   "access log"):
         open_page(page, base, path)
         measure(name)
     sign_in(page, base, "member")
-    for name, path in pages_named("member", w, "landing", "my page", "activity"):
+    for name, path in pages_named("member", w, "landing", "my page", "activity",
+                                   "ask a correction"):
         open_page(page, base, path)
         measure(name)
     page.context.close()
