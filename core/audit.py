@@ -10,9 +10,8 @@ before the kinds were named read the same):
 
 * a download (``record_download``): ``additional_data`` holds ``download`` (one of
   ``DOWNLOADS``), ``rows`` and ``fields``;
-* a secretary's password link (``members.services.password_reset_link``): ``changes`` has a
-  ``password`` key;
-* a full ID number shown on screen (``members.services.member_id_number_reveal``): neither.
+* a secretary's password link (``record_password_link``): ``changes`` has a ``password`` key;
+* a full ID number shown on screen (``record_reveal``): neither.
 
 The district browses them (``overview.access_log``).
 """
@@ -61,6 +60,22 @@ def record_download(*, user, obj, what: str, rows: int, fields=()) -> LogEntry:
         obj, force_log=True, action=LogEntry.Action.ACCESS, actor=user,
         serialized_data=None, changes=None,
         additional_data={"download": what, "rows": rows, "fields": list(fields)},
+    )
+
+
+def record_reveal(*, user, obj) -> LogEntry:
+    """Write the audit entry of a full ID number shown on screen to ``user`` (the member's
+    own, or one proposed for them)."""
+    return LogEntry.objects.log_create(
+        obj, force_log=True, action=LogEntry.Action.ACCESS, actor=user, serialized_data=None
+    )
+
+
+def record_password_link(*, user, obj) -> LogEntry:
+    """Write the audit entry of a password-reset link made by ``user`` for ``obj``'s account."""
+    return LogEntry.objects.log_create(
+        obj, force_log=True, action=LogEntry.Action.ACCESS, actor=user, serialized_data=None,
+        changes={"password": ["", "reset link made by the secretary"]},
     )
 
 

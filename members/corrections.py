@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -21,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.audit import record_reveal
 from core.scope import can_see_full_id_number
 
 from . import bell
@@ -58,15 +58,13 @@ def proposed_shown(correction: CorrectionRequest, user, *, reveal: bool = False)
     """The proposed value as ``user`` may see it. A proposed ID number is masked, as the
     member's own is, to all but those who see the member's full ID number; to them it is shown
     in full only where ``reveal`` (the page that decides it), and that is written to the audit
-    log as a reveal is (``services.member_id_number_reveal``)."""
+    log as a reveal is (``core.audit.record_reveal``)."""
     value = correction.proposed_value
     if (correction.field != CorrectionField.ID_NUMBER or not value
             or correction.status != CorrectionStatus.PENDING):
         return value  # a decided request keeps it masked already
     if reveal and can_see_full_id_number(user, correction.member):
-        LogEntry.objects.log_create(correction.member, force_log=True,
-                                    action=LogEntry.Action.ACCESS, actor=user,
-                                    serialized_data=None)
+        record_reveal(user=user, obj=correction.member)
         return value
     return MASKED_FIELDS[CorrectionField.ID_NUMBER](value)
 

@@ -2,7 +2,6 @@
 
 import logging
 
-from auditlog.models import LogEntry
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -11,6 +10,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from core.audit import record_password_link, record_reveal
 from core.models import RoleAssignment
 from core.scope import can_see_full_id_number
 
@@ -122,9 +122,7 @@ def member_id_number_reveal(*, member: Member, user) -> str:
     given rather than taken from the request: ``core.audit``'s "full ID number shown")."""
     if not can_see_full_id_number(user, member):
         raise PermissionDenied
-    LogEntry.objects.log_create(
-        member, force_log=True, action=LogEntry.Action.ACCESS, actor=user, serialized_data=None
-    )
+    record_reveal(user=user, obj=member)
     return member.id_number or ""
 
 
@@ -143,9 +141,6 @@ def password_reset_link(*, member: Member, user) -> str:
                                 "administrator resets its password."))
     token = default_token_generator.make_token(account)
     uid = urlsafe_base64_encode(force_bytes(account.pk))
-    LogEntry.objects.log_create(
-        member, force_log=True, action=LogEntry.Action.ACCESS, actor=user,
-        changes={"password": ["", "reset link made by the secretary"]},
-        serialized_data=None)
+    record_password_link(user=user, obj=member)
     log.info("password reset link for member %s made by user %s", member.pk, user.pk)
     return reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
