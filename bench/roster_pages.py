@@ -17,9 +17,7 @@ of the searches.
 import argparse
 import logging
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,13 +29,13 @@ import django  # noqa: E402
 
 django.setup()
 
+from dashboard_vs_roster import measure  # noqa: E402  (bench/, beside this file)
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from activities.models import Activity  # noqa: E402
 from committees.models import Committee, District  # noqa: E402
@@ -93,22 +91,6 @@ def name_the_city(district):
         """, {"district": district.pk, "ns": len(s_chars), "ng": len(g_chars),
               "sc": s_chars, "sp": s_pinyin, "gc": g_chars, "gp": g_pinyin})
         cursor.execute("VACUUM ANALYZE members_member")
-
-
-def measure(client, url, runs):
-    for _ in range(3):  # warm
-        client.get(url)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as ctx:
-        client.get(url)
-    times.sort()
-    return (statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.95))],
-            len(ctx.captured_queries))
 
 
 def admin_client():
