@@ -1,7 +1,12 @@
+from copy import copy
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
+from django.forms.utils import flatatt
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .dates import parse_month
@@ -73,6 +78,37 @@ class BootstrapBoundField(BoundField):
             css += " is-invalid"
         attrs["class"] = " ".join(c for c in (widget.attrs.get("class"), css) if c)
         return attrs
+
+    def as_widget(self, widget=None, attrs=None, only_initial=False):
+        """A plain single ``<select>`` is written here in Python, the same markup Django's
+        template-rendered widget writes (a test compares the two): Django renders each option
+        through two templates, which was most of the roster's form (issue 16). Anything else
+        (option groups, multiple choice, other widgets) renders as Django renders it."""
+        widget = widget or self.field.widget
+        if type(widget) is not forms.Select or only_initial:
+            return super().as_widget(widget, attrs, only_initial)
+        # a model choice field's query runs once, here (list() alone would count it first)
+        choices = list(iter(widget.choices))
+        if any(isinstance(label, list | tuple) for _value, label in choices):
+            widget = copy(widget)
+            widget.choices = choices
+            return super().as_widget(widget, attrs, only_initial)
+        attrs = self.build_widget_attrs(attrs or {}, widget)
+        if self.auto_id and "id" not in widget.attrs:
+            attrs.setdefault("id", self.auto_id)
+        final = widget.build_attrs(widget.attrs, attrs)
+        wanted = widget.format_value(self.value())
+        options, chosen = [], False
+        for value, label in choices:
+            value = "" if value is None else str(value)
+            selected = not chosen and value in wanted
+            chosen = chosen or selected
+            options.append(format_html(
+                '<option value="{}"{}>{}</option>', value, mark_safe(" selected") if selected
+                else "", label,
+            ))
+        return format_html('<select name="{}"{}>{}</select>', self.html_name, flatatt(final),
+                           mark_safe("".join(conditional_escape(o) for o in options)))
 
 
 class BootstrapForm(forms.Form):

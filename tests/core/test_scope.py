@@ -382,3 +382,34 @@ def test_may_write_a_committee_or_district_reads_the_same_from_the_scope(world, 
         assert writes_committee(user, committee) == can_write(user, committee), committee
     for district in District.objects.all():
         assert writes_district(user, district.pk) == can_write(user, district), district
+
+
+# --- what other modules take from reading a committee -----------------------------------------
+
+def test_whoever_reads_a_committee_reads_every_branch_its_roster_filter_offers(world, more):
+    """``members.selectors.committee_branches`` applies no rule of its own (the roster has read
+    the committee): for every role, what it offers is inside what ``for_user`` lets them
+    read."""
+    from members.selectors import committee_branches
+
+    b_org = BranchFactory(
+        committee=world.b, kind=BranchKind.UNIT, unit=more.school, name="盐湖区第二中学党支部"
+    )
+    CommitteeMembership.objects.create(committee=world.a, branch=b_org, joined_on=date(2021, 1, 1))
+    BranchFactory(committee=world.b, kind=BranchKind.UNIT, unit=more.school, parent=b_org,
+                  name="第二中学第一党小组")
+    people = [world.officer, world.secretary_a, world.secretary_b, world.branch_secretary,
+              world.member_user, more.liaison]
+    checked = 0
+    for user in people:
+        readable = set(Branch.objects.for_user(user).values_list("pk", flat=True))
+        for committee in Committee.objects.for_user(user):
+            offered = set(committee_branches(committee).values_list("pk", flat=True))
+            assert offered <= readable, (user.username, committee.name, offered - readable)
+            checked += 1
+    assert checked >= len(people)
+    # the offer is the committee's own branches, its member organisations and their groups
+    assert {b.name for b in committee_branches(world.a)} == {
+        "学苑社区居民党支部", "学苑居民第一党小组", "学苑社区离退休干部党支部", "运城市第一医院党委",
+        "盐湖区第二中学党支部", "第二中学第一党小组",
+    }
