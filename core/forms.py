@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.utils import flatatt
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -59,6 +59,9 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+SELECTED = mark_safe(" selected")  # an option's attribute, no value in it
+
+
 class BootstrapBoundField(BoundField):
     """A field whose widget carries Bootstrap's classes itself (``form-control``,
     ``form-select``, ``form-check-input``; ``is-invalid`` when it has errors), for a form
@@ -103,12 +106,11 @@ class BootstrapBoundField(BoundField):
             value = "" if value is None else str(value)
             selected = not chosen and value in wanted
             chosen = chosen or selected
-            options.append(format_html(
-                '<option value="{}"{}>{}</option>', value, mark_safe(" selected") if selected
-                else "", label,
-            ))
-        return format_html('<select name="{}"{}>{}</select>', self.html_name, flatatt(final),
-                           mark_safe("".join(conditional_escape(o) for o in options)))
+            options.append((value, SELECTED if selected else "", label))
+        return format_html(
+            '<select name="{}"{}>{}</select>', self.html_name, flatatt(final),
+            format_html_join("", '<option value="{}"{}>{}</option>', options),
+        )
 
 
 class BootstrapForm(forms.Form):

@@ -410,6 +410,6 @@ def test_whoever_reads_a_committee_reads_every_branch_its_roster_filter_offers(w
     assert checked >= len(people)
     # the offer is the committee's own branches, its member organisations and their groups
     assert {b.name for b in committee_branches(world.a)} == {
-        "学苑社区居民党支部", "学苑居民第一党小组", "学苑社区离退休干部党支部", "运城市第一医院党委",
-        "盐湖区第二中学党支部", "第二中学第一党小组",
+        "学苑社区居民党支部", "学苑居民第一党小组", "学苑社区离退休干部党支部",
+        "运城市第一医院党委", "盐湖区第二中学党支部", "第二中学第一党小组",
     }
