@@ -408,6 +408,17 @@ def reads_committee_roster(user, committee) -> bool:
     return _side_or_branch_secretary(scope_of(user), committee)
 
 
+def reads_every_member(user, committee) -> bool:
+    """Whether ``_member_rule`` lets the user read every member whose record the committee
+    keeps: the district's officers and the committee's secretaries and staff (no query). A
+    roster of such a reader needs no rule in its query: at a city's scale the rule's joins and
+    subqueries made the roster's count read every row of the committee (issue 16)."""
+    s = scope_of(user)
+    return s.superuser or committee.district_id in s.district_ids or (
+        committee.pk in s.committee_ids
+    )
+
+
 def reads_committee_compliance(user, committee) -> bool:
     """Whether the user reads the committee's compliance calendar (its meetings and its
     branches' held or missing): the committee's side and the secretaries of its branches, who

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch
 from core.forms import BootstrapForm
+from core.scope import reads_every_member
 
 from . import coverage
 from .models import (
@@ -157,9 +158,12 @@ def committee_branches(committee):
 
 def committee_roster_filter(user, committee, data) -> RosterFilter:
     """The roster of one committee as ``user`` may see it, filtered by ``data`` (a GET)."""
+    members = Member.objects.filter(committee=committee)
+    if not reads_every_member(user, committee):
+        members = members.for_user(user)
     return RosterFilter(
         data or None,
-        queryset=Member.objects.for_user(user).filter(committee=committee),
+        queryset=members,
         branches=committee_branches(committee),
         committee=committee,
     )

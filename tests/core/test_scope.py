@@ -22,6 +22,7 @@ from core.scope import (
     reads_committee,
     reads_committee_compliance,
     reads_committee_matters,
+    reads_every_member,
     role_holders,
     scope_of,
     writes_committee,
@@ -413,3 +414,27 @@ def test_whoever_reads_a_committee_reads_every_branch_its_roster_filter_offers(w
         "学苑社区居民党支部", "学苑居民第一党小组", "学苑社区离退休干部党支部",
         "运城市第一医院党委", "盐湖区第二中学党支部", "第二中学第一党小组",
     }
+
+
+def test_who_reads_every_member_of_a_committee_is_who_the_member_rule_lets_read_them_all(
+    world, more
+):
+    """``reads_every_member`` lets the roster leave the rule out of its query: it must be true
+    exactly for those whom ``for_user`` lets read every member the committee keeps."""
+    MemberFactory(committee=world.a, branch=None, outside_organisation="运城市第一医院党委")
+    MemberFactory(committee=world.b, branch=world.b_branch)
+    people = [world.officer, world.secretary_a, world.secretary_b, world.branch_secretary,
+              world.member_user, more.liaison, UserFactory(username="admin", is_superuser=True)]
+    answers = {}
+    for user in people:
+        readable = set(Member.objects.for_user(user).values_list("pk", flat=True))
+        for committee in Committee.objects.all():
+            kept = rows(Member, committee=committee)
+            answer = reads_every_member(user, committee)
+            assert answer == (kept <= readable), (user.username, committee.name)
+            answers[user.username, committee.name] = answer
+    assert answers["officer", "学苑社区"] and answers["secretary_a", "学苑社区"]
+    assert not answers["secretary_a", "御沁园社区"]
+    assert not answers["officer", "永济社区"]
+    assert not answers["branch_secretary", "学苑社区"]
+    assert not answers["member", "学苑社区"] and not answers["liaison", "学苑社区"]
