@@ -8,8 +8,11 @@ class MemberAdmin(admin.ModelAdmin):
     list_display = ["name", "committee", "branch", "category", "status"]
     list_filter = ["category", "status", "committee__district"]
     list_select_related = ["committee", "branch"]
-    # Prefix searches that an index serves (see Member.Meta.indexes); never the ID number.
-    search_fields = ["name_initials__startswith", "name_pinyin__startswith", "=mobile_tail"]
+    # The roster's searches, each served by an index: part of the name (the trigram index of
+    # members/0010 on PostgreSQL), pinyin and initials by prefix, the mobile's last four
+    # digits (Member.Meta.indexes). Never the ID number.
+    search_fields = ["name__contains", "name_initials__startswith", "name_pinyin__startswith",
+                     "=mobile_tail"]
     autocomplete_fields = ["committee", "branch", "user", "employer_unit"]
     exclude = ["id_number"]  # shown masked on the portal's member page, revealed with a log
     readonly_fields = ["name_pinyin", "name_initials", "mobile_tail"]
