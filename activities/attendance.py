@@ -13,7 +13,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Window
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,7 +41,7 @@ from .models import (
     AttendanceMethod,
     SignupState,
 )
-from .selectors import can_sign_up_now, places_left, signup_counts
+from .selectors import can_sign_up_now, places_left
 
 ACTIVITY_QR_SALT = "activities.attendance"
 MAX_HOURS = Decimal(24)
@@ -305,16 +306,23 @@ def _total(hours) -> Decimal:
 
 
 def activity_counts(activity) -> dict:
-    """Registered, waiting, attended and total hours of one activity (two queries)."""
-    signups = signup_counts(activity)
-    attended = Attendance.objects.filter(activity=activity).aggregate(
-        attended=Count("pk"), hours=Sum("hours")
-    )
-    return {
-        **signups,
-        "attended": attended["attended"],
-        "hours": _total(attended["hours"]),
-    }
+    """Registered, waiting, attended and total hours of one activity (one query: each a
+    subquery of the activity's row)."""
+    signups = ActivitySignup.objects.filter(activity=OuterRef("pk")).order_by().values(
+        "activity")
+    attendances = Attendance.objects.filter(activity=OuterRef("pk")).order_by().values(
+        "activity")
+
+    def count_of(rows, **where):
+        return Coalesce(Subquery(rows.filter(**where).annotate(n=Count("pk")).values("n")), 0)
+
+    row = Activity.objects.filter(pk=activity.pk).values(
+        registered=count_of(signups, state=SignupState.REGISTERED),
+        waiting=count_of(signups, state=SignupState.WAITING),
+        attended=count_of(attendances),
+        hours=Subquery(attendances.annotate(h=Sum("hours")).values("h")),
+    ).get()
+    return {**row, "hours": _total(row["hours"])}
 
 
 def people_panel(user, activity):
@@ -384,12 +392,19 @@ def member_activity_summary(member, *, start=None, end=None, user=None, limit=No
         qs = qs.filter(activity__starts_at__date__gte=start)
     if end is not None:
         qs = qs.filter(activity__starts_at__date__lte=end)
-    totals = qs.aggregate(count=Count("pk"), hours=Sum("hours"))
     rows = qs.select_related("activity", "activity__committee").order_by(
         "-activity__starts_at", "-pk"
     )
-    if limit is not None:
-        rows = rows[:limit]
+    if limit is None:
+        totals = qs.aggregate(count=Count("pk"), hours=Sum("hours"))
+    else:
+        # The count and hours of every row ride along on each listed one (a window over the
+        # whole set, taken before the limit): one query.
+        rows = list(rows.annotate(
+            total_count=Window(Count("pk")), total_hours=Window(Sum("hours"))
+        )[:limit])
+        totals = ({"count": rows[0].total_count, "hours": rows[0].total_hours} if rows
+                  else {"count": 0, "hours": None})
     return {
         "attendances": list(rows),
         "count": totals["count"],

@@ -155,6 +155,16 @@ def funding_totals(queryset) -> dict:
     return _totals(queryset.order_by().aggregate(**sums))
 
 
+def funding_totals_in(lines) -> dict:
+    """``funding_totals`` of funding lines already read (a page that lists them all): added
+    up here, no query."""
+    row = {f"{source}__{state}": ZERO
+           for source in FundingSource.values for state in FundingState.values}
+    for line in lines:
+        row[f"{line.source}__{line.state}"] += line.amount
+    return _totals(row)
+
+
 def funding_of_committee(year: int) -> dict:
     """``committee_funding_summary``'s sums as correlated subqueries of a committee's row
     (``OuterRef("pk")``), named ``funding_<source>__<state>``: a page that reads the committee
@@ -203,7 +213,7 @@ def funding_panel(user, *, activity=None, project=None):
 
     Only the committee's side (who may change the activity or project) sees money: for them
     the lines, their totals by source, and where to add a line (none on a cancelled activity).
-    Three queries."""
+    One query (the lines; their totals are added up here), none for others."""
     target = activity if activity is not None else project
     if target is None or not can_write(user, target):
         return None
@@ -217,9 +227,10 @@ def funding_panel(user, *, activity=None, project=None):
     else:
         lines = lines.filter(project=project)
         add_url = reverse("activities:project-funding-create", args=[project.pk])
+    lines = list(lines)
     return {
-        "lines": list(lines),
-        "totals": funding_totals(lines),
+        "lines": lines,
+        "totals": funding_totals_in(lines),
         "add_url": add_url,
         "can_edit": True,
     }

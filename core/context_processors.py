@@ -8,7 +8,8 @@ from .two_factor import offered_to
 def navigation(request):
     """Flags for the navigation bar, from the request's (cached) scope: no queries of its own.
 
-    ``unread_notifications`` (the bell) is counted when a page shows it: one COUNT query."""
+    ``unread_notifications`` (the bell) comes with the scope (read in its query); a superuser's
+    is counted when a page shows it: one COUNT query."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
@@ -16,6 +17,8 @@ def navigation(request):
 
     @cache
     def unread_notifications():
+        if scope.unread_notifications is not None:
+            return scope.unread_notifications
         return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
     return {

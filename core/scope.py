@@ -19,11 +19,15 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Value
 from django.http import Http404
 from django.utils import timezone
 
 NOTHING = Q(pk__in=[])
+# In ``_build_scope``'s one query, the rows that carry the user's member record and the count
+# of their unread notifications (no role is named so).
+MEMBER_ROW = "(member)"
+UNREAD_ROW = "(unread)"
 
 # What each role reaches: the district's officers their district; a committee's secretary and
 # staff their committee (its side, with the district); a branch secretary their branch (and its
@@ -54,6 +58,8 @@ class Scope:
     # ``can_write`` answers, by (model, pk), for the rest of the request: a page and its cards
     # ask the same question several times (an activity's page asked it three times).
     writes: dict = field(default_factory=dict, compare=False, repr=False)
+    # The bell's count, read in the same query as the roles (``None``: not read, a superuser).
+    unread_notifications: int | None = field(default=None, compare=False)
 
     @property
     def is_district_officer(self) -> bool:
@@ -77,18 +83,51 @@ def scope_of(user) -> Scope:
 
 def _build_scope(user) -> Scope:
     RoleAssignment = apps.get_model("core", "RoleAssignment")
+    Notification = apps.get_model("core", "Notification")
     Member = apps.get_model("members", "Member")
 
     districts, committees, branches, units, read_committees = set(), set(), set(), set(), set()
     # One row per assignment, and for a unit's party organisation one per committee it is a
     # member organisation of (read with each of them).
-    rows = RoleAssignment.objects.filter(user=user).values_list(
+    roles = RoleAssignment.objects.filter(user=user).order_by().values_list(
         "role", "district_id", "committee_id", "branch_id", "branch__committee_id", "unit_id",
         "branch__memberships__committee_id", "branch__memberships__left_on",
     )
+    # The user's member record (if any) comes in the same query, as one more row: its pk in
+    # the unit column, its committee in the committee column; and so does the count of their
+    # unread notifications (the bell in the navigation bar), in the district column.
+    no_id = Value(None, output_field=models.IntegerField())
+    member_row = (
+        Member.objects.filter(user=user).order_by()
+        .annotate(
+            _role=Value(MEMBER_ROW), _district=no_id, _committee=F("committee_id"), _branch=no_id,
+            _branch_committee=no_id, _unit=F("pk"), _member_of=no_id,
+            _left_on=Value(None, output_field=models.DateField()),
+        )
+        .values_list("_role", "_district", "_committee", "_branch", "_branch_committee",
+                     "_unit", "_member_of", "_left_on")
+    )
+    unread_row = (
+        Notification.objects.filter(user=user, read_at__isnull=True).order_by()
+        .annotate(_role=Value(UNREAD_ROW)).values("_role")
+        .annotate(
+            _n=Count("pk"), _committee=no_id, _branch=no_id, _branch_committee=no_id,
+            _unit=no_id, _member_of=no_id, _left_on=Value(None, output_field=models.DateField()),
+        )
+        .values_list("_role", "_n", "_committee", "_branch", "_branch_committee", "_unit",
+                     "_member_of", "_left_on")
+    )
     today = timezone.localdate()
+    member_id = unread = None
     for (role, district_id, committee_id, branch_id, branch_committee_id, unit_id,
-         member_of, left_on) in rows:
+         member_of, left_on) in roles.union(member_row, unread_row, all=True):
+        if role == UNREAD_ROW:
+            unread = district_id
+            continue
+        if role == MEMBER_ROW:
+            member_id = unit_id
+            read_committees.add(committee_id)
+            continue
         reach = ROLE_REACH.get(role)
         if reach == "district":
             districts.add(district_id)
@@ -102,11 +141,6 @@ def _build_scope(user) -> Scope:
         elif reach == "unit":
             units.add(unit_id)
 
-    member = Member.objects.filter(user=user).values_list("pk", "committee_id").first()
-    member_id = None
-    if member:
-        member_id, member_committee_id = member
-        read_committees.add(member_committee_id)
     if units:
         # A unit's liaison reads the committees the unit works with: where its party
         # organisation is a member organisation today, and where it has a co-building
@@ -130,6 +164,7 @@ def _build_scope(user) -> Scope:
         unit_ids=frozenset(units),
         member_id=member_id,
         read_committee_ids=frozenset(read_committees),
+        unread_notifications=unread,
     )
 
 
@@ -590,12 +625,23 @@ class ScopedQuerySet(models.QuerySet):
 
 
 def get_for_user(user, model, *, write: bool = False, queryset=None, **lookup):
-    """One object the user may read (else 404) and, with ``write``, change (else 403)."""
+    """One object the user may read (else 404) and, with ``write``, change (else 403).
+
+    Whether the user may change it is read in the same query (an ``EXISTS`` beside the row)
+    and remembered for the request, so a later ``can_write(user, obj)`` costs nothing."""
     base = queryset if queryset is not None else model.objects.all()
+    scope = scope_of(user)
+    found = base.for_user(user)
+    if not scope.superuser and scope.user_id is not None:
+        found = found.annotate(_writable=Exists(
+            model.objects.for_user(user, write=True).filter(pk=OuterRef("pk"))
+        ))
     try:
-        obj = base.for_user(user).get(**lookup)
+        obj = found.get(**lookup)
     except model.DoesNotExist:
         raise Http404(f"No {model._meta.object_name} matches the given query.") from None
+    if hasattr(obj, "_writable"):
+        scope.writes[(model._meta.label_lower, obj.pk)] = obj._writable
     if write and not can_write(user, obj):
         raise PermissionDenied
     return obj

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -88,13 +88,6 @@ def branch_roster(request, pk):
 
 def _detail(request, member, *, full_id_number=None):
     can_edit = can_write(request.user, member)
-    # A member lives here and may hold their membership where this user cannot go (their
-    # employer's organisation, kept by another committee).
-    opened_branches = set(
-        Branch.objects.for_user(request.user)
-        .filter(pk__in=[pk for pk in (member.branch_id, member.party_group_id) if pk])
-        .values_list("pk", flat=True)
-    )
     return render(
         request,
         "members/member_detail.html",
@@ -104,8 +97,8 @@ def _detail(request, member, *, full_id_number=None):
             "can_edit": can_edit,
             # an in-service member asking to check in here may live where this user cannot go
             "opens_committee": reads_committee(request.user, member.committee),
-            "opens_branch": member.branch_id in opened_branches,
-            "opens_group": member.party_group_id in opened_branches,
+            "opens_branch": member.opens_branch,
+            "opens_group": member.opens_group,
             "can_commit": is_member_or_writer(request.user, member, writes=can_edit),
             "transfers": member.transfers.select_related("from_branch", "to_branch"),
             "commitments": member.commitments.all(),
@@ -127,9 +120,23 @@ def _member_queryset():
     )
 
 
+def _member_page_queryset(user):
+    """``_member_queryset`` with whether the user opens the member's branch and party group: a
+    member lives here and may hold their membership where this user cannot go (their
+    employer's organisation, kept by another committee). Read with the member: no query."""
+    def opens(field):
+        return Exists(Branch.objects.for_user(user).filter(pk=OuterRef(field)))
+
+    return _member_queryset().annotate(
+        opens_branch=opens("branch_id"), opens_group=opens("party_group_id")
+    )
+
+
 @login_required
 def member_detail(request, pk):
-    member = get_for_user(request.user, Member, pk=pk, queryset=_member_queryset())
+    member = get_for_user(
+        request.user, Member, pk=pk, queryset=_member_page_queryset(request.user)
+    )
     return _detail(request, member)
 
 
@@ -138,7 +145,9 @@ def member_detail(request, pk):
 def member_id_number(request, pk):
     """Show the full ID number once, to those entitled; the view is written to the audit log.
     A POST, so that neither the number nor the act of looking sits in a URL or a cache."""
-    member = get_for_user(request.user, Member, pk=pk, queryset=_member_queryset())
+    member = get_for_user(
+        request.user, Member, pk=pk, queryset=_member_page_queryset(request.user)
+    )
     full = services.member_id_number_reveal(member=member, user=request.user)
     response = _detail(request, member, full_id_number=full)
     response["Cache-Control"] = "no-store"

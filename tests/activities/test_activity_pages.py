@@ -206,7 +206,7 @@ class TestActivityList:
                 activity_of(world.a, venue=venue, capacity=10)
             # session, user, scope (roles, member), filter's committees, writable committees,
             # readable committees (calendar link), count, page
-            with django_assert_num_queries(session_queries() + 8):
+            with django_assert_num_queries(session_queries() + 7):
                 response = client.get(url("activity-list"), {"line": "public_welfare"})
             assert len(response.context["page"].object_list) == min(n, 20)
 
@@ -404,7 +404,7 @@ class TestActivityDetail:
         # user, scope (roles, member), the activity, can_write (asked by the page and its
         # cards, answered once), funding lines and sums, signups, attendance, branches, units,
         # teams, photos (+ the session and the bell)
-        expected = 13 + session_queries()
+        expected = 9 + session_queries()
         grow_to(1)
         with django_assert_num_queries(expected):
             assert client.get(url("activity-detail", activity.pk)).status_code == 200

@@ -221,7 +221,7 @@ def test_the_roster_spends_the_same_queries_at_two_sizes(
     client.force_login(world.secretary_a)
     # user, scope (2), activity, can_write, has_registered, counts (2), the signed-up list
     # (the others are searched, not listed), page count, page rows
-    expected = 11 + session_queries()
+    expected = 8 + session_queries()
     attendance.roster_check_in(activity=activity, members=people[:3], user=world.secretary_a)
     with django_assert_num_queries(expected):
         assert client.get(roster_url(activity)).status_code == 200

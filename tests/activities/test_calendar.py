@@ -98,6 +98,6 @@ def test_its_queries_do_not_grow_with_the_activities(login, world, django_assert
                             status=ActivityStatus.OPEN,
                             starts_at=local(2026, 3, 1, 9) + timedelta(hours=20 * i))
         # session, user, scope (roles, member), committee, can_write, activities
-        with django_assert_num_queries(session_queries() + 6):
+        with django_assert_num_queries(session_queries() + 4):
             response = client.get(calendar_url(world.a), {"month": "2026-03"})
         assert sum(len(d.activities) for d in response.context["days"]) == n

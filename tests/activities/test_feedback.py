@@ -143,7 +143,7 @@ def test_the_sheet_spends_the_same_queries_for_more_members(
     client.force_login(world.secretary_a)
     path, params = url(world, year=2026, quarter=2, unit=world.unit.pk)
     # user, scope (2), committee, can_write, units, rows (with activities and hours)
-    expected = 7 + session_queries()
+    expected = 5 + session_queries()
     with django_assert_num_queries(expected):
         client.get(path, params)
     for i in range(5):

@@ -482,7 +482,7 @@ class TestCommitteeFunding:
         for _ in range(3):
             FundingFactory(activity=activity)
         # session, user, scope (2), the committee (writers only), totals, count, lines
-        expected = 7 + session_queries()
+        expected = 6 + session_queries()
         with django_assert_num_queries(expected):
             response = client.get(self.url(world.a))
         assert len(response.context["page"]) == 3

@@ -104,7 +104,7 @@ def test_the_page_spends_the_same_queries_at_two_sizes(
             attendance.signup(activity=upcoming, member=world.a_member)
 
     # user, scope (2), member, sign-ups, upcoming, this year's totals, all totals, recent
-    expected = 9 + session_queries()
+    expected = 6 + session_queries()
     grow_to(3)
     with django_assert_num_queries(expected):
         client.get(MINE)

@@ -295,7 +295,7 @@ def test_the_list_spends_the_same_queries_at_two_sizes(client, world, django_ass
     people = members(world, 30)
     client.force_login(world.secretary_a)
     # user, scope (2), activity, can_write, counts, page count, page rows
-    expected = 8 + session_queries()
+    expected = 6 + session_queries()
     for m in people[:3]:
         attendance.signup(activity=activity, member=m)
     with django_assert_num_queries(expected):

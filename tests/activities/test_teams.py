@@ -210,7 +210,7 @@ class TestList:
 
         # session, user, scope (2), the committees of the filter, the new-team button's
         # committee, the count, the page of teams
-        expected = 7 + session_queries()
+        expected = 6 + session_queries()
         grow(3)
         with django_assert_num_queries(expected):
             response = client.get(reverse("activities:team-list"))

@@ -14,7 +14,7 @@ from tests.factories import BranchFactory, MeetingFactory, MemberFactory
 # notices waiting for them (notices' card; none asked for the committee's side); the
 # committee's secretary the committee's write check (a top-level branch is the committee's to
 # delete: its button shows only then; a branch secretary's scope holds no committee to ask).
-BRANCH_PAGE_QUERIES = 9 + session_queries()
+BRANCH_PAGE_QUERIES = 7 + session_queries()
 NOTICES_CARD = {"branch_secretary": 1, "secretary_a": 1}
 
 

@@ -115,8 +115,9 @@ def test_the_list_costs_the_same_at_any_size(login, world, django_assert_num_que
         Notification(user=world.secretary_a, key=f"k{i}", text=f"提醒{i}") for i in range(n)
     )
     client = login(world.secretary_a)
-    # user, scope (2), the paginator's count, the page, + session and bell
-    with django_assert_num_queries(5 + session_queries()):
+    # user, scope (roles, member and the bell in one), the paginator's count, the page, + the
+    # session
+    with django_assert_num_queries(4 + session_queries()):
         client.get(LIST)
 
 

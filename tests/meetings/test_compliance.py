@@ -369,7 +369,7 @@ def test_the_district_page_links_to_the_table(login, world):
 def test_the_district_table_costs_the_same_at_any_size(login, world, django_assert_num_queries):
     client = login(world.officer)
     # user, scope (2), district, three for the table, + session and bell
-    expected = 7 + session_queries()
+    expected = 6 + session_queries()
     with django_assert_num_queries(expected):
         client.get(district_url(world.district))
     for _n in range(10):

@@ -148,7 +148,7 @@ class TestMatterList:
 
     # user, scope (2), the committee, the count, the page, and whether the user may add one
     # (no query when the scope has no committee to write, as for a branch secretary)
-    @pytest.mark.parametrize("persona, own", [("secretary_a", 7), ("branch_secretary", 6)])
+    @pytest.mark.parametrize("persona, own", [("secretary_a", 5), ("branch_secretary", 5)])
     def test_the_queries_do_not_grow_with_the_matters(
         self, login, world, django_assert_num_queries, persona, own
     ):
@@ -163,7 +163,7 @@ class TestMatterList:
                     responsible_unit=world.unit, due_on=today() - timedelta(days=i % 2),
                 )
 
-        queries = own + session_queries()  # + the session and the bell
+        queries = own + session_queries()  # + the session
         fill(3)
         with django_assert_num_queries(queries):
             small = client.get(url("matter-list", world.a))

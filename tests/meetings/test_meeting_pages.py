@@ -176,7 +176,7 @@ class TestMeetingList:
                 plan(world, title=f"例会{i}", venue=world.a_venue)
             # session, user, scope (roles, member), committee, branches, count, page,
             # can_write
-            with django_assert_num_queries(session_queries() + 8):
+            with django_assert_num_queries(session_queries() + 6):
                 response = client.get(url("meeting-list", world.a.pk))
             assert len(response.context["page"].object_list) == min(n, 20)
 

@@ -282,7 +282,7 @@ def test_the_list_answers_in_a_fixed_number_of_queries(
     client.get(list_url(world.a))  # warm the caches a first page fills
 
     # the user and their scope (3), the committee and its write check, the count, the rows
-    with django_assert_num_queries(7 + session_queries()):
+    with django_assert_num_queries(5 + session_queries()):
         response = client.get(list_url(world.a))
     assert response.status_code == 200
 

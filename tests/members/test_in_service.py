@@ -92,7 +92,7 @@ class TestInServiceList:
         client = login(world.secretary_a)
         # user, scope (roles, member), committee, can_write, the groups (for the move form,
         # the filter's check of the chosen one and its choices), the page's count and rows
-        expected = session_queries() + 10
+        expected = session_queries() + 8
         for n in (3, 30):
             CheckIn.objects.all().delete()
             for i in range(n):

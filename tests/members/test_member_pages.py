@@ -153,7 +153,7 @@ class TestRoster:
     ):
         client.force_login(world.secretary_a)
         # user, scope (2), committee, can_write, the branch filter's choices, count, page
-        expected = 8 + session_queries()
+        expected = 6 + session_queries()
         branches = list(Branch.objects.filter(committee=world.a, parent__isnull=True))
 
         def grow_to(n):
@@ -279,7 +279,7 @@ def test_the_member_page_spends_the_same_queries_with_a_long_history(
     # user, scope (roles, member), the member, can_write, branches opened, attendance (count,
     # last ten), corrections, check-ins, commitments, transfers, appraisals (+ the session and
     # the bell)
-    expected = 13 + session_queries()
+    expected = 9 + session_queries()
     grow_to(1)
     with django_assert_num_queries(expected):
         assert client.get(zheng.get_absolute_url()).status_code == 200

@@ -214,7 +214,7 @@ def _grow(world, n):
     return committees
 
 
-SENDER_PAGE_QUERIES = 9  # notice, can_write, files, own receipts (+2 prefetches), rows (+2)
+SENDER_PAGE_QUERIES = 7  # notice, can_write, files, own receipts (+2 prefetches), rows (+2)
 
 
 def test_the_senders_page_has_a_fixed_number_of_queries(world, client, files,

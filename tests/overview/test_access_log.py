@@ -197,7 +197,7 @@ def test_queries_do_not_grow_with_the_log(world, login, django_assert_num_querie
 
     # The user, their scope (roles, member record), the district, the log's count and its
     # page (actors and content types joined).
-    expected = 6 + session_queries()
+    expected = 5 + session_queries()
     add(2)
     with django_assert_num_queries(expected):
         assert len(rows(client.get(url(world.district)))) == 5

@@ -33,7 +33,7 @@ from units.models import Agreement, Resource
 # this year's monthly meetings held (the months without one are flagged). Whether the user
 # may write the committee or the district is read from the scope. Plus the bell (and the
 # session unless Redis caches it): the same at any size.
-COMMITTEE_PAGE_QUERIES = 15 + session_queries()
+COMMITTEE_PAGE_QUERIES = 14 + session_queries()
 
 
 def url(committee):
@@ -323,7 +323,7 @@ def test_only_the_committee_s_side_is_shown_the_months_missed(client, world):
 
 # A member reads the page without the committee's side's cards (no money, agreements, matters
 # or months missed): fewer queries, also the same at any size.
-MEMBER_PAGE_QUERIES = 11 + session_queries()
+MEMBER_PAGE_QUERIES = 10 + session_queries()
 
 
 def test_a_members_page_spends_the_same_queries_at_two_sizes(

@@ -95,7 +95,7 @@ def test_a_bad_period_is_refused_with_a_message(secretary, world):
 # Besides the session and the bell: the user, the scope (2), the committee, then the figures:
 # its row, members, branches (2), check-ins, activities by line, money, matters (2), the
 # compliance grids (its branches, their meetings) and coverage.
-SUMMARY_QUERIES = 4 + 12
+SUMMARY_QUERIES = 4 + 11
 
 
 def test_the_number_of_queries_does_not_grow_with_the_committee(

@@ -22,9 +22,9 @@ IN_SERVICE = Category.IN_SERVICE
 
 # Besides the session (unless Redis caches it) and the bell: the user, the officer's scope (2),
 # the district, its committees with their figures, the district's unit figures.
-DISTRICT_QUERIES = 6 + session_queries()
+DISTRICT_QUERIES = 5 + session_queries()
 # ... the user, the scope (2), the committee with its figures, the list's count and page.
-COMMITTEE_QUERIES = 6 + session_queries()
+COMMITTEE_QUERIES = 5 + session_queries()
 
 
 def _org(unit, committee):

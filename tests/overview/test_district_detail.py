@@ -23,7 +23,7 @@ from tests.factories import CommitteeFactory, DistrictFactory, MemberFactory, Ve
 #   per month, quarter and year), activities coming up, teams, agreements, matters (by status,
 #   resolved), compliance (3) and the comparison of committees. Once the figures were counted
 #   (``overview.figures``; a committee never counted is counted on the page, once).
-DISTRICT_PAGE_QUERIES = 25 + session_queries()
+DISTRICT_PAGE_QUERIES = 23 + session_queries()
 
 
 def url(district):
@@ -36,7 +36,7 @@ def committees_url(district):
 
 # The committees' page: the session, user, scope (2), the district, the paginator's count, the
 # page of committees with their structure counted now, can_write(district).
-COMMITTEES_PAGE_QUERIES = 7 + session_queries()
+COMMITTEES_PAGE_QUERIES = 5 + session_queries()
 
 
 def text(response):

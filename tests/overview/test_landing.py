@@ -293,7 +293,7 @@ def test_the_secretarys_landing_answers_in_a_fixed_number_of_queries(
     # user 1, scope 2 (no member record: not looked for again), committees 1, to-dos with
     # the notices, the matters and when the figures were counted 1, monthly calendar 1, the
     # committee's kept figures 2 (stocks, flows): at most 10 with the bell
-    with django_assert_num_queries(8 + session_queries()):
+    with django_assert_num_queries(7 + session_queries()):
         response = client.get(HOME)
     assert todos(response)["checkins"][0] == size
 
@@ -309,5 +309,5 @@ def test_the_members_landing_answers_in_a_fixed_number_of_queries(
     client.get(HOME)
     # user 1, scope 2, member 1, check-ins 1, meetings 1, activities 1, hours 1,
     # commitments 1, notifications 1
-    with django_assert_num_queries(10 + session_queries()):
+    with django_assert_num_queries(9 + session_queries()):
         client.get(HOME)

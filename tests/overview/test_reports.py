@@ -556,7 +556,7 @@ def test_the_purge_is_in_the_daily_schedule(settings):
 
 # Besides the session and the bell: the user, the officer's scope (2), the district, the
 # reports' count and the page of them.
-LIST_QUERIES = 6
+LIST_QUERIES = 5
 
 
 def test_the_reports_list_costs_the_same_queries_at_two_sizes(client, world,

@@ -25,7 +25,7 @@ from units.models import Agreement, AgreementStatus
 
 # Session (when not cached), user, role assignments, member, committee, can_write, count, rows,
 # partners.
-AGREEMENT_LIST_QUERIES = 8 + session_queries()
+AGREEMENT_LIST_QUERIES = 6 + session_queries()
 
 
 def text(response):

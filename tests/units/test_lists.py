@@ -552,11 +552,11 @@ class TestProjects:
 # --- query counts --------------------------------------------------------------------------
 
 # user, scope (roles, member), committee, can_write(committee), count, page
-NEED_LIST_QUERIES = 7 + session_queries()
+NEED_LIST_QUERIES = 5 + session_queries()
 # ... + the unit filter's choices
-RESOURCE_LIST_QUERIES = 8 + session_queries()
+RESOURCE_LIST_QUERIES = 6 + session_queries()
 # user, scope (2), committee, count, page, the page's units
-PROJECT_LIST_QUERIES = 7 + session_queries()
+PROJECT_LIST_QUERIES = 6 + session_queries()
 
 
 def grow(world, n):

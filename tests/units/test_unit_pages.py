@@ -12,7 +12,7 @@ from units.models import Agreement, Unit, UnitKind
 
 # Session (when not cached), user, role assignments, member, may-add check, count, rows, the
 # committees the page's units' organisations are members of.
-UNIT_LIST_QUERIES = 7 + session_queries()
+UNIT_LIST_QUERIES = 6 + session_queries()
 
 
 def text(response):
@@ -265,7 +265,7 @@ def test_the_liaisons_are_named_only_to_the_unit_its_district_and_partner_commit
 # organisations; its liaisons (for those who see them); the notices card (one query, only for
 # the unit's liaisons, who sign and answer its notices); and the ledger card (activities):
 # agreements, seats, projects, needs, resources, activities, attendance, funding lines.
-UNIT_PAGE_QUERIES = {"officer": 15, "liaison": 18, "secretary_a": 14}
+UNIT_PAGE_QUERIES = {"officer": 13, "liaison": 16, "secretary_a": 13}
 
 
 def grow_ledger(world, n):
