@@ -20,7 +20,7 @@ import os
 import statistics
 import sys
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,6 +40,7 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from stdnum.cn import ric  # noqa: E402
 
 from activities.models import Activity, Attendance, Funding  # noqa: E402
 from branches.models import Branch  # noqa: E402
@@ -66,6 +67,23 @@ def officer_of(district, label):
     return user
 
 
+BORN_FROM, BORN_DAYS = date(1950, 1, 1), 18_000  # born 1950 to 1999
+
+
+def city_member(g, **fields):
+    """The ``g``-th member of the city: a valid, unique ID number (盐湖区's area code, a birth
+    date, a sequence whose parity gives the gender, the check digit) with its birth date and
+    gender, a mobile; named afterwards by ``roster_pages.name_the_city``."""
+    born = BORN_FROM + timedelta(days=g % BORN_DAYS)
+    sequence = g // BORN_DAYS
+    stem = f"140802{born:%Y%m%d}{sequence:03d}"
+    return Member(
+        name=f"党员{g}", category=CATEGORIES[g % 10], mobile=f"139{g:08d}",
+        mobile_tail=f"{g:08d}"[-4:], id_number=stem + ric.calc_check_digit(stem + "0"),
+        birth_date=born, gender="M" if sequence % 2 else "F", **fields,
+    )
+
+
 def build_city(n_members, n_committees, per_activity=15):
     """A district of ``n_members`` in ``n_committees`` committees, with two years of
     activities (one for every ten members), ``per_activity`` attendances each, a funding line
@@ -78,12 +96,13 @@ def build_city(n_members, n_committees, per_activity=15):
          for c in committees for kind in ("residents", "retirees")], batch_size=5000)
     first_branch = {b.committee_id: b for b in branches if b.kind == "residents"}
     per = n_members // n_committees
-    for c in committees:
+    for n, c in enumerate(committees):
         Member.objects.bulk_create(
-            [Member(name=f"党员{i}", committee=c, branch=first_branch[c.pk],
-                    category=CATEGORIES[i % 10], name_pinyin=f"dangyuan{i}",
-                    name_initials=f"dy{i}", mobile=f"139{i:08d}", mobile_tail=f"{i:08d}"[-4:])
+            [city_member(n * per + i, committee=c, branch=first_branch[c.pk])
              for i in range(per)], batch_size=5000)
+    from roster_pages import name_the_city  # bench/, beside this file (it imports this one)
+
+    name_the_city(district)  # realistic names, pinyin and initials, in one UPDATE
     activities_per = max(1, per // 10)
     with connection.cursor() as cursor:
         params = {"district": district.pk, "per": activities_per}
@@ -212,6 +231,7 @@ def main():
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("bench/dashboard_vs_roster.py needs PostgreSQL: set DATABASE_URL.")
+    create_database_if_missing()
 
     if args.reuse:
         call_command("migrate", verbosity=0)
@@ -224,6 +244,26 @@ def main():
     with connection.cursor() as cursor:  # what autovacuum would have done by now
         cursor.execute("VACUUM ANALYZE")
     measure_all(args, built)
+
+
+def create_database_if_missing():
+    """A fresh machine has no bench database yet: create it, through the server's own
+    ``postgres`` database."""
+    import psycopg
+    from django.db import OperationalError
+
+    try:
+        connection.ensure_connection()
+        return
+    except OperationalError:
+        pass
+    db = connection.settings_dict
+    with psycopg.connect(dbname="postgres", host=db["HOST"] or None, port=db["PORT"] or None,
+                         user=db["USER"] or None, password=db["PASSWORD"] or None,
+                         autocommit=True) as admin:
+        admin.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(
+            psycopg.sql.Identifier(db["NAME"])))
+    print(f"created the database {db['NAME']}")
 
 
 def build(args):
