@@ -71,7 +71,7 @@ def test_scanning_checks_the_member_in_once(client, world, happening):
 def warm(settings):
     """Production's sessions (in the cache, the database behind it) and a process that has
     looked up the content type auditlog writes with once already."""
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.SESSION_ENGINE = "core.cached_db"
     ContentType.objects.get_for_model(Attendance)
 
 
