@@ -131,6 +131,29 @@ def test_a_check_in_writes_the_audit_entry_auditlog_would(client, world, happeni
     assert entry.content_type == ContentType.objects.get_for_model(Attendance)
 
 
+def test_a_check_in_queues_the_committees_figures_once(
+    world, happening, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """core.db.create_once sends post_save as save() would: the kept figures are counted
+    again (once), and no second audit entry is written by auditlog's own receiver."""
+    from django.core.cache import cache
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    cache.delete(f"figures:queued:{world.a.pk}")
+    queued = []
+    monkeypatch.setattr("overview.tasks.count_committee_figures.apply_async",
+                        lambda args, countdown: queued.append(args))
+    with django_capture_on_commit_callbacks(execute=True):
+        record, created = attendance.check_in(activity=happening, member=world.a_member,
+                                              method="qr", user=world.member_user)
+        again, created_again = attendance.check_in(activity=happening, member=world.a_member,
+                                                   method="qr", user=world.member_user)
+    assert (created, created_again, again.pk) == (True, False, record.pk)
+    assert queued == [(world.a.pk,)]
+    assert LogEntry.objects.get_for_object(record).count() == 1
+    cache.delete(f"figures:queued:{world.a.pk}")
+
+
 def test_the_one_tap_form_carries_its_csrf_token(world, happening):
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.member_user)
