@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from committees.models import Committee
-from core.db import lock_row
+from core.db import create_once, lock_row
 from core.qr import (
     QR_CLOSES_AFTER,
     QR_MAX_AGE,
@@ -253,18 +253,12 @@ def check_in(*, activity, member, method, user=None, hours=None, reason=""):
     else:
         method = AttendanceMethod.ROSTER
     hours = _clean_hours(activity.default_hours if hours is None else hours)
-    try:
-        with transaction.atomic():
-            attendance = Attendance.objects.create(
-                activity=activity, member=member, method=method, hours=hours,
-                reason=reason[:200], recorded_by=user,
-            )
-    except IntegrityError:
-        existing = Attendance.objects.filter(activity=activity, member=member).first()
-        if existing is None:  # another constraint: not a second check-in
-            raise
-        return existing, False
-    return attendance, True
+    # With its audit entry, and the first attendance when there is one: one statement
+    return create_once(
+        Attendance(activity=activity, member=member, method=method, hours=hours,
+                   reason=reason[:200], recorded_by=user),
+        unique=("activity", "member"),
+    )
 
 
 @transaction.atomic

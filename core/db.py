@@ -1,6 +1,16 @@
 """Database helpers shared by the apps' services and selectors."""
 
+from auditlog import get_logentry_model
+from auditlog.cid import get_cid
+from auditlog.context import auditlog_disabled, disable_auditlog
+from auditlog.diff import model_instance_diff
+from auditlog.registry import auditlog as auditlog_registry
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import F, Func, IntegerField, Subquery
+from django.db.models.signals import post_save, pre_save
+from django.utils.encoding import smart_str
 
 
 def lock_row(obj):
@@ -17,3 +27,118 @@ def count_of(queryset):
         queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
         output_field=IntegerField(),
     )
+
+
+def create_once(instance, *, unique: tuple[str, ...]):
+    """Insert ``instance`` unless a row with the same ``unique`` fields exists; returns
+    ``(row, created)``: ``instance`` saved, or the row that was there (``created`` False).
+
+    On PostgreSQL the row, its audit entry (django-auditlog's CREATE entry, with the request's
+    actor and address, for a registered model) and, when it was there already, the existing row
+    are one statement: one round trip where ``save()`` in a savepoint, the entry, the release and
+    a look-up of the existing row on a conflict were four or five (``INSERT … ON CONFLICT DO
+    NOTHING``, the entry inserted from its ``RETURNING``). ``post_save`` is then sent as
+    ``save()`` would (auditlog's own receiver off: the entry is written). Elsewhere (SQLite) it
+    is ``save()`` in a savepoint. Only a conflict on ``unique`` is absorbed: any other
+    constraint raises ``IntegrityError``. Call it on an instance with no primary key.
+    """
+    model = type(instance)
+    db = router.db_for_write(model, instance=instance)
+    connection = connections[db]
+    lookup = {name: getattr(instance, model._meta.get_field(name).attname) for name in unique}
+    if connection.vendor != "postgresql":
+        try:
+            with transaction.atomic(using=db):
+                instance.save(force_insert=True, using=db)
+        except IntegrityError:
+            existing = model._default_manager.using(db).filter(**lookup).first()
+            if existing is None:  # another constraint
+                raise
+            return existing, False
+        return instance, True
+
+    opts = model._meta
+    qn = connection.ops.quote_name
+    fields = [f for f in opts.concrete_fields if not f.primary_key]
+    values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    returned = [opts.pk, *fields]
+    columns = ", ".join(qn(f.column) for f in returned)
+    entry_sql, entry_params = _audit_entry_insert(instance, connection)
+    table = qn(opts.db_table)
+    inserted = ", ".join(qn(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    conflict = ", ".join(qn(opts.get_field(name).column) for name in unique)
+    where = " AND ".join(f"{qn(opts.get_field(name).column)} = %s" for name in unique)
+    # Names are the models' own, quoted; every value is a parameter.
+    sql = (
+        f"WITH new AS (INSERT INTO {table} ({inserted}) VALUES ({placeholders}) "  # noqa: S608
+        f"ON CONFLICT ({conflict}) DO NOTHING RETURNING {columns}){entry_sql} "
+        f"SELECT true, {columns} FROM new UNION ALL "
+        f"SELECT false, {columns} FROM {table} WHERE {where} AND NOT EXISTS (SELECT FROM new)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, *entry_params, *lookup.values()])
+        row = cursor.fetchone()
+    if row is None:  # the other row committed after this statement's snapshot: read it now
+        return model._default_manager.using(db).get(**lookup), False
+    created, pk = row[0], row[1]
+    if not created:
+        return model.from_db(db, [f.attname for f in returned], row[1:]), False
+    instance.pk = pk
+    instance._state.adding = False
+    instance._state.db = db
+    with disable_auditlog():  # its entry is written above
+        post_save.send(sender=model, instance=instance, created=True, update_fields=None,
+                       raw=False, using=db)
+    return instance, True
+
+
+def _audit_entry_insert(instance, connection) -> tuple[str, list]:
+    """The ``, entry AS (INSERT …)`` part of ``create_once``'s statement: the CREATE entry
+    django-auditlog's ``post_save`` receiver would write for ``instance``, taking the new row's
+    id from ``new``. Empty when the model is not registered or auditing is switched off."""
+    if not auditlog_registry.contains(type(instance)) or auditlog_disabled.get():
+        return "", []
+    LogEntry = get_logentry_model()
+    pk_name = instance._meta.pk.name
+    instance.pk = 0  # a stand-in the statement replaces with the new id
+    try:
+        changes = model_instance_diff(
+            None, instance, use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES
+        )
+        entry = LogEntry(
+            content_type=ContentType.objects.get_for_model(instance), object_pk="0",
+            object_id=0, object_repr=smart_str(instance), action=LogEntry.Action.CREATE,
+            changes=changes, cid=get_cid(),
+            serialized_data=LogEntry.objects._get_serialized_data_or_none(instance),
+        )
+    finally:
+        instance.pk = None
+    get_additional_data = getattr(instance, "get_additional_data", None)
+    if callable(get_additional_data):
+        entry.additional_data = get_additional_data()
+    # the request's actor, address and port (auditlog's middleware listens for this)
+    pre_save.send(sender=LogEntry, instance=entry, raw=False, using=connection.alias,
+                  update_fields=None)
+    qn = connection.ops.quote_name
+    fields = [f for f in LogEntry._meta.concrete_fields if not f.primary_key]
+    selected, params = [], []
+    for f in fields:
+        if f.name == "object_pk":
+            selected.append(f"new.{qn(instance._meta.pk.column)}::text")
+        elif f.name == "object_id":
+            selected.append(f"new.{qn(instance._meta.pk.column)}")
+        elif f.name == "changes" and pk_name in (changes or {}):
+            new_id = f"new.{qn(instance._meta.pk.column)}"
+            if isinstance(changes[pk_name][1], str):
+                new_id += "::text"
+            selected.append(f"jsonb_set(%s::jsonb, '{{{pk_name},1}}', to_jsonb({new_id}))")
+            params.append(f.get_db_prep_save(f.pre_save(entry, True), connection))
+        else:
+            selected.append("%s")
+            params.append(f.get_db_prep_save(f.pre_save(entry, True), connection))
+    table = qn(LogEntry._meta.db_table)
+    inserted = ", ".join(qn(f.column) for f in fields)
+    select = ", ".join(selected)
+    sql = f", entry AS (INSERT INTO {table} ({inserted}) SELECT {select} FROM new)"  # noqa: S608
+    return sql, params  # names quoted, values parameters (as in create_once)

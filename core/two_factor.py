@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user, user_has_device
+from django_otp import DEVICE_ID_SESSION_KEY, device_classes, devices_for_user
 from django_otp import login as otp_login
 from django_otp import verify_token as otp_verify_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -37,9 +37,22 @@ def must_enrol(user) -> bool:
     return settings.OTP_REQUIRED_FOR_OFFICERS and scope_of(user).is_district_officer
 
 
+def has_confirmed_device(user) -> bool:
+    """``django_otp.user_has_device(user, confirmed=True)`` in one query: it asks each kind of
+    device (authenticator, backup codes) in turn, a query each when the user has none, and a
+    session without any asks again every ``RECHECK_SECONDS``."""
+    if user.is_anonymous:
+        return False
+    first, *others = [
+        model.objects.devices_for_user(user, confirmed=True).values("pk")
+        for model in device_classes()
+    ]
+    return first.union(*others, all=True).exists()
+
+
 def state_for(user) -> str:
     """What a session of ``user`` owes before other pages: VERIFY, ENROL or nothing ("")."""
-    if user_has_device(user, confirmed=True):
+    if has_confirmed_device(user):
         return VERIFY
     if must_enrol(user):
         return ENROL

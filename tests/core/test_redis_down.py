@@ -54,7 +54,7 @@ def redis_down(settings):
         "BACKEND": "core.cache.ResilientRedisCache", "LOCATION": DEAD,
         "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
     }}
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.SESSION_ENGINE = "core.cached_db"
     yield
     ResilientRedisCache._down_until = 0.0
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core.two_factor import TWO_FACTOR_STATE
+from core.two_factor import TWO_FACTOR_STATE, has_confirmed_device
 from tests.conftest import sign_in_with_code, totp_code
 from tests.factories import UserFactory
 
@@ -222,6 +222,19 @@ def test_turning_it_on_elsewhere_reaches_a_session_already_open_within_a_minute(
     monkeypatch.setattr(two_factor, "_now", lambda: later)
     asked = client.get(page)
     assert asked.status_code == 302 and asked.url.startswith(VERIFY)
+
+
+def test_whether_a_user_has_it_on_is_one_query_over_both_kinds_of_device(
+    world, django_assert_num_queries
+):
+    user = world.officer
+    TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    StaticDevice.objects.create(user=world.member_user, name="backup codes", confirmed=True)
+    with django_assert_num_queries(1):
+        assert not has_confirmed_device(user)  # one being set up does not count
+    assert has_confirmed_device(world.member_user)  # backup codes alone do
+    TOTPDevice.objects.filter(user=user).update(confirmed=True)
+    assert has_confirmed_device(user)
 
 
 def test_users_without_it_are_not_asked(client, world):
