@@ -29,14 +29,11 @@ def paginate(request, queryset, per_page=25):
 _MARK = 2**62 + 12345  # no row's pk: stands in for each row's while reversing once
 
 
-def with_urls(rows, url_name: str) -> list:
-    """``rows`` as a list, each with ``url``: the page ``url_name`` names for its pk, reversed
-    once for all of them rather than once a row (issue 16: the roster's profile)."""
+def url_of_pk(url_name: str):
+    """A function giving the page ``url_name`` names for a pk, reversed once for all rows rather
+    than once a row (issue 16: the roster's profile)."""
     head, tail = reverse(url_name, args=[_MARK]).split(str(_MARK))
-    rows = list(rows)
-    for row in rows:
-        row.url = f"{head}{row.pk}{tail}"
-    return rows
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 def form_page(request, form, *, save, title, cancel_url, success_message, next_url=None,

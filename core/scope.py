@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
-from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Value
+from django.db import connection, models
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -81,46 +82,52 @@ def scope_of(user) -> Scope:
     return scope
 
 
+# The user's role assignments (one row per assignment, and for a unit's party organisation one
+# per committee it is a member organisation of), their member record and their unread
+# notifications' count: see ``_build_scope``. Table names are the models' own.
+_SCOPE_SQL = """
+    SELECT ra.role, ra.district_id, ra.committee_id, ra.branch_id, b.committee_id, ra.unit_id,
+           cm.committee_id, cm.left_on
+    FROM {role} ra
+    LEFT JOIN {branch} b ON b.id = ra.branch_id
+    LEFT JOIN {membership} cm ON cm.branch_id = b.id
+    WHERE ra.user_id = %s
+    UNION ALL
+    SELECT '{member_row}', NULL, m.committee_id, NULL, NULL, m.id, NULL, NULL
+    FROM {member} m WHERE m.user_id = %s
+    UNION ALL
+    SELECT '{unread_row}', COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL
+    FROM {notification} n WHERE n.user_id = %s AND n.read_at IS NULL
+"""
+
+
 def _build_scope(user) -> Scope:
     RoleAssignment = apps.get_model("core", "RoleAssignment")
     Notification = apps.get_model("core", "Notification")
     Member = apps.get_model("members", "Member")
+    Branch = apps.get_model("branches", "Branch")
+    CommitteeMembership = apps.get_model("branches", "CommitteeMembership")
 
     districts, committees, branches, units, read_committees = set(), set(), set(), set(), set()
     # One row per assignment, and for a unit's party organisation one per committee it is a
     # member organisation of (read with each of them).
-    roles = RoleAssignment.objects.filter(user=user).order_by().values_list(
-        "role", "district_id", "committee_id", "branch_id", "branch__committee_id", "unit_id",
-        "branch__memberships__committee_id", "branch__memberships__left_on",
-    )
     # The user's member record (if any) comes in the same query, as one more row: its pk in
     # the unit column, its committee in the committee column; and so does the count of their
-    # unread notifications (the bell in the navigation bar), in the district column.
-    no_id = Value(None, output_field=models.IntegerField())
-    member_row = (
-        Member.objects.filter(user=user).order_by()
-        .annotate(
-            _role=Value(MEMBER_ROW), _district=no_id, _committee=F("committee_id"), _branch=no_id,
-            _branch_committee=no_id, _unit=F("pk"), _member_of=no_id,
-            _left_on=Value(None, output_field=models.DateField()),
-        )
-        .values_list("_role", "_district", "_committee", "_branch", "_branch_committee",
-                     "_unit", "_member_of", "_left_on")
-    )
-    unread_row = (
-        Notification.objects.filter(user=user, read_at__isnull=True).order_by()
-        .annotate(_role=Value(UNREAD_ROW)).values("_role")
-        .annotate(
-            _n=Count("pk"), _committee=no_id, _branch=no_id, _branch_committee=no_id,
-            _unit=no_id, _member_of=no_id, _left_on=Value(None, output_field=models.DateField()),
-        )
-        .values_list("_role", "_n", "_committee", "_branch", "_branch_committee", "_unit",
-                     "_member_of", "_left_on")
-    )
+    # unread notifications (the bell in the navigation bar), in the district column. Written
+    # out rather than composed with the ORM: every signed-in request runs it, and composing
+    # the three parts cost 3 ms of the request's CPU, the statement itself a tenth of that.
+    with connection.cursor() as cursor:
+        cursor.execute(_SCOPE_SQL.format(
+            role=RoleAssignment._meta.db_table, branch=Branch._meta.db_table,
+            membership=CommitteeMembership._meta.db_table, member=Member._meta.db_table,
+            notification=Notification._meta.db_table, member_row=MEMBER_ROW,
+            unread_row=UNREAD_ROW,
+        ), [user.pk, user.pk, user.pk])
+        rows = cursor.fetchall()
     today = timezone.localdate()
     member_id = unread = None
     for (role, district_id, committee_id, branch_id, branch_committee_id, unit_id,
-         member_of, left_on) in roles.union(member_row, unread_row, all=True):
+         member_of, left_on) in rows:
         if role == UNREAD_ROW:
             unread = district_id
             continue
@@ -136,6 +143,8 @@ def _build_scope(user) -> Scope:
         elif reach == "branch":
             branches.add(branch_id)
             read_committees.add(branch_committee_id)
+            if isinstance(left_on, str):  # SQLite gives a date as text through the UNION
+                left_on = date.fromisoformat(left_on)
             if member_of is not None and (left_on is None or left_on >= today):
                 read_committees.add(member_of)
         elif reach == "unit":

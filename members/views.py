@@ -14,7 +14,7 @@ from branches.models import Branch
 from branches.selectors import opens_keeping_committee
 from committees.models import Committee
 from core import sections
-from core.pages import form_page, paginate, with_urls
+from core.pages import form_page, paginate
 from core.scope import (
     can_see_contact_details,
     can_see_full_id_number,
@@ -34,7 +34,7 @@ ROSTER_PAGE_SIZE = 50
 
 def _roster_page(request, *, roster_filter, title, context):
     page = paginate(request, selectors.roster(roster_filter.qs), per_page=ROSTER_PAGE_SIZE)
-    page.object_list = with_urls(page.object_list, "members:member-detail")
+    page.object_list = selectors.roster_rows(page.object_list)
     return render(
         request,
         "members/member_list.html",
