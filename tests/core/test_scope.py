@@ -438,3 +438,21 @@ def test_who_reads_every_member_of_a_committee_is_who_the_member_rule_lets_read_
     assert not answers["officer", "永济社区"]
     assert not answers["branch_secretary", "学苑社区"]
     assert not answers["member", "学苑社区"] and not answers["liaison", "学苑社区"]
+
+
+def test_a_unit_organisation_s_secretary_reads_the_committees_it_is_a_member_of_today(world):
+    """The scope's one statement brings each membership's end date (through a UNION, where
+    SQLite gives dates as text): a committee left is no longer read."""
+    org = BranchFactory(committee=world.a, kind=BranchKind.UNIT, unit=world.unit,
+                        name="运城市第一医院党委")
+    CommitteeMembership.objects.create(committee=world.a, branch=org, joined_on=date(2020, 1, 1))
+    CommitteeMembership.objects.create(committee=world.b, branch=org, joined_on=date(2020, 1, 1),
+                                       left_on=date(2021, 1, 1))
+    secretary = UserFactory(username="org_secretary")
+    grant(secretary, "branch_secretary", org)
+
+    scope = scope_of(secretary)
+
+    assert scope.branch_ids == {org.pk}
+    assert scope.read_committee_ids == {world.a.pk}
+    assert reads_committee(secretary, world.a) and not reads_committee(secretary, world.b)
