@@ -33,7 +33,8 @@ ROSTER_PAGE_SIZE = 50
 
 
 def _roster_page(request, *, roster_filter, title, context):
-    page = paginate(request, selectors.roster(roster_filter.qs), per_page=ROSTER_PAGE_SIZE)
+    page = paginate(request, selectors.roster_values(roster_filter.qs),
+                    per_page=ROSTER_PAGE_SIZE)
     page.object_list = selectors.roster_rows(page.object_list)
     return render(
         request,
