@@ -11,12 +11,14 @@ from decimal import Decimal
 
 from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.utils import translation
+from django.utils import timezone, translation
 
 from committees.models import Seat
 from core.dates import year_dates
+from core.db import count_of
 from core.scope import scope_of
 from core.xlsx import add_sheet, date_cell, datetime_cell, new_workbook, workbook_bytes
+from units.agreements import ends_soon
 from units.models import (
     Agreement,
     AgreementStatus,
@@ -156,16 +158,49 @@ def committee_partners(committee):
     of the resources they offered are not money (a funds offer counts once its money is a
     funding line), so no yuan is counted twice.
 
-    Each unit carries ``n_projects`` and ``money`` (Decimal). The amount comes from a
-    subquery, so the join with projects cannot multiply it. Pages show ``money`` only to the
-    committee's side (funding stays between it and the unit).
+    Each unit carries ``n_projects`` and ``money`` (Decimal), each from a subquery, so neither
+    multiplies the other. Pages show ``money`` only to the committee's side (funding stays
+    between it and the unit).
     """
     partners = Agreement.objects.filter(committee=committee).exclude(
         status=AgreementStatus.DRAFT
     ).values("unit_id")
+    return (
+        Unit.objects.filter(pk__in=partners)
+        .annotate(**_partner_figures(committee, OuterRef("pk")))
+        .order_by("-n_projects", "-money", "name")
+    )
+
+
+def committee_partners_and_expiring(committee, *, expiring: bool) -> tuple[list, list]:
+    """``committee_partners`` and, with ``expiring``, ``units.agreements.expiring_agreements``
+    (for the committee's side), from one query: the committee's agreements but drafts, with
+    their units and each unit's figures; ranked and picked here (a committee has a few
+    dozen)."""
+    agreements = list(
+        Agreement.objects.filter(committee=committee).exclude(status=AgreementStatus.DRAFT)
+        .select_related("unit")
+        .annotate(**_partner_figures(committee, OuterRef("unit_id")))
+    )
+    units = {}
+    for agreement in agreements:
+        unit = units.setdefault(agreement.unit_id, agreement.unit)
+        unit.n_projects, unit.money = agreement.n_projects, agreement.money
+    partners = sorted(units.values(), key=lambda u: (-u.n_projects, -u.money, u.name))
+    today = timezone.localdate()
+    ending = sorted(
+        (a for a in agreements if expiring and ends_soon(a, today)),
+        key=lambda a: (a.ends_on, a.unit.name),
+    )
+    return partners, ending
+
+
+def _partner_figures(committee, unit) -> dict:
+    """A unit's ``n_projects`` and ``money`` for ``committee`` (``committee_partners``), as
+    correlated subqueries on ``unit`` (an ``OuterRef`` to the unit's pk)."""
     sponsored = Subquery(
         Funding.objects.filter(
-            unit=OuterRef("pk"), committee=committee, source=FundingSource.UNIT,
+            unit=unit, committee=committee, source=FundingSource.UNIT,
             state=FundingState.RECEIVED,
         )
         .order_by()
@@ -174,19 +209,13 @@ def committee_partners(committee):
         .values("total"),
         output_field=MONEY,
     )
-    return (
-        Unit.objects.filter(pk__in=partners)
-        .annotate(
-            n_projects=Count(
-                "projects",
-                filter=Q(projects__committee=committee)
-                & ~Q(projects__status=ProjectStatus.PROPOSED),
-                distinct=True,
-            ),
-            money=Coalesce(sponsored, Decimal(0), output_field=MONEY),
-        )
-        .order_by("-n_projects", "-money", "name")
-    )
+    return {
+        "n_projects": count_of(
+            Project.objects.filter(units=unit, committee=committee)
+            .exclude(status=ProjectStatus.PROPOSED)
+        ),
+        "money": Coalesce(sponsored, Decimal(0), output_field=MONEY),
+    }
 
 
 # -- the Excel workbook -------------------------------------------------------------------------

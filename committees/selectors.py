@@ -7,10 +7,12 @@ from .models import Committee, SeatRole
 LARGE_VENUE_AREA = Decimal(500)  # m²: the report's "500 平方米以上" threshold
 
 
+SEAT_ORDER = {SeatRole.SECRETARY: 0, SeatRole.DEPUTY: 1, SeatRole.MEMBER: 2, SeatRole.PART_TIME: 3}
+
+
 def committee_seats(committee):
-    order = {SeatRole.SECRETARY: 0, SeatRole.DEPUTY: 1, SeatRole.MEMBER: 2, SeatRole.PART_TIME: 3}
     seats = list(committee.seats.select_related("member", "unit"))
-    seats.sort(key=lambda s: (order.get(s.role, 9), s.term_start))
+    seats.sort(key=lambda s: (SEAT_ORDER.get(s.role, 9), s.term_start))
     return seats
 
 
@@ -32,7 +34,3 @@ def opens_committee(user, pk) -> bool:
     """Whether the user may open committee ``pk`` (a page's breadcrumb asks before linking)."""
     return Committee.objects.for_user(user).filter(pk=pk).exists()
 
-
-def committee_venues(committee):
-    venues = list(committee.venues.select_related("unit"))
-    return venues, sum((v.area for v in venues), Decimal(0))

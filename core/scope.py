@@ -56,6 +56,9 @@ class Scope:
     member_id: int | None = None
     # Committees readable (not writable) because a branch, a unit or the member is there.
     read_committee_ids: frozenset[int] = field(default_factory=frozenset)
+    # The committees of the branches (and party groups) in ``branch_ids``: where the user is a
+    # branch secretary (read with the roles, so ``_side_or_branch_secretary`` needs no query).
+    branch_committee_ids: frozenset[int] = field(default_factory=frozenset)
     # ``can_write`` answers, by (model, pk), for the rest of the request: a page and its cards
     # ask the same question several times (an activity's page asked it three times).
     writes: dict = field(default_factory=dict, compare=False, repr=False)
@@ -109,6 +112,7 @@ def _build_scope(user) -> Scope:
     CommitteeMembership = apps.get_model("branches", "CommitteeMembership")
 
     districts, committees, branches, units, read_committees = set(), set(), set(), set(), set()
+    branch_committees = set()
     # One row per assignment, and for a unit's party organisation one per committee it is a
     # member organisation of (read with each of them).
     # The user's member record (if any) comes in the same query, as one more row: its pk in
@@ -142,6 +146,7 @@ def _build_scope(user) -> Scope:
             committees.add(committee_id)
         elif reach == "branch":
             branches.add(branch_id)
+            branch_committees.add(branch_committee_id)
             read_committees.add(branch_committee_id)
             if isinstance(left_on, str):  # SQLite gives a date as text through the UNION
                 left_on = date.fromisoformat(left_on)
@@ -173,6 +178,7 @@ def _build_scope(user) -> Scope:
         unit_ids=frozenset(units),
         member_id=member_id,
         read_committee_ids=frozenset(read_committees),
+        branch_committee_ids=frozenset(branch_committees),
         unread_notifications=unread,
     )
 
@@ -428,19 +434,16 @@ def _matter_rule(s: Scope, write: bool) -> Q:
 
 def _side_or_branch_secretary(s: Scope, committee) -> bool:
     """The committee's side (its district's officers, its secretaries and staff) or the
-    secretary of one of its branches or party groups. A query only for a branch secretary."""
-    if s.superuser or committee.district_id in s.district_ids or committee.pk in s.committee_ids:
-        return True
-    if not s.branch_ids:
-        return False
-    Branch = apps.get_model("branches", "Branch")
-    return Branch.objects.filter(pk__in=s.branch_ids, committee_id=committee.pk).exists()
+    secretary of one of its branches or party groups (their committees read with the roles:
+    no query)."""
+    return (s.superuser or committee.district_id in s.district_ids
+            or committee.pk in s.committee_ids or committee.pk in s.branch_committee_ids)
 
 
 def reads_committee_matters(user, committee) -> bool:
     """Whether the user reads every matter of the committee (and so its matter figures), as
     ``_matter_rule`` has it: the committee's side and the secretaries of its branches. Others
-    read only the matters they raised or answer for. A query only for a branch secretary."""
+    read only the matters they raised or answer for. No query."""
     return _side_or_branch_secretary(scope_of(user), committee)
 
 
@@ -448,7 +451,7 @@ def reads_committee_roster(user, committee) -> bool:
     """Whether the committee's roster is the reader's to read: its side and the secretaries of
     its branches (who read their branch's members there). A member reads only their own
     record and a unit's liaison none, so a roster would show them a part as if it were the
-    whole. A query only for a branch secretary."""
+    whole. No query."""
     return _side_or_branch_secretary(scope_of(user), committee)
 
 
@@ -466,8 +469,7 @@ def reads_every_member(user, committee) -> bool:
 def reads_committee_compliance(user, committee) -> bool:
     """Whether the user reads the committee's compliance calendar (its meetings and its
     branches' held or missing): the committee's side and the secretaries of its branches, who
-    keep those meetings; members and units' liaisons do not. A query only for a branch
-    secretary."""
+    keep those meetings; members and units' liaisons do not. No query."""
     return _side_or_branch_secretary(scope_of(user), committee)
 
 

@@ -386,13 +386,30 @@ def missing_this_month(counts_for_holder, kinds, today: date) -> list[tuple[str,
     return result
 
 
-def months_without_monthly(committee, today: date | None = None) -> list[date]:
+def months_without_monthly(committee, today: date | None = None,
+                           held: list[datetime] | None = None) -> list[date]:
     """This year's months whose monthly meeting (一月一例会) was due and not held, as the first
-    day of each: what the committee page flags to its secretary (one query)."""
+    day of each: what the committee page flags to its secretary (one query; none when
+    ``held``, the starts of the meetings ``monthly_held_q`` picks, were read already)."""
     today = today or timezone.localdate()
-    monthly = next((row for row in compliance_grid(committee=committee, year=today.year,
-                                                   today=today)
-                    if row.kind == MeetingKind.MONTHLY), None)
+    if held is None:
+        rows = compliance_grid(committee=committee, year=today.year, today=today)
+    else:
+        counts: dict[tuple[str, int], int] = {}
+        for starts_at in held:
+            key = (MeetingKind.MONTHLY, timezone.localtime(starts_at).month)
+            counts[key] = counts.get(key, 0) + 1
+        rows = _rows([k for k in committee_kinds() if k == MeetingKind.MONTHLY], counts,
+                     today.year, today)
+    monthly = next((row for row in rows if row.kind == MeetingKind.MONTHLY), None)
     if monthly is None:
         return []
     return [date(today.year, cell.month, 1) for cell in monthly.cells if cell.state == MISSING]
+
+
+def monthly_held_q(year: int) -> Q:
+    """A committee's meetings (``branch`` none) that count as its monthly meeting held in
+    ``year``, as ``held_counts`` counts them: for ``months_without_monthly(held=…)``."""
+    start, end = _year_bounds(year)
+    return Q(branch__isnull=True, kind=MeetingKind.MONTHLY, status__in=HELD_STATUSES,
+             starts_at__gte=start, starts_at__lt=end, starts_at__lte=timezone.now())

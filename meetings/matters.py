@@ -400,25 +400,31 @@ def matter_counts_of_committee(today: date | None = None) -> dict:
 
 
 def committee_matter_stats(committee, today: date | None = None, counts=None) -> MatterStats:
-    """The committee's matters in figures (three queries, whatever their number; two when
+    """The committee's matters in figures (two queries, whatever their number; one when
     ``counts`` were read with the committee: ``matter_counts_of_committee``): open, overdue,
     share resolved, median days from raised to resolved, and the next five still to be done
-    (overdue ones first)."""
+    (overdue ones first). The resolved matters (for their days) and the next five are read in
+    one query, the resolved ones with their dates only."""
     today = today or timezone.localdate()
     matters = Matter.objects.filter(committee=committee)
     if counts is None:
         counts = matters.aggregate(**{name: Count("pk", filter=rule)
                                       for name, rule in _matter_counts(today).items()})
-    days = [
-        (resolved - raised).days
-        for raised, resolved in matters.filter(
-            status=MatterStatus.RESOLVED, resolved_on__isnull=False
-        ).values_list("raised_on", "resolved_on")
-    ]
-    upcoming = list(
-        with_overdue(matters.exclude(status__in=CLOSED), today)
+    resolved_q = Q(status=MatterStatus.RESOLVED, resolved_on__isnull=False)
+    next_five = (matters.exclude(status__in=CLOSED)
+                 .order_by(F("due_on").asc(nulls_last=True), "raised_on", "pk").values("pk")[:5])
+    rows = list(
+        with_overdue(matters.filter(resolved_q | Q(pk__in=next_five)), today)
         .select_related("responsible_member", "responsible_team", "responsible_unit")
-        .order_by(F("due_on").asc(nulls_last=True), "raised_on", "pk")[:5]
+        .only("pk", "committee_id", "title", "kind", "status", "raised_on", "due_on",
+              "resolved_on", "responsible_member__name", "responsible_team__name",
+              "responsible_unit__name")
+    )
+    days = [(m.resolved_on - m.raised_on).days for m in rows
+            if m.status == MatterStatus.RESOLVED and m.resolved_on is not None]
+    upcoming = sorted(
+        (m for m in rows if m.status not in CLOSED),
+        key=lambda m: (m.due_on is None, m.due_on or today, m.raised_on, m.pk),
     )
     return MatterStats(
         open=counts["open"],

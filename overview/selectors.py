@@ -4,14 +4,27 @@ and cards from co-building and meetings."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    DateField,
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
 
 from branches.models import OWN_KINDS, Branch, BranchKind, CommitteeMembership
 from committees.models import Committee, Seat, SeatRole, Venue
-from committees.selectors import LARGE_VENUE_AREA
+from committees.selectors import LARGE_VENUE_AREA, SEAT_ORDER
 from core.db import count_of
 from members.models import CheckIn, CheckInStatus, InServiceGroup, Member
+from units.models import Unit
 
 
 def _count(queryset):
@@ -177,17 +190,65 @@ def committee_member_figures(committee) -> dict:
     }
 
 
-def committee_in_service(committee) -> dict:
-    """The committee's in-service members (报到, confirmed) and their groups: each group with
-    its ``member_count``, and how many are in no group (one query; the committee read with
-    ``member_counts_of_committee``)."""
-    groups = list(
-        InServiceGroup.objects.filter(committee=committee)
-        .select_related("leader")
-        .annotate(member_count=count_of(
-            CheckIn.objects.filter(group_id=OuterRef("pk"), status=CheckInStatus.CONFIRMED)
-        ))
-        .order_by("name")
-    )
-    return {"groups": groups, "checked_in": committee.n_checked_in,
-            "in_no_group": committee.n_in_no_group}
+# One row shape for a seat, a venue and an in-service group (``committee_lists``): what the
+# committee's page shows of each, the holder, the leader and the unit by name.
+_ROW = ("kind", "pk", "unit_id", "unit_name", "name", "text", "commitment", "role", "member_id",
+        "member_name", "term_start", "term_end", "area", "n")
+
+
+def committee_lists(committee) -> dict:
+    """The committee page's lists in one query (a union, the units' and members' names joined
+    in): its seats (``committees.selectors.committee_seats``' order), its venues by name and
+    their total area, and its in-service groups by name, each with its confirmed members
+    (``member_count``; the totals come with the committee: ``member_counts_of_committee``).
+    The seats carry their ``member`` and ``unit`` with the name only, the venues their
+    ``unit``, the groups their ``leader``."""
+    def null(field):  # typed, for PostgreSQL's union of two untyped NULLs is text
+        return Cast(Value(None), output_field=field)
+
+    text, day, number = TextField(), DateField(), IntegerField()
+    area = DecimalField(max_digits=8, decimal_places=1)
+    seats = committee.seats.order_by().annotate(
+        kind=Value("seat"), unit_name=F("unit__name"), name=F("holder_name"), text=F("title"),
+        member_name=F("member__name"), area=null(area), n=null(number),
+    ).values_list(*_ROW)
+    venues = committee.venues.order_by().annotate(
+        kind=Value("venue"), unit_name=F("unit__name"), text=F("address"),
+        commitment=null(text), role=null(text), member_id=null(number), member_name=null(text),
+        term_start=null(day), term_end=null(day), n=null(number),
+    ).values_list(*_ROW)
+    groups = InServiceGroup.objects.filter(committee=committee).order_by().annotate(
+        kind=Value("group"), unit_id=null(number), unit_name=null(text), text=F("description"),
+        commitment=null(text), role=null(text), member_id=F("leader_id"),
+        member_name=F("leader__name"), term_start=null(day), term_end=null(day),
+        area=null(area),
+        n=count_of(CheckIn.objects.filter(group_id=OuterRef("pk"),
+                                          status=CheckInStatus.CONFIRMED)),
+    ).values_list(*_ROW)
+    found = {"seat": [], "venue": [], "group": []}
+    for row in seats.union(venues, groups, all=True):
+        r = dict(zip(_ROW, row, strict=True))
+        unit = Unit(pk=r["unit_id"], name=r["unit_name"]) if r["unit_id"] else None
+        member = Member(pk=r["member_id"], name=r["member_name"]) if r["member_id"] else None
+        if r["kind"] == "seat":
+            item = Seat(pk=r["pk"], committee=committee, role=r["role"], holder_name=r["name"],
+                        title=r["text"], commitment=r["commitment"], term_start=r["term_start"],
+                        term_end=r["term_end"], unit=unit, member=member)
+        elif r["kind"] == "venue":
+            item = Venue(pk=r["pk"], committee=committee, name=r["name"], address=r["text"],
+                         area=r["area"], unit=unit)
+        else:
+            item = InServiceGroup(pk=r["pk"], committee=committee, name=r["name"],
+                                  description=r["text"], leader=member)
+            item.member_count = r["n"]
+        found[r["kind"]].append(item)
+    venues = sorted(found["venue"], key=lambda v: (v.name, v.pk))
+    return {
+        "seats": sorted(found["seat"],
+                        key=lambda s: (SEAT_ORDER.get(s.role, 9), s.term_start, s.pk)),
+        "venues": venues,
+        "venue_area": sum((v.area for v in venues), Decimal(0)),
+        "in_service": {"groups": sorted(found["group"], key=lambda g: (g.name, g.pk)),
+                       "checked_in": committee.n_checked_in,
+                       "in_no_group": committee.n_in_no_group},
+    }

@@ -6,11 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.funding import funding_of_committee, funding_totals_of
-from activities.ledger import committee_partners
+from activities.ledger import committee_partners_and_expiring
 from activities.selectors import cobuilding_counts_of_committee, committee_cobuilding
 from branches.models import Branch
 from committees.models import Committee, District
-from committees.selectors import LARGE_VENUE_AREA, committee_seats, committee_venues
+from committees.selectors import LARGE_VENUE_AREA
 from committees.terms import term_badge
 from core.pages import paginate
 from core.scope import (
@@ -21,13 +21,11 @@ from core.scope import (
     writes_committee,
     writes_district,
 )
-from meetings.compliance import months_without_monthly
 from meetings.matters import matter_counts_of_committee
 from meetings.selectors import committee_meetings_card
 from members.models import SignUp
 from members.selectors import member_of
 from notices.selectors import waiting_card
-from units.agreements import expiring_agreements
 
 from . import landing, selectors
 from .dashboard_views import dashboard_context
@@ -141,8 +139,13 @@ def committee_detail(request, pk):
             **(funding_of_committee(today.year) if maybe_side else {}),
         ),
     )
-    venues, venue_area = committee_venues(committee)
+    lists = selectors.committee_lists(committee)
     can_edit = writes_committee(request.user, committee)
+    partners, expiring = committee_partners_and_expiring(committee, expiring=can_edit)
+    meetings_matters = committee_meetings_card(
+        request.user, committee, months_missed=can_edit,
+        matter_counts={name: getattr(committee, f"matters_{name}")
+                       for name in ("total", "open", "overdue", "resolved")})
     return render(
         request,
         "overview/committee_detail.html",
@@ -150,26 +153,23 @@ def committee_detail(request, pk):
             "committee": committee,
             "term": term_badge(committee.term_end),
             "kinds": selectors.committee_structure(committee),
-            "seats": committee_seats(committee),
+            "seats": lists["seats"],
             "figures": selectors.committee_member_figures(committee),
-            "in_service": selectors.committee_in_service(committee),
+            "in_service": lists["in_service"],
             "notices_waiting": waiting_card(request.user, committee=committee)["receipts"],
-            "venues": venues,
-            "venue_area": venue_area,
+            "venues": lists["venues"],
+            "venue_area": lists["venue_area"],
             "can_edit": can_edit,
             "reads_roster": can_edit or reads_committee_roster(request.user, committee),
             "can_delete": writes_district(request.user, committee.district_id),
-            "expiring": list(expiring_agreements(committee)) if can_edit else [],
+            "expiring": expiring,
             # flagged to the committee's side, who hold the monthly meeting
-            "months_missed": months_without_monthly(committee) if can_edit else [],
-            "partners": list(committee_partners(committee)),
+            "months_missed": meetings_matters["months_missed"],
+            "partners": partners,
             "cobuilding": committee_cobuilding(
                 committee, with_money=can_edit,
                 counts={"n_activities": committee.n_activities, "n_teams": committee.n_teams},
                 funding=funding_totals_of(committee) if can_edit else None),
-            "meetings_matters": committee_meetings_card(
-                request.user, committee,
-                matter_counts={name: getattr(committee, f"matters_{name}")
-                               for name in ("total", "open", "overdue", "resolved")}),
+            "meetings_matters": meetings_matters,
         },
     )

@@ -83,6 +83,14 @@ def expiring_agreements(committee):
     )
 
 
+def ends_soon(agreement: Agreement, today: datetime.date | None = None) -> bool:
+    """Whether ``expiring_agreements`` holds ``agreement`` (a loaded one): in force and ending
+    within ``EXPIRY_WARNING_DAYS``, today included."""
+    today = today or timezone.localdate()
+    return (agreement.status == AgreementStatus.IN_FORCE
+            and today <= agreement.ends_on <= today + timedelta(days=EXPIRY_WARNING_DAYS))
+
+
 def open_seat_count(agreement: Agreement) -> int:
     """How many of the agreement's seats are still open today (no end, or ending today or
     later): those that ending it would close, for the confirmation."""

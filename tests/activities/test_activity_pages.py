@@ -16,6 +16,7 @@ from tests.conftest import session_queries
 from tests.factories import (
     ActivityFactory,
     CommitteeFactory,
+    MemberFactory,
     ServiceTeamFactory,
     UnitFactory,
     VenueFactory,
@@ -416,6 +417,38 @@ class TestActivityDetail:
 
 
 # --- cancel --------------------------------------------------------------------------------
+
+# The activity page's statements, the same at any size (the session aside): counted on the
+# bench too, where a district officer verified by an authenticator spends one more for
+# django-otp's device (10).
+ACTIVITY_PAGE_QUERIES = {"secretary_a": 9, "officer": 9}
+
+
+@pytest.mark.parametrize("persona", list(ACTIVITY_PAGE_QUERIES))
+def test_the_activity_page_spends_the_same_queries_at_two_sizes(
+    login, world, django_assert_num_queries, persona
+):
+    from activities.models import Attendance
+
+    activity = activity_of(world.a, venue=world.a_venue, status=ActivityStatus.HELD,
+                           outcome="服务老人")
+    client = login(getattr(world, persona))
+    expected = ACTIVITY_PAGE_QUERIES[persona] + session_queries()
+    with django_assert_num_queries(expected):
+        assert client.get(url("activity-detail", activity.pk)).status_code == 200
+    teams = [ServiceTeamFactory(committee=world.a, name=f"服务队{n}") for n in range(3)]
+    activity.teams.set(teams)
+    activity.units.set([UnitFactory(district=world.district) for _ in range(3)])
+    activity.branches.set([world.a_branch, world.a_retirees])
+    for n in range(12):
+        Attendance.objects.create(activity=activity, method="qr", hours=1,
+                                  member=MemberFactory(committee=world.a, name=f"参加{n}"))
+    for _ in range(3):
+        a_photo(activity)
+    with django_assert_num_queries(expected):
+        page = client.get(url("activity-detail", activity.pk)).content.decode()
+    assert "服务队2" in page
+
 
 class TestActivityCancel:
     def test_it_asks_first_then_cancels(self, login, world):
