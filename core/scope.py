@@ -114,8 +114,8 @@ def _build_scope(user) -> Scope:
     districts, committees, branches, units, read_committees = set(), set(), set(), set(), set()
     branch_committees = set()
     # One row per assignment, and for a unit's party organisation one per committee it is a
-    # member organisation of (read with each of them).
-    # The user's member record (if any) comes in the same query, as one more row: its pk in
+    # member organisation of (read with each of them). The user's member record (if any)
+    # comes in the same query, as one more row: its pk in
     # the unit column, its committee in the committee column; and so does the count of their
     # unread notifications (the bell in the navigation bar), in the district column. Written
     # out rather than composed with the ORM: every signed-in request runs it, and composing
@@ -160,7 +160,6 @@ def _build_scope(user) -> Scope:
         # organisation is a member organisation today, and where it has a co-building
         # agreement in force.
         Agreement = apps.get_model("units", "Agreement")
-        CommitteeMembership = apps.get_model("branches", "CommitteeMembership")
         read_committees.update(
             CommitteeMembership.objects.filter(
                 CommitteeMembership.current_q(), branch__unit_id__in=units
