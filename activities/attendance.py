@@ -389,8 +389,10 @@ def member_activity_summary(member, *, start=None, end=None, user=None, limit=No
     rows = qs.select_related("activity", "activity__committee").order_by(
         "-activity__starts_at", "-pk"
     )
-    if limit is None:
+    if not limit:  # every row listed, or none (the year's figures alone): the totals alone
         totals = qs.aggregate(count=Count("pk"), hours=Sum("hours"))
+        if limit == 0:
+            rows = rows.none()
     else:
         # The count and hours of every row ride along on each listed one (a window over the
         # whole set, taken before the limit): one query.

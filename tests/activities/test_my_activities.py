@@ -103,8 +103,9 @@ def test_the_page_spends_the_same_queries_at_two_sizes(
             upcoming = ActivityFactory(committee=world.a, capacity=1)
             attendance.signup(activity=upcoming, member=world.a_member)
 
-    # user, scope (2), member, sign-ups, upcoming, this year's totals, all totals, recent
-    expected = 6 + session_queries()
+    # user, scope (roles, member record, bell), member, sign-ups, upcoming, this year's
+    # totals, the recent attendances (with all their totals)
+    expected = 7 + session_queries()
     grow_to(3)
     with django_assert_num_queries(expected):
         client.get(MINE)
