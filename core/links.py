@@ -22,6 +22,13 @@ def url_for(name: str, pk: int) -> str:
     return f"{head}{int(pk)}{tail}"
 
 
+def pk_url(name: str):
+    """``url_for(name, pk)`` as a function of the pk, with the route and the script prefix
+    looked up once: for the rows of one table."""
+    head, tail = _halves(name, get_script_prefix())
+    return lambda pk: f"{head}{int(pk)}{tail}"
+
+
 @functools.lru_cache(maxsize=256)
 def _plain(name: str, prefix: str) -> str:
     return reverse(name)

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .forms import add_service_errors
@@ -24,16 +23,6 @@ def local_url(request, url: str | None, default: str) -> str:
 
 def paginate(request, queryset, per_page=25):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
-
-
-_MARK = 2**62 + 12345  # no row's pk: stands in for each row's while reversing once
-
-
-def url_of_pk(url_name: str):
-    """A function giving the page ``url_name`` names for a pk, reversed once for all rows rather
-    than once a row (issue 16: the roster's profile)."""
-    head, tail = reverse(url_name, args=[_MARK]).split(str(_MARK))
-    return lambda pk: f"{head}{pk}{tail}"
 
 
 def form_page(request, form, *, save, title, cancel_url, success_message, next_url=None,

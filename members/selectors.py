@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch
 from core.forms import BootstrapForm
-from core.pages import url_of_pk
+from core.links import pk_url
 from core.scope import reads_every_member
 
 from . import coverage
@@ -189,7 +189,7 @@ def roster_rows(members) -> list[dict]:
     ``kind`` (category, and probationary where so), ``where`` (membership, masked mobile).
     Plain dicts: the template reads a dict's key at once, where each of a model's attributes,
     properties and translated labels took it several tries (issue 16)."""
-    url = url_of_pk("members:member-detail")
+    url = pk_url("members:member-detail")
     categories = {value: str(label) for value, label in Category.choices}
     probationary = str(Status.PROBATIONARY.label)
     rows = []

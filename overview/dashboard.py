@@ -12,7 +12,6 @@ period; compliance is of the period's year."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from functools import cached_property
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
@@ -28,7 +27,7 @@ from activities.models import (
 from branches.models import BranchKind
 from committees.models import Committee
 from core.db import count_of
-from core.links import plain_url, url_for
+from core.links import pk_url, plain_url
 from meetings.compliance import district_compliance
 from meetings.matters import CLOSED, median_days, overdue_q
 from meetings.models import Matter, MatterStatus
@@ -79,21 +78,24 @@ class CommitteeRow:
     def name(self):
         return self.committee.name
 
-    @cached_property
-    def links(self) -> dict[str, str]:
-        """The records behind each figure (``core.links``: no ``reverse`` per row)."""
-        pk = self.committee.pk
-        activities = f"{plain_url('activities:activity-list')}?committee={pk}"
+
+def row_links():
+    """A function giving a committee's row the records behind each figure: the routes
+    reversed once for the table (``core.links``), not once per row."""
+    committee, members = pk_url("overview:committee-detail"), pk_url("members:committee-roster")
+    checked_in, money = pk_url("members:in-service"), pk_url("activities:committee-funding")
+    compliance, matters = pk_url("meetings:committee-compliance"), pk_url("meetings:matter-list")
+    activity_list = plain_url("activities:activity-list")
+
+    def links(pk) -> dict[str, str]:
+        activities = f"{activity_list}?committee={pk}"
         return {
-            "committee": url_for("overview:committee-detail", pk),
-            "members": url_for("members:committee-roster", pk),
-            "checked_in": url_for("members:in-service", pk),
-            "activities": activities,
-            "hours": f"{activities}&status=held",
-            "money": url_for("activities:committee-funding", pk),
-            "compliance": url_for("meetings:committee-compliance", pk),
-            "matters": url_for("meetings:matter-list", pk),
+            "committee": committee(pk), "members": members(pk), "checked_in": checked_in(pk),
+            "activities": activities, "hours": f"{activities}&status=held",
+            "money": money(pk), "compliance": compliance(pk), "matters": matters(pk),
         }
+
+    return links
 
 
 @dataclass

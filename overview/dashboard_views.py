@@ -42,13 +42,24 @@ def dashboard_context(request, district) -> dict:
     board.rows = dashboard.sort_rows(board.rows, column, descending)
     # The figures as the language writes them, formatted here once for the hundreds of cells
     # (core.numbers; the snapshot is a fresh copy per view, so these never reach the cache)
-    numbers = Numbers()
+    # Each row as the strings its cells show, with their links: plain dicts and tuples, which
+    # the template reads at once (a hundred committees' rows were most of the page's time).
+    numbers, links_of = Numbers(), dashboard.row_links()
+    table = []
     for row in board.rows:
-        row.shown = {
-            "members": numbers(row.members), "checked_in": numbers(row.checked_in),
-            "activities": numbers(row.activities), "hours": numbers(row.hours, -1),
-            "money": numbers(row.money, 2),
-        }
+        links = links_of(row.committee.pk)
+        table.append({"pk": row.committee.pk, "name": row.name, "url": links["committee"],
+                      "cells": [
+            (links["members"], numbers(row.members)),
+            (links["checked_in"], numbers(row.checked_in)),
+            (links["activities"], numbers(row.activities)),
+            (links["hours"], numbers(row.hours, -1)),
+            (links["money"], numbers(row.money, 2)),
+            (f"{links['compliance']}?year={board.compliance_year}",
+             "—" if row.compliance is None else f"{row.compliance}%"),
+            (links["matters"], str(row.open_matters)),
+            (f"{links['matters']}?overdue=on", str(row.overdue_matters)),
+        ]})
     for chart in board.charts:
         chart.table = [(category, [numbers(v, -2) for v in values])
                        for category, values in chart.rows]
@@ -72,6 +83,7 @@ def dashboard_context(request, district) -> dict:
         "months": range(1, 13),
         "quarters": range(1, 5),
         "board": board,
+        "table": table,
         "charts": {chart.id: chart for chart in board.charts},
         "chart_data": {chart.id: chart.as_json() for chart in board.charts},
         "headers": headers,
