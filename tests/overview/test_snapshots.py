@@ -114,3 +114,19 @@ def test_the_time_shown_is_the_older_of_the_counting_and_the_snapshot(world):
     assert snapshot.counted_at <= snapshot.at
     snapshot.board.counted_at = snapshot.at + timedelta(minutes=5)
     assert snapshot.counted_at == snapshot.at
+
+
+def test_each_language_reads_its_own_kept_page_in_its_own_words(world, login, kept):
+    """A snapshot is kept once per language, its labels written out: the beat warms both, and
+    an English reader of a page a Chinese reader kept reads English labels."""
+    tasks.count_all_figures()
+    client = login(world.officer)
+    client.cookies["django_language"] = "zh-hans"
+    warm_count, chinese = queries(client, world)
+    client.cookies["django_language"] = "en"
+    english_count, english = queries(client, world)
+    assert english_count == warm_count  # kept for English too
+    assert "在职党员" in chinese.content.decode() and "In-service" not in chinese.content.decode()
+    assert "In-service" in english.content.decode() and "在职党员" not in english.content.decode()
+    labels = [label for label, _n in english.context["board"].members_by_category]
+    assert all(type(label) is str for label in labels)  # written out, not lazy
