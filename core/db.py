@@ -51,7 +51,10 @@ def bulk_insert(model, objs, *, with_pks=False, using="default") -> list:
             for obj, (value,) in zip(objs, cursor.fetchall(), strict=True):
                 setattr(obj, pk.attname, value)
         columns = ", ".join(quote(f.column) for f in fields)
-        with cursor.cursor.copy(f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN") as copy:
+        sql = f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN"
+        # psycopg's own cursor, so its errors are wrapped as Django's here (a caller tells a
+        # lost connection from a failed statement by them: members.import_writes._failing).
+        with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
             for obj in objs:
                 copy.write_row([
                     f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields
