@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import work
+from core.db import bulk_insert
 
 from .import_files import ImportRefused
 from .import_sheets import corrections_xlsx
@@ -322,11 +323,11 @@ def apply_plan(
     with transaction.atomic():
         for start in range(0, len(adds), BATCH):
             batch = adds[start:start + BATCH]
-            Member.objects.bulk_create(batch)
-            LogEntry.objects.bulk_create(
+            bulk_insert(Member, batch, with_pks=True)
+            bulk_insert(LogEntry, (
                 entry(member_type, m, LogEntry.Action.CREATE, _changes(None, m))
                 for m in batch
-            )
+            ))
             done += len(batch)
             if progress:
                 progress(done, total)
@@ -358,8 +359,9 @@ def apply_plan(
                 by_fields.setdefault(tuple(row.changed_fields), []).append(row.member)
             for fields, members in by_fields.items():
                 Member.objects.bulk_update(members, [*fields, "updated_at"])
-            Transfer.objects.bulk_create(transfers)
-            LogEntry.objects.bulk_create(
+            bulk_insert(Transfer, transfers, with_pks=True)
+            bulk_insert(
+                LogEntry,
                 [
                     entry(member_type, row.member, LogEntry.Action.UPDATE,
                           _changes(row.before, row.member))

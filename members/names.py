@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -77,7 +78,16 @@ def name_pinyin(name: str) -> tuple[str, str]:
             initials.append(word[0].lower())
         else:
             # One conversion: a syllable's initial (Style.FIRST_LETTER) is its first letter.
-            syllables = lazy_pinyin(run, style=Style.NORMAL, errors="ignore")
+            syllables = _run_pinyin(run)
             full.extend(syllables)
             initials.extend(s[0] for s in syllables if s)
     return "".join(full).lower(), "".join(initials).lower()
+
+
+@lru_cache(maxsize=50_000)
+def _run_pinyin(run: str) -> tuple[str, ...]:
+    """pypinyin's syllables of a run of characters, remembered: a roster repeats its given
+    names (建国, 秀英) under every surname, and pypinyin's phrase matching is most of the cost
+    of checking an imported row. The reading depends on the run alone, so this is what
+    ``lazy_pinyin`` would give each time."""
+    return tuple(lazy_pinyin(run, style=Style.NORMAL, errors="ignore"))

@@ -19,7 +19,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
-from stdnum.exceptions import ValidationError as StdnumError
 
 _WHITESPACE = re.compile(r"\s+")
 # 17 ASCII digits and a digit or X. ``str.isdigit`` and ``\d`` would also accept e.g. Arabic-Indic
@@ -68,8 +67,8 @@ def validate_id_number(raw: str) -> str:
             _("The ID number's check digit is wrong: a digit is mistyped."), code="checksum"
         )
     try:
-        birth = ric.get_birth_date(number)
-    except StdnumError:
+        birth = _birth_date(number)
+    except ValueError:
         raise ValidationError(
             _("The birth date inside the ID number is not a real date."), code="birth_date"
         ) from None
@@ -85,7 +84,17 @@ def id_number_birth_date(number: str) -> date:
 
     Raises ``ValueError`` if the characters are not a real date.
     """
-    return ric.get_birth_date(normalize_id_number(number))
+    number = normalize_id_number(number)
+    if _ID_FORMAT.fullmatch(number):
+        return _birth_date(number)
+    return ric.get_birth_date(number)
+
+
+def _birth_date(number: str) -> date:
+    """Characters 7–14 of a number of ``_ID_FORMAT`` as a date (``ValueError`` if not one):
+    what ``ric.get_birth_date`` reads, without its clean-up of the text (the number is already
+    normalised), which cost more than the rest of the check of an imported row's ID number."""
+    return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
 
 
 def id_number_gender(number: str) -> str:

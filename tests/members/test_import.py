@@ -115,6 +115,25 @@ def test_a_good_csv_plans_adds_and_writes_them_all(world):
     assert wang.id_number not in str(entry.changes)
 
 
+def test_an_imported_members_audit_entry_holds_what_was_set_masked(world):
+    # The rows and their entries go in with COPY on PostgreSQL (core.db.bulk_insert): the
+    # entries must read back as the ORM writes them (JSON, not text; the member's id).
+    plan = plan_for(world, csv_bytes(good_rows(world)))
+    import_writes.apply_plan(plan, user=world.secretary_a)
+
+    wang = Member.objects.get(name="王建国")
+    entry = LogEntry.objects.get_for_object(wang).get()
+    assert (entry.object_id, entry.object_pk) == (wang.pk, str(wang.pk))
+    assert entry.object_repr == "王建国"
+    assert entry.changes["name"] == ["None", "王建国"]
+    assert entry.changes["branch"] == ["None", str(world.a_branch.pk)]
+    assert entry.changes["id_number"][1].endswith(wang.id_number[-4:])
+    assert entry.changes["id_number"][1] != wang.id_number
+    assert entry.additional_data == {"roster_import": "command"}
+    assert entry.timestamp is not None and wang.created_at is not None
+    assert LogEntry.objects.filter(additional_data__roster_import="command").count() == 3
+
+
 def test_gb18030_csv_and_xlsx_with_typed_cells_read_the_same(world):
     rows = good_rows(world)
     typed = [list(r) for r in rows]
@@ -213,6 +232,9 @@ def test_rows_already_on_the_roster_are_updated_and_branch_changes_become_transf
     assert LogEntry.objects.get_for_object(world.a_member).filter(
         action=LogEntry.Action.UPDATE, actor=world.officer
     ).exists()
+    moved = LogEntry.objects.get_for_object(transfer).get()
+    assert moved.changes["to_branch"] == ["None", str(world.a_retirees.pk)]
+    assert moved.changes["member"] == ["None", str(world.a_member.pk)]
     same.refresh_from_db()
     assert same.branch == world.a_branch
     new_mobile.refresh_from_db()

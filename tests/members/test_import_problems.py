@@ -91,6 +91,25 @@ def test_an_id_number_that_cannot_be_read_hides_no_other_column(world):
     assert len(plan.rows) == 1
 
 
+def test_cells_too_long_or_with_control_characters_are_named_by_row_and_column(world):
+    # The model's own field checks (lengths, control characters) still run on every cell typed
+    # in the file; only fields set from checked values are left out (imports._NOT_CLEANED).
+    rows = [
+        *good_rows(world),
+        row(姓名="孙长址", 身份证号=id_number(63), 党员类别="社区居民", 民族="汉" * 21,
+            所在支部=world.a_branch.name, 现居住地址="学苑路" * 70),
+        row(姓名="周控制", 身份证号=id_number(64), 党员类别="在职党员", 党员状态="候补",
+            性别="男的", 工作单位="运城\x07税务局"),
+        row(姓名="吴区外", 身份证号=id_number(65), 党员类别="在职党员",
+            所在支部="区外：" + "单位" * 51),
+    ]
+    plan = plan_of(world, csv_bytes(rows), "名册.csv")
+    found = {(issue.row, issue.column) for issue in plan.issues}
+    assert found == {(5, "民族"), (5, "现居住地址"), (6, "性别"), (6, "党员状态"),
+                     (6, "工作单位"), (7, "工作单位")}
+    assert [r.member.name for r in plan.rows] == ["王建国", "李在职", "赵小个"]
+
+
 def test_a_person_on_another_roster_is_reported_with_the_rest_of_the_row(world):
     MemberFactory(committee=world.b, branch=world.b_branch, id_number=id_number(62))
     rows = [row(姓名="别处人", 身份证号=id_number(62), 党员类别="无", 所在支部=world.a_branch.name)]
