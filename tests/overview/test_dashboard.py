@@ -395,3 +395,11 @@ def test_the_number_of_queries_does_not_grow_with_the_district(
     assert len(comparison(small)) == 2
     assert len(comparison(large)) == 30
     assert stat(large, "fig-activities") == "31"
+
+
+def test_a_committee_name_with_markup_reads_as_text_in_the_comparison(officer, world):
+    world.b.name = '御沁园<script>alert("x")</script>&社区'
+    world.b.save()
+    body = get(officer, world.district, Q1_2026).content.decode()
+    assert "<script>alert" not in body
+    assert "御沁园&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;社区" in body
