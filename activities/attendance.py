@@ -10,9 +10,10 @@ decided by the database, not by looking first.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Window
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from committees.models import Committee
-from core.db import create_once, lock_row
+from core.db import create_once, from_row, lock_row
 from core.qr import (
     QR_CLOSES_AFTER,
     QR_MAX_AGE,
@@ -180,16 +181,59 @@ def activity_qr_token(activity) -> str:
     return rotating_token(ACTIVITY_QR_SALT, activity.pk)
 
 
-def activity_from_token(token: str) -> Activity | None:
-    """The activity a QR token names, or None when it is forged, for something else, or more
-    than QR_MAX_AGE seconds old."""
+# The activity a scanned code names (every column), its committee's district, and the scanning
+# account's member record (name and committee, and that committee's district for a volunteer
+# from another community of the district): see ``scanned``. Table names are the models' own.
+_SCANNED_SQL = """SELECT {columns}, c.district_id, m.id, m.name, m.committee_id, mc.district_id
+    FROM {activity} a
+    JOIN {committee} c ON c.id = a.committee_id
+    LEFT JOIN {member} m ON m.user_id = %s
+    LEFT JOIN {committee} mc ON mc.id = m.committee_id
+    WHERE a.id = %s
+"""
+
+
+def scanned(token: str, user) -> tuple[Activity | None, Member | None]:
+    """What a QR check-in reads: the activity ``token`` names (None when the token is forged,
+    for something else or more than QR_MAX_AGE seconds old) with its committee's district,
+    and ``user``'s member record with only its name and committee (None when the account has
+    none). One statement, written out rather than composed with the ORM: 900 members may scan
+    within a minute, and composing the two look-ups (the activity with its committee, the
+    member) cost about 1.2 ms of each scan's CPU, the statement a tenth of that. The
+    committees are loaded with their district only (``_same_district`` reads no more)."""
     pk = read_rotating_token(ACTIVITY_QR_SALT, token, max_age=QR_MAX_AGE)
     if pk is None:
-        return None
-    try:  # with its committee: a volunteer from elsewhere is checked against its district
-        return Activity.objects.select_related("committee").get(pk=pk)
-    except Activity.DoesNotExist:
-        return None
+        return None, None
+    fields = Activity._meta.concrete_fields
+    with connection.cursor() as cursor:
+        cursor.execute(_scanned_sql(), [user.pk, pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None, None
+    district_id, member_id, name, member_committee_id, member_district_id = row[len(fields):]
+    activity = from_row(Activity, row[:len(fields)])
+    activity.committee = _committee_in(activity.committee_id, district_id)
+    if member_id is None:
+        return activity, None
+    opts = Member._meta
+    member = from_row(Member, [member_id, name, member_committee_id],
+                      fields=[opts.pk, opts.get_field("name"), opts.get_field("committee")])
+    member.committee = _committee_in(member_committee_id, member_district_id)
+    return activity, member
+
+
+@cache
+def _scanned_sql() -> str:
+    return _SCANNED_SQL.format(
+        columns=", ".join(f'a."{f.column}"' for f in Activity._meta.concrete_fields),
+        activity=Activity._meta.db_table, committee=Committee._meta.db_table,
+        member=Member._meta.db_table,
+    )
+
+
+def _committee_in(pk: int, district_id: int) -> Committee:
+    """A committee known by its id and district only (the rest deferred)."""
+    return Committee.from_db(connection.alias, ["id", "district_id"], [pk, district_id])
 
 
 # --- attendance ---------------------------------------------------------------------------

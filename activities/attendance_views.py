@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.pages import decision, form_page, local_url, paginate
 from core.qr import qr_checkin_page, qr_screen_page
 from core.scope import get_for_user
-from members.selectors import own_member, scanning_member_of
+from members.selectors import own_member
 
 from . import attendance, selectors
 from .attendance_forms import ActivityAttendanceForm, RosterForm
@@ -175,10 +175,10 @@ def activity_qr_checkin(request, token):
     """Where the QR code leads (sign in first if needed): one tap checks the member in. The
     token names the activity, so a volunteer from another community of the district may check
     in without reading the activity by scope."""
-    activity = attendance.activity_from_token(token)
+    activity, member = attendance.scanned(token, request.user)
     return qr_checkin_page(
         request, obj=activity,
-        member_of=scanning_member_of,
+        member_of=lambda user: member,
         recorded=lambda member: Attendance.objects.filter(
             activity=activity, member=member).first(),
         refusal=lambda: attendance.activity_qr_refusal(activity),

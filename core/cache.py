@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -23,10 +23,33 @@ FAILURES = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutErr
 PAUSE = 10.0  # seconds Redis is left alone after it failed
 
 
+class KeptClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis client, keeping the redis-py client of each connection pool: Django makes
+    a new one for every call, and making one (its table of reply handlers) took as much CPU as
+    the call itself (0.09 of a read's 0.19 ms). A cache object, and so this, serves one
+    thread (``django.core.cache.caches``); a redis-py client may be shared between threads
+    anyway, taking a connection from its pool for each command."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(pool)
+        if client is None:
+            client = self._clients[pool] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     """Django's Redis cache; when Redis fails, reads miss and writes are dropped."""
 
     _down_until = 0.0  # monotonic time; shared by the process's connections
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = KeptClientRedisCacheClient
 
     def _call(self, name: str, fallback, *args, **kwargs):
         now = time.monotonic()

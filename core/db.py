@@ -29,6 +29,23 @@ def count_of(queryset):
     )
 
 
+def from_row(model, values, *, fields=None, using="default"):
+    """An instance of ``model`` from a written-out statement's ``values`` (as the cursor gave
+    them) for ``fields`` (its concrete fields when None), converted as the ORM converts what it
+    reads (SQLite's dates, for one); fields left out are deferred, as with ``only()``."""
+    connection = connections[using]
+    fields = model._meta.concrete_fields if fields is None else fields
+    converted = []
+    for field, value in zip(fields, values, strict=True):
+        if value is not None:
+            column = field.get_col(model._meta.db_table)
+            for convert in (*connection.ops.get_db_converters(column),
+                            *field.get_db_converters(connection)):
+                value = convert(value, column, connection)
+        converted.append(value)
+    return model.from_db(using, [f.attname for f in fields], converted)
+
+
 def create_once(instance, *, unique: tuple[str, ...]):
     """Insert ``instance`` unless a row with the same ``unique`` fields exists; returns
     ``(row, created)``: ``instance`` saved, or the row that was there (``created`` False).

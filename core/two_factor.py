@@ -9,10 +9,11 @@ in the session at sign-in (``TWO_FACTOR_STATE``), so pages spend no query on it.
 """
 
 import time
+from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django_otp import DEVICE_ID_SESSION_KEY, device_classes, devices_for_user
 from django_otp import login as otp_login
@@ -40,14 +41,30 @@ def must_enrol(user) -> bool:
 def has_confirmed_device(user) -> bool:
     """``django_otp.user_has_device(user, confirmed=True)`` in one query: it asks each kind of
     device (authenticator, backup codes) in turn, a query each when the user has none, and a
-    session without any asks again every ``RECHECK_SECONDS``."""
+    session without any asks again every ``RECHECK_SECONDS`` (so at the first scan of each
+    member of a crowd at a check-in). Written out, as ``devices_for_user(user,
+    confirmed=True)`` of each kind would ask: composing the union with the ORM cost about
+    1 ms of CPU, the statement a tenth of that."""
     if user.is_anonymous:
         return False
-    first, *others = [
-        model.objects.devices_for_user(user, confirmed=True).values("pk")
-        for model in device_classes()
+    sql, kinds = _devices_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk] * kinds)
+        return bool(cursor.fetchone()[0])
+
+
+@cache
+def _devices_sql() -> tuple[str, int]:
+    """``SELECT EXISTS (…)`` over each kind's confirmed devices of a user, and how many kinds
+    (the user's id is a parameter of each); names are the models' own. The kinds are the
+    installed apps' device models, which do not change while the process runs."""
+    parts = [
+        f'SELECT 1 FROM "{m._meta.db_table}" '  # noqa: S608 (the models' own names)
+        f'WHERE "{m._meta.get_field("user").column}" = %s '
+        f'AND "{m._meta.get_field("confirmed").column}"'
+        for m in device_classes()
     ]
-    return first.union(*others, all=True).exists()
+    return f"SELECT EXISTS ({' UNION ALL '.join(parts)})", len(parts)
 
 
 def state_for(user) -> str:

@@ -37,15 +37,6 @@ def member_of(user, *related) -> Member | None:
     return Member.objects.select_related(*related).filter(user=user).first()
 
 
-def scanning_member_of(user) -> Member | None:
-    """The account's own member record with only what a QR check-in needs (name, committee),
-    None when it has none: one narrow query, for the page 900 members may open at once."""
-    try:
-        return Member.objects.only("name", "committee").get(user=user)
-    except Member.DoesNotExist:
-        return None
-
-
 def own_member(user, *related) -> Member:
     """The account's own member record (with ``related`` loaded), or 404: a staff account
     has none, and a member's own page means nothing to it."""

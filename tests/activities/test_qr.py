@@ -79,30 +79,31 @@ def statements(queries):
     return [q["sql"].split(" ", 2)[:2] for q in queries]
 
 
-def test_a_check_in_reads_the_account_activity_and_member_then_writes_once(
+def test_a_check_in_reads_the_account_then_the_activity_with_the_member_then_writes_once(
     client, world, happening, warm, django_assert_num_queries
 ):
     client.force_login(world.member_user)
     url = checkin_url(attendance.activity_qr_token(happening))
-    # the account (the sign-in's check), the activity with its committee, the member; then
-    # the attendance and its audit entry: on PostgreSQL one statement (core.db.create_once),
-    # elsewhere two inserts in a savepoint. No session row (the cache has it), no scope, no
-    # bell count: the scan page has no navigation bar.
+    # the account (the sign-in's check), the activity with its committee and the member in
+    # one statement (attendance.scanned); then the attendance and its audit entry: on
+    # PostgreSQL one statement (core.db.create_once), elsewhere two inserts in a savepoint.
+    # No session row (the cache has it), no scope, no bell count: the scan page has no
+    # navigation bar.
     on_postgres = connection.vendor == "postgresql"
     writes = ["WITH"] if on_postgres else ["SAVEPOINT", "INSERT", "INSERT", "RELEASE"]
-    with django_assert_num_queries(3 + len(writes)) as done:
+    with django_assert_num_queries(2 + len(writes)) as done:
         response = client.post(url)
     assert "Checked in" in response.content.decode()
     sql = " ".join(q["sql"] for q in done.captured_queries)
     assert "django_session" not in sql and "core_notification" not in sql
-    assert [s[0] for s in statements(done.captured_queries)] == ["SELECT"] * 3 + writes
+    assert [s[0] for s in statements(done.captured_queries)] == ["SELECT"] * 2 + writes
     record = Attendance.objects.get()
     entry = LogEntry.objects.get_for_object(record).get()
     assert (entry.action, entry.actor) == (LogEntry.Action.CREATE, world.member_user)
     # a second scan: on PostgreSQL the same statement finds the first attendance
-    with django_assert_num_queries(4 if on_postgres else 8):
+    with django_assert_num_queries(3 if on_postgres else 7):
         assert "Already checked in" in client.post(url).content.decode()
-    with django_assert_num_queries(4):  # looking again: the same three, and the record
+    with django_assert_num_queries(3):  # looking again: the same two, and the record
         assert "Already checked in" in client.get(url).content.decode()
     assert Attendance.objects.count() == 1 and LogEntry.objects.get_for_object(record).count() == 1
 
@@ -238,6 +239,26 @@ def test_a_volunteer_from_another_community_of_the_district_checks_in(client, wo
     assert Attendance.objects.get().member == neighbour
 
 
+def test_a_scan_reads_the_activity_and_the_member_as_the_orm_would(
+    world, happening, django_assert_num_queries
+):
+    from tests.factories import UserFactory
+
+    neighbour = MemberFactory(committee=world.b, branch=world.b_branch, name="李志强",
+                              user=UserFactory(username="neighbour"))
+    token = attendance.activity_qr_token(happening)
+    with django_assert_num_queries(1):
+        activity, member = attendance.scanned(token, neighbour.user)
+        # what the check-in reads of them, the districts included, in that one statement
+        assert (activity.committee.district_id, member.committee.district_id) == (
+            world.a.district_id, world.b.district_id)
+        assert (member.pk, member.name, member.committee_id) == (neighbour.pk, "李志强", world.b.pk)
+    fresh = type(happening).objects.get(pk=happening.pk)
+    assert [getattr(activity, f.attname) for f in fresh._meta.concrete_fields] == [
+        getattr(fresh, f.attname) for f in fresh._meta.concrete_fields]
+    assert attendance.scanned(token + "x", neighbour.user) == (None, None)
+
+
 def test_a_member_of_another_district_is_refused(client, world, happening):
     from tests.factories import UserFactory
 
@@ -294,7 +315,7 @@ def test_the_screen_shows_a_fresh_code_that_checks_in_to_this_activity(
     prefix = "http://testserver/activities/checkin/"
     assert url.startswith(prefix)
     token = url.removeprefix(prefix).rstrip("/")
-    assert attendance.activity_from_token(token) == happening
+    assert attendance.scanned(token, world.secretary_a) == (happening, None)
     assert "style=" not in page  # nothing inline that the CSP would block
 
 

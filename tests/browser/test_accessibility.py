@@ -15,6 +15,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from activities.attendance import activity_qr_token
 from members.corrections import correction_request
 from notices.services import notice_send
 from tests.factories import (
@@ -109,6 +110,8 @@ def main_pages(persona: str, w) -> list[tuple[str, str]]:
             ("my activities", reverse("activities:my-activities")),
             ("password", reverse("password_change")),
             ("ask a correction", reverse("members:correction-create")),
+            # where the activity's QR code leads: a page of its own, not base.html's
+            ("scan", reverse("activities:qr-checkin", args=[activity_qr_token(w.activity)])),
         ],
         "liaison": common + [
             ("unit", reverse("units:unit-detail", args=[w.unit.pk])),

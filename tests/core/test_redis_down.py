@@ -9,6 +9,7 @@ from django.core.cache import caches
 from django.urls import reverse
 
 from core.cache import ResilientRedisCache
+from tests.conftest import need
 
 DEAD = "redis://127.0.0.1:9/0"  # the discard port: nothing answers Redis there
 
@@ -69,3 +70,14 @@ def test_signing_in_and_pages_work_with_redis_down(client, world, redis_down):
         assert client.get(url).status_code == 200, url
     client.post(reverse("logout"))
     assert client.get(world.a.get_absolute_url()).status_code == 302
+
+
+def test_a_cache_keeps_its_client_and_comes_back_after_a_dropped_connection(settings):
+    need(bool(settings.REDIS_URL), "Redis (set REDIS_URL)")
+    c = ResilientRedisCache(settings.REDIS_URL, {"KEY_PREFIX": "test-kept-client"})
+    c.set("k", 1)
+    client = c._cache.get_client()
+    assert c._cache.get_client(write=True) is client  # one server: one pool, one client
+    c._cache._pools[0].disconnect()  # Redis restarted, say: the pool's connections are gone
+    assert c.get("k") == 1 and c._cache.get_client() is client
+    c.delete("k")
