@@ -42,10 +42,11 @@ def test_a_secretary_holds_the_monthly_meeting_and_the_month_turns_green(
     matter = Matter.objects.get(committee=world.a, title="楼道堆物引发邻里纠纷")
     assert matter.status == "open"
 
-    # The monthly meeting, which began an hour ago.
+    # The monthly meeting, which began an hour ago (or at midnight, in this month's first hour).
     page.goto(f"{base}/committees/{world.a.pk}/meetings/new/")
     page.locator("#id_kind").select_option(value="monthly")
-    starts = timezone.localtime() - timedelta(hours=1)
+    now = timezone.localtime()
+    starts = max(now - timedelta(hours=1), now.replace(hour=0, minute=0, second=0, microsecond=0))
     page.locator("#id_starts_at").fill(starts.strftime("%Y-%m-%dT%H:%M"))
     page.locator("#id_place").fill("学苑党群服务中心")
     page.locator("#id_chair").fill("王建国")

@@ -35,6 +35,12 @@ def local(*args):
     return timezone.make_aware(datetime(*args))
 
 
+def yesterday():
+    """A seat's term begun by the meeting's day: ``plan`` starts it an hour ago, which in the
+    first hour after midnight (Asia/Shanghai) is yesterday."""
+    return timezone.localdate() - timedelta(days=1)
+
+
 def plan(world, *, starts_at=None, kind="monthly", branch=None, user=None, **fields):
     meeting = Meeting(kind=kind, starts_at=starts_at or timezone.now() - timedelta(hours=1),
                       **fields)
@@ -261,7 +267,7 @@ class TestPlanning:
 class TestMeetingDetail:
     def test_it_shows_the_meeting_the_agenda_and_the_attendance_counts(self, login, world):
         MemberFactory(committee=world.a, name="请假委员", branch=world.a_branch).seats.create(
-            committee=world.a, role="member", term_start=timezone.localdate())
+            committee=world.a, role="member", term_start=yesterday())
         meeting = plan(world, title="三月例会", chair="张书记", venue=world.a_venue)
         rows = dict(meeting.attendances.values_list("name", "pk"))
         meeting_services.record_attendance(meeting=meeting, user=world.secretary_a, rows=[
@@ -306,7 +312,7 @@ class TestMeetingDetail:
 class TestWrites:
     def test_attendance_is_recorded_all_or_nothing(self, login, world):
         MemberFactory(committee=world.a, name="王委员").seats.create(
-            committee=world.a, role="member", term_start=timezone.localdate())
+            committee=world.a, role="member", term_start=yesterday())
         meeting = plan(world)
         rows = dict(meeting.attendances.values_list("name", "pk"))
         client = login(world.secretary_a)
@@ -403,7 +409,7 @@ class TestWrites:
 
 def test_the_printable_minutes_show_everything_without_the_navigation(login, world):
     MemberFactory(committee=world.a, name="请假委员").seats.create(
-        committee=world.a, role="member", term_start=timezone.localdate())
+        committee=world.a, role="member", term_start=yesterday())
     meeting = plan(world, title="三月例会", chair="张书记", recorder="李委员")
     rows = dict(meeting.attendances.values_list("name", "pk"))
     meeting_services.record_attendance(meeting=meeting, user=world.secretary_a, rows=[
