@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import work
-from core.db import bulk_insert
+from core.db import bulk_insert, instance_maker
 
 from .import_files import ImportRefused
 from .import_sheets import corrections_xlsx
@@ -262,10 +262,12 @@ _AUDITED = ["id_number", "committee", *UPDATED_FIELDS]
 _MASKED = {"id_number", "mobile"}
 
 
+_AUDITED_ATTNAMES = [(name, Member._meta.get_field(name).attname) for name in _AUDITED]
+
+
 def _changes(before, after) -> dict[str, list[str]]:
     changes = {}
-    for name in _AUDITED:
-        attname = Member._meta.get_field(name).attname
+    for name, attname in _AUDITED_ATTNAMES:
         old = None if before is None else getattr(before, attname)
         new = getattr(after, attname)
         if old == new:
@@ -313,10 +315,13 @@ def apply_plan(
     transfer_type = ContentType.objects.get_for_model(Transfer)
     done = 0
 
+    new_entry = instance_maker(LogEntry)  # 11,000 of them: without Model.__init__'s work
+    actor_id = user.pk if user is not None else None
+
     def entry(content_type, obj, action, changes):
-        return LogEntry(
-            content_type=content_type, object_pk=str(obj.pk), object_id=obj.pk,
-            object_repr=str(obj)[:200], action=action, changes=changes, actor=user,
+        return new_entry(
+            content_type_id=content_type.pk, object_pk=str(obj.pk), object_id=obj.pk,
+            object_repr=str(obj)[:200], action=action, changes=changes, actor_id=actor_id,
             additional_data=extra,
         )
 

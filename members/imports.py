@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from branches.models import Branch
 from committees.models import Committee
+from core.db import instance_maker
 from units.models import Unit
 
 from .import_files import Table, cell_text, read_table
@@ -418,6 +419,7 @@ def plan_from_kept(kept: dict, *, committee: Committee, user) -> ImportPlan | No
     if roster_fingerprint(lookups, timezone.localdate()) != kept["fingerprint"]:
         return None
     fields = {name: Member._meta.get_field(name) for name in _KEPT_FIELDS}
+    committee_field = Member._meta.get_field("committee")
     # The rows' branches, groups and units as the lookups read them (the report's preview
     # names each row's branch: no query per row).
     related = {
@@ -427,19 +429,33 @@ def plan_from_kept(kept: dict, *, committee: Committee, user) -> ImportPlan | No
     related["party_group"] = related["branch"]
     plan = ImportPlan(committee=committee, total_rows=kept["total_rows"],
                       fingerprint=kept["fingerprint"])
+    new_member = instance_maker(Member)
     for row, before_pk, values in kept["rows"]:
         before = lookups.existing.get(values["id_number"])
         if (before.pk if before else None) != before_pk:  # a fingerprint covers this; be sure
             return None
-        target = copy.copy(before) if before is not None else Member(committee=committee)
+        # A new member is made with its values at once (``core.db.instance_maker``), its
+        # branch, group and unit put in its cache as the descriptors would put them.
+        own, cached = {}, []
         for name, value in values.items():
-            value = fields[name].to_python(value)
+            field = fields[name]
+            value = field.to_python(value)
             if name in related:
                 if value is not None and value not in related[name]:
                     return None  # a fingerprint covers this too
-                setattr(target, name, related[name].get(value))
-            else:
-                setattr(target, name, value)
+                if value is not None:
+                    cached.append((field, related[name][value]))
+            own[field.attname] = value
+        if before is None:
+            target = new_member(committee_id=committee.pk, **own)
+            committee_field.set_cached_value(target, committee)
+            for field, obj in cached:
+                field.set_cached_value(target, obj)
+        else:
+            target = copy.copy(before)
+            for name in values:
+                setattr(target, name, own[fields[name].attname] if name not in related
+                        else related[name].get(own[fields[name].attname]))
         planned = PlannedRow(row=row, member=target, before=before)
         if before is not None:
             planned.changed_fields = [

@@ -28,3 +28,27 @@ def test_a_refused_row_raises_djangos_integrity_error_and_writes_nothing():
     with pytest.raises(IntegrityError), transaction.atomic():
         bulk_insert(User, [User(username="新人"), User(username=taken.username)])
     assert not User.objects.filter(username="新人").exists()
+
+
+def test_values_django_would_convert_are_written_as_it_writes_them():
+    # Plain strings and integers go as they are; anything else through the field's own
+    # preparation: a lazy translation as its text, a number in a text field as digits.
+    from django.utils.translation import gettext_lazy, override
+
+    with override("en"):
+        bulk_insert(User, [User(username="转换", first_name=gettext_lazy("Yes"), last_name=5,
+                                is_staff=True)])
+    user = User.objects.get(username="转换")
+    assert (user.first_name, user.last_name, user.is_staff) == ("Yes", "5", True)
+
+
+@pytest.mark.postgres
+def test_a_deferred_field_is_read_before_the_rows_go_in():
+    # Reading a deferred field is a query: sent in the middle of PostgreSQL's COPY it would
+    # wait for ever. The rows are made first. (The id is not written: the copy gets its own.)
+    source = UserFactory(username="原来", first_name="甲")
+    partial = User.objects.only("username", "password").get(pk=source.pk)
+    partial.username = "副本"
+    bulk_insert(User, [partial])
+    copy = User.objects.get(username="副本")
+    assert copy.pk != source.pk and copy.first_name == "甲"
