@@ -419,7 +419,6 @@ def plan_from_kept(kept: dict, *, committee: Committee, user) -> ImportPlan | No
     if roster_fingerprint(lookups, timezone.localdate()) != kept["fingerprint"]:
         return None
     fields = {name: Member._meta.get_field(name) for name in _KEPT_FIELDS}
-    committee_field = Member._meta.get_field("committee")
     # The rows' branches, groups and units as the lookups read them (the report's preview
     # names each row's branch: no query per row).
     related = {
@@ -429,7 +428,6 @@ def plan_from_kept(kept: dict, *, committee: Committee, user) -> ImportPlan | No
     related["party_group"] = related["branch"]
     plan = ImportPlan(committee=committee, total_rows=kept["total_rows"],
                       fingerprint=kept["fingerprint"])
-    new_member = instance_maker(Member)
     for row, before_pk, values in kept["rows"]:
         before = lookups.existing.get(values["id_number"])
         if (before.pk if before else None) != before_pk:  # a fingerprint covers this; be sure
@@ -447,8 +445,8 @@ def plan_from_kept(kept: dict, *, committee: Committee, user) -> ImportPlan | No
                     cached.append((field, related[name][value]))
             own[field.attname] = value
         if before is None:
-            target = new_member(committee_id=committee.pk, **own)
-            committee_field.set_cached_value(target, committee)
+            target = _new_member(committee_id=committee.pk, **own)
+            _COMMITTEE.set_cached_value(target, committee)
             for field, obj in cached:
                 field.set_cached_value(target, obj)
         else:
@@ -463,6 +461,11 @@ def plan_from_kept(kept: dict, *, committee: Committee, user) -> ImportPlan | No
             ]
         plan.rows.append(planned)
     return plan
+
+
+# A row's member, made without Model.__init__'s descriptors (a quarter of a row's check).
+_new_member = instance_maker(Member)
+_COMMITTEE = Member._meta.get_field("committee")
 
 
 def _check_row(number, cells, lookups: _Lookups, problem, today) -> PlannedRow | None:
@@ -492,10 +495,11 @@ def _check_row(number, cells, lookups: _Lookups, problem, today) -> PlannedRow |
         problem(id_column, _("The ID number is required: rows are matched by it."))
 
     committee = lookups.committee
-    member = Member(
-        committee=committee, name=text[COLUMN["name"]], id_number=id_number,
+    member = _new_member(
+        committee_id=committee.pk, name=text[COLUMN["name"]], id_number=id_number,
         mobile=text[COLUMN["mobile"]],
     )
+    _COMMITTEE.set_cached_value(member, committee)
     try:
         derive_member_fields(member)
     except ValidationError as exc:
@@ -647,6 +651,8 @@ def _check_row(number, cells, lookups: _Lookups, problem, today) -> PlannedRow |
     return planned
 
 
+_ATTNAMES = {f.name: f.attname for f in Member._meta.concrete_fields}
+
+
 def _value(member: Member, name: str):
-    field_ = Member._meta.get_field(name)
-    return getattr(member, field_.attname)
+    return getattr(member, _ATTNAMES[name])
