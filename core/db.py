@@ -230,8 +230,9 @@ def _plain_type(field):
     return _PLAIN.get(type(field))
 
 
-def _copy_rows(objs, fields, connection) -> list[list]:
-    """The values of ``objs``' ``fields`` as ``bulk_create`` would send them."""
+def _copy_rows(objs, fields, connection, *, adding=True) -> list[list]:
+    """The values of ``objs``' ``fields`` as ``bulk_create`` would send them (``adding``:
+    ``auto_now`` fields filled in) or as ``bulk_update`` would (the attributes as they are)."""
     prepared = [(f, f.attname, _plain_type(f)) for f in fields]
     rows = []
     for obj in objs:
@@ -240,10 +241,53 @@ def _copy_rows(objs, fields, connection) -> list[list]:
         for field, attname, plain in prepared:
             value = values.get(attname, _MISSING) if plain else _MISSING
             if value is not None and type(value) is not plain:
-                value = field.get_db_prep_save(field.pre_save(obj, True), connection)
+                value = field.pre_save(obj, True) if adding else getattr(obj, attname)
+                value = field.get_db_prep_save(value, connection)
             row.append(value)
         rows.append(row)
     return rows
+
+
+def bulk_change(model, objs, field_names, *, using="default") -> int:
+    """Write ``field_names`` of ``objs`` (saved instances) to their rows, as ``bulk_update``
+    does (no signals, no ``save()``); returns how many rows were changed.
+
+    On PostgreSQL the values go by ``COPY`` into a temporary table and one ``UPDATE … FROM``
+    writes them: ``bulk_update`` builds a ``CASE WHEN id = … THEN …`` per field over every row
+    in Python, which for the 11,000 members of a roster import that changes them was most of
+    the write (CPU, and a statement PostgreSQL plans afresh per batch). Elsewhere:
+    ``bulk_update`` in batches of 500.
+    """
+    objs = list(objs)
+    if not objs:
+        return 0
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return model._base_manager.using(using).bulk_update(objs, field_names, batch_size=500)
+    opts = model._meta
+    fields = [opts.pk, *(opts.get_field(name) for name in field_names)]
+    rows = _copy_rows(objs, fields, connection, adding=False)  # before the COPY, as above
+    qn = connection.ops.quote_name
+    table, pk = qn(opts.db_table), qn(opts.pk.column)
+    columns = ", ".join(qn(f.column) for f in fields)
+    assignments = ", ".join(f"{qn(f.column)} = new.{qn(f.column)}" for f in fields[1:])
+    # Names are the model's own, quoted; every value goes through COPY.
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE bulk_change ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT {columns} FROM {table} WITH NO DATA"
+        )
+        with connection.wrap_database_errors, cursor.cursor.copy(
+                f"COPY bulk_change ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} FROM bulk_change AS new "  # noqa: S608
+            f"WHERE {table}.{pk} = new.{pk}"
+        )
+        changed = cursor.rowcount
+        cursor.execute("DROP TABLE bulk_change")
+    return changed
 
 
 _MISSING = object()
