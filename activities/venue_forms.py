@@ -14,7 +14,8 @@ class FundingLineChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, line):
         giver = line.unit.name if line.unit_id else (line.donor or line.get_source_display())
         target = line.activity or line.project
-        return f"{line.date:%Y-%m-%d} · {giver} · ¥{number_format(line.amount, 2)} · {target}"
+        amount = number_format(line.amount, 2, force_grouping=True)
+        return f"{line.date:%Y-%m-%d} · {giver} · ¥{amount} · {target}"
 
 
 class VenueImprovementForm(forms.ModelForm):

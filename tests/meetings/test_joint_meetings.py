@@ -16,7 +16,7 @@ from meetings import compliance, joint, services
 from meetings.compliance import HELD, MISSING
 from meetings.models import JointInvitation, Meeting, MeetingAttendance
 from tests.conftest import session_queries
-from tests.factories import BranchFactory, MeetingFactory, MemberFactory, UnitFactory
+from tests.factories import BranchFactory, MeetingFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
 
