@@ -16,7 +16,7 @@ class ActivitiesConfig(AppConfig):
             pickers,  # noqa: F401  (registers the picker source)
             sections,  # noqa: F401  (registers the cards this app adds to pages)
         )
-        from .models import Activity, Attendance, Funding, ServiceTeam
+        from .models import Activity, Attendance, Funding, ServiceTeam, VenueImprovement
 
         # Funding lines are audited from their first save: an edit after a line is received
         # shows in its history with who and when.
@@ -24,3 +24,4 @@ class ActivitiesConfig(AppConfig):
         auditlog.register(Activity, m2m_fields={"branches", "units", "teams"})
         auditlog.register(Attendance)
         auditlog.register(ServiceTeam, m2m_fields={"members"})
+        auditlog.register(VenueImprovement, m2m_fields={"funding_lines"})

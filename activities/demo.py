@@ -37,10 +37,13 @@ from .models import (
     Funding,
     FundingSource,
     FundingState,
+    ImprovementKind,
     Line,
     ServiceTeam,
     SignupState,
     TeamKind,
+    VenueImprovement,
+    VenueImprovementFunding,
 )
 
 # Volunteer teams, the first ones in every committee and more in the larger ones (by roster).
@@ -402,3 +405,41 @@ def seed_activities(district) -> None:
     seeder.stories(teams)
     upcoming = seeder.ordinary(teams, login)
     seeder.write(upcoming, login)
+    seed_venue_improvements(district)
+
+
+def seed_venue_improvements(district) -> None:
+    """阵地建设: 学苑's premises renovated, paid by the renovation's funding lines (8万余: the
+    community, the street and four units); 潞村's three rooms, each a new room on the day its
+    unit finished fitting it out, paid by that unit's line. The venues keep today's areas (the
+    rows are written as they were then: a new room's area is the room's, so before that day the
+    room had none)."""
+    committees = {c.name: c for c in Committee.objects.filter(district=district)}
+    improvements, payments = [], []
+
+    def improve(venue, on, kind, change, description, lines):
+        improvement = VenueImprovement(committee_id=venue.committee_id, venue=venue, on=on,
+                                       kind=kind, area_change=change, description=description)
+        improvements.append(improvement)
+        payments.append((improvement, list(lines)))
+
+    xueyuan = committees.get("学苑社区")
+    renovation = Project.objects.filter(committee=xueyuan, title=RENOVATION).first()
+    centre = Venue.objects.filter(committee=xueyuan, unit__isnull=True).order_by("pk").first()
+    if renovation and centre and renovation.finished_on:
+        improve(centre, renovation.finished_on, ImprovementKind.RENOVATION, Decimal("0"),
+                "统筹资金装修办公场所和党员活动室，更新桌椅、音响和展板",
+                Funding.objects.filter(project=renovation).order_by("pk"))
+    lucun = committees.get("潞村社区")
+    for room in Venue.objects.filter(committee=lucun, unit__isnull=False).order_by("pk"):
+        project = Project.objects.filter(committee=lucun, title=f"共建{room.name}").first()
+        if project is None or project.finished_on is None:
+            continue
+        improve(room, project.finished_on, ImprovementKind.NEW_ROOM, room.area,
+                f"{room.unit.name}提供用房并出资装修，建成党员活动室",
+                Funding.objects.filter(project=project).order_by("pk"))
+    VenueImprovement.objects.bulk_create(improvements)
+    VenueImprovementFunding.objects.bulk_create([
+        VenueImprovementFunding(improvement=improvement, funding=line)
+        for improvement, lines in payments for line in lines
+    ])

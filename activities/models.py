@@ -375,3 +375,73 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.member} @ {self.activity}"
+
+
+class ImprovementKind(models.TextChoices):
+    RENOVATION = "renovation", _("Renovation")  # 装修改造
+    NEW_ROOM = "new_room", _("New room")  # 新增用房
+    EQUIPMENT = "equipment", _("Equipment")  # 添置设施
+
+
+class VenueImprovement(models.Model):
+    """An improvement to a venue (阵地建设) on a day: a renovation, a new room, equipment,
+    with the area it added (m², may be 0 or negative when a room is given up) and the funding
+    lines that paid for it. The venue's ``area`` is its area today: recording an improvement
+    changes it by ``area_change``; the area on an earlier day is today's less the changes
+    dated after it (docs/decisions.md). ``committee`` is the venue's, kept for scope."""
+
+    committee = models.ForeignKey(
+        "committees.Committee", on_delete=models.CASCADE, related_name="venue_improvements",
+        verbose_name=_("committee"), editable=False,
+    )
+    venue = models.ForeignKey(
+        "committees.Venue", on_delete=models.CASCADE, related_name="improvements",
+        verbose_name=_("venue"), editable=False,
+    )
+    on = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=12, choices=ImprovementKind.choices)
+    area_change = models.DecimalField(
+        _("area change (m²)"), max_digits=8, decimal_places=1, default=Decimal("0"),
+        help_text=_("Square metres added; 0 when the area stays, negative when it shrinks."),
+    )
+    description = models.CharField(_("description"), max_length=300)
+    funding_lines = models.ManyToManyField(
+        Funding, through="VenueImprovementFunding", blank=True, related_name="+",
+        verbose_name=_("paid by"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("venue improvement")
+        verbose_name_plural = _("venue improvements")
+        ordering = ["-on", "-pk"]
+        indexes = [models.Index(fields=["committee", "on"])]
+
+    def __str__(self):
+        return f"{self.venue} {self.on} {self.get_kind_display()}"
+
+
+class VenueImprovementFunding(models.Model):
+    """A funding line that paid for an improvement: a line pays for one improvement at most,
+    so a yuan is never counted twice across improvements."""
+
+    improvement = models.ForeignKey(
+        VenueImprovement, on_delete=models.CASCADE, related_name="payments"
+    )
+    funding = models.OneToOneField(
+        Funding, on_delete=models.CASCADE, related_name="improvement_payment"
+    )
+
+    class Meta:
+        verbose_name = _("improvement funding line")
+        verbose_name_plural = _("improvement funding lines")
+        ordering = ["improvement", "funding"]
+
+    def __str__(self):
+        return f"{self.improvement} ← {self.funding_id}"

@@ -7,6 +7,7 @@ from . import (
     ledger_views,
     pickers,
     team_views,
+    venue_views,
     views,
 )
 
@@ -51,6 +52,13 @@ urlpatterns = [
     path("units/<int:pk>/ledger/", ledger_views.unit_ledger_export, name="unit-ledger-export"),
     # the quarterly feedback sheet to employers (feedback_views.py)
     path("committees/<int:pk>/feedback/", feedback_views.feedback_sheet, name="feedback-sheet"),
+    # venues over time (venue_views.py)
+    path("venues/<int:pk>/improvements/", venue_views.venue_improvements,
+         name="venue-improvements"),
+    path("venues/<int:pk>/improvements/new/", venue_views.improvement_create,
+         name="improvement-create"),
+    path("districts/<int:pk>/venue-area/", venue_views.district_venue_area,
+         name="district-venue-area"),
     # volunteer teams (team_views.py)
     path("teams/", team_views.team_list, name="team-list"),
     path("teams/pick/", pickers.team_choices, name="team-pick"),

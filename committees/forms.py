@@ -63,10 +63,20 @@ class SeatForm(forms.ModelForm):
 class VenueForm(forms.ModelForm):
     class Meta:
         model = Venue
-        fields = ["name", "address", "area", "unit"]
+        fields = ["name", "address", "area", "unit", "keeper"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        unit = apps.get_model("units.Unit")  # above committees: named, not imported
+        # above committees: named, not imported
+        unit, member = apps.get_model("units.Unit"), apps.get_model("members.Member")
+        committee = self.instance.committee
         self.fields["unit"].help_text = _("Leave empty when the community itself provides it.")
         use_picker(self, "unit", "units", queryset=unit.objects.for_user(user))
+        self.fields["area"].help_text = _(
+            "Today's area. A renovation or a new room that changes it is recorded as an "
+            "improvement, with its date, on the venue's improvements page.")
+        self.fields["keeper"].help_text = _(
+            "A member on this committee's roster who looks after the room and organises study "
+            "there (optional).")
+        use_picker(self, "keeper", "members", url_args=[committee.pk],
+                   queryset=member.objects.for_user(user).filter(committee=committee))

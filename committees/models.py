@@ -135,7 +135,11 @@ class Seat(models.Model):
 
 
 class Venue(models.Model):
-    """A place for party activities (党员活动室), provided by the community or by a unit."""
+    """A place for party activities (党员活动室), provided by the community or by a unit.
+
+    ``area`` is the area today. Its changes over time are the dated improvements recorded
+    against it (``activities.VenueImprovement``): the area on an earlier day is today's less
+    the changes dated after that day."""
 
     committee = models.ForeignKey(
         Committee, on_delete=models.CASCADE, related_name="venues", verbose_name=_("committee")
@@ -150,6 +154,11 @@ class Venue(models.Model):
         "units.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="venues",
         verbose_name=_("provided by unit"),
         help_text=_("Leave empty when the community provides it."),
+    )
+    keeper = models.ForeignKey(
+        "members.Member", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("keeper"),
+        help_text=_("The member who looks after the room and organises study there."),
     )
 
     objects = ScopedQuerySet.as_manager()

@@ -366,6 +366,10 @@ def _funding_rule(s: Scope, write: bool) -> Q:
     return q
 
 
+def _committee_money_rule(s: Scope, write: bool) -> Q:
+    return _committee_rule(s, write=True, via="committee__")
+
+
 def _activity_person_rule(s: Scope, write: bool) -> Q:
     # Sign-ups and attendance: kept by the activity's committee side; the member reads their own.
     q = _committee_rule(s, write=True, via="activity__committee__")
@@ -402,7 +406,23 @@ def _meeting_rule(s: Scope, write: bool) -> Q:
         Meeting = apps.get_model("meetings", "Meeting")
         q |= Q(pk__in=Meeting.units.through.objects.filter(unit_id__in=s.unit_ids).values(
             "meeting_id"))
+    if s.branch_ids:
+        # a joint party lecture or organisational life their branch is invited to
+        JointInvitation = apps.get_model("meetings", "JointInvitation")
+        q |= Q(pk__in=JointInvitation.objects.filter(branch_id__in=s.branch_ids).values(
+            "meeting_id"))
     return q
+
+
+def _joint_invitation_rule(s: Scope, write: bool) -> Q:
+    # An invitation to a joint meeting: adopted (written) by whoever changes the invited branch
+    # (its secretary, its committee's side); read also by whoever reads the meeting.
+    Branch = apps.get_model("branches", "Branch")
+    q = Q(branch__in=Branch.objects.filter(_branch_rule(s, True)).values("pk"))
+    if write:
+        return q
+    Meeting = apps.get_model("meetings", "Meeting")
+    return q | Q(meeting__in=Meeting.objects.filter(_meeting_rule(s, False)).values("pk"))
 
 
 def _via_meeting(s: Scope, write: bool) -> Q:
@@ -605,11 +625,14 @@ RULES = {
     "activities.serviceteam": _committee_children_rule,
     "activities.activitysignup": _activity_person_rule,
     "activities.attendance": _activity_person_rule,
+    # a venue's improvements name the money that paid for them: the committee's side's
+    "activities.venueimprovement": _committee_money_rule,
     "meetings.meeting": _meeting_rule,
     "meetings.meetingattendance": _via_meeting,
     "meetings.agendaitem": _via_meeting,
     "meetings.minutesaddendum": _via_meeting,
     "meetings.meetingattachment": _via_meeting,
+    "meetings.jointinvitation": _joint_invitation_rule,
     "meetings.matter": _matter_rule,
     "meetings.matterfollowup": _via_matter,
     "notices.notice": _notice_rule,

@@ -18,6 +18,7 @@ class MeetingsConfig(AppConfig):
         )
         from .models import (
             AgendaItem,
+            JointInvitation,
             Matter,
             MatterFollowUp,
             Meeting,
@@ -31,6 +32,7 @@ class MeetingsConfig(AppConfig):
         auditlog.register(MinutesAddendum)
         auditlog.register(AgendaItem)
         auditlog.register(MeetingAttendance)
+        auditlog.register(JointInvitation)  # who invited which branch, who adopted it, when
         # Matters: each move (status, decision, who answers for it) and each follow-up.
         auditlog.register(Matter)
         auditlog.register(MatterFollowUp)

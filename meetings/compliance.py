@@ -6,6 +6,11 @@ each top-level branch owes the branch kinds, and a party group's own meeting cou
 parent branch. A period is *held* when a meeting of the kind was held (or its minutes signed
 off) with a local start date inside it, *not yet due* while its end is after today, and
 *missing* otherwise. Each grid costs one query, whatever its size; the district table three.
+
+A committee's joint party lecture or joint organisational life (共同上党课、一道过组织生活)
+counts for each invited branch that adopted it, as its party lecture or organisational-life
+meeting, when at least one of the branch's members attended: a branch that sent nobody did not
+hold it. Its calendar cell says so ("jointly, with the community").
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, When
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +31,16 @@ from branches.models import OWN_KINDS, Branch, CommitteeMembership
 from committees.models import Committee
 from committees.terms import TERM_CLASSES, TERM_LABELS, TERM_OVERDUE, term_state
 
-from .models import COMMITTEE_KINDS, Meeting, MeetingKind, MeetingStatus
+from .models import (
+    COMMITTEE_KINDS,
+    JOINT_COUNTS_AS,
+    JointInvitation,
+    Meeting,
+    MeetingAttendance,
+    MeetingAttendanceStatus,
+    MeetingKind,
+    MeetingStatus,
+)
 
 FREQUENCY_LABELS = {
     "month": _("every month"),
@@ -38,6 +52,7 @@ HELD_STATUSES = (MeetingStatus.HELD, MeetingStatus.SIGNED_OFF)
 
 HELD, MISSING, NOT_YET_DUE = "held", "missing", "not_yet_due"
 STATE_LABELS = {HELD: _("held"), MISSING: _("missing"), NOT_YET_DUE: _("not yet due")}
+JOINT_LABEL = _("jointly, with the community")  # 与社区共同开展
 STATE_CLASSES = {
     HELD: "text-bg-success",
     MISSING: "text-bg-danger",
@@ -144,32 +159,78 @@ def _year_bounds(year: int):
     )
 
 
-def held_counts(meetings, year: int) -> dict[tuple, dict[tuple[str, int], int]]:
+JOINT = "joint"  # the third item of a key counting the joint meetings of a (kind, month)
+PRESENT_STATUSES = (MeetingAttendanceStatus.PRESENT, MeetingAttendanceStatus.LATE)
+
+
+def held_counts(meetings, year: int, joint=None) -> dict[tuple, dict[tuple, int]]:
     """{holder: {(kind, local month): meetings held}} for the given meetings in ``year``, in
     one query. A holder is ``("committee", id)`` or ``("branch", id)``; a party group's
-    "group" meeting is counted for its parent branch."""
+    "group" meeting is counted for its parent branch.
+
+    ``joint``: invitations (``JointInvitation``) whose joint meetings count for their
+    branches, in the same query (a ``UNION ALL``): an adopted invitation to a joint party
+    lecture or organisational life held in ``year`` counts for its branch as a lecture or an
+    organisational-life meeting when at least one member of the branch attended (present or
+    late). Those are also counted under ``(kind, month, JOINT)``, for the calendar to say
+    the branch held it jointly, with the community."""
     start, end = _year_bounds(year)
+    zone = timezone.get_default_timezone()
+    now = timezone.now()
     rows = (
         # held (or signed off) and begun: a meeting cannot be held ahead of its time
         meetings.filter(status__in=HELD_STATUSES, starts_at__gte=start, starts_at__lt=end,
-                        starts_at__lte=timezone.now())
+                        starts_at__lte=now)
         .annotate(
-            month=ExtractMonth("starts_at", tzinfo=timezone.get_default_timezone()),
+            month=ExtractMonth("starts_at", tzinfo=zone),
             holder_branch=Case(
                 When(kind=MeetingKind.GROUP, branch__parent_id__isnull=False,
                      then=F("branch__parent_id")),
                 default=F("branch_id"),
             ),
+            counted_kind=F("kind"),
+            joint=Value(0),
         )
         .order_by()
-        .values_list("committee_id", "holder_branch", "kind", "month")
+        .values_list("committee_id", "holder_branch", "counted_kind", "month", "joint")
         .annotate(n=Count("pk"))
     )
-    counts: dict[tuple, dict[tuple[str, int], int]] = {}
-    for committee_id, branch_id, kind, month, n in rows:
+    if joint is not None:
+        attended = MeetingAttendance.objects.filter(
+            meeting_id=OuterRef("meeting_id"), member__branch_id=OuterRef("branch_id"),
+            status__in=PRESENT_STATUSES,
+        )
+        rows = rows.union(
+            joint.filter(
+                adopted_at__isnull=False,
+                meeting__kind__in=list(JOINT_COUNTS_AS),
+                meeting__status__in=HELD_STATUSES, meeting__starts_at__gte=start,
+                meeting__starts_at__lt=end, meeting__starts_at__lte=now,
+            )
+            .filter(Exists(attended))
+            .annotate(
+                month=ExtractMonth("meeting__starts_at", tzinfo=zone),
+                committee_of=F("meeting__committee_id"),
+                holder_branch=F("branch_id"),
+                counted_kind=Case(
+                    *(When(meeting__kind=k, then=Value(v.value))
+                      for k, v in JOINT_COUNTS_AS.items()),
+                    output_field=CharField(),
+                ),
+                joint=Value(1),
+            )
+            .order_by()
+            .values_list("committee_of", "holder_branch", "counted_kind", "month", "joint")
+            .annotate(n=Count("pk")),
+            all=True,
+        )
+    counts: dict[tuple, dict[tuple, int]] = {}
+    for committee_id, branch_id, kind, month, is_joint, n in rows:
         holder = ("branch", branch_id) if branch_id else ("committee", committee_id)
         cell = counts.setdefault(holder, {})
         cell[(kind, month)] = cell.get((kind, month), 0) + n
+        if is_joint:
+            cell[(kind, month, JOINT)] = cell.get((kind, month, JOINT), 0) + n
     return counts
 
 
@@ -182,10 +243,15 @@ class Cell:
     period: Period
     state: str
     count: int  # meetings of the kind held in this month
+    joint: int = 0  # of which joint meetings of the committee the branch adopted
 
     @property
     def label(self):
         return STATE_LABELS[self.state]
+
+    @property
+    def joint_label(self):
+        return JOINT_LABEL if self.joint else ""
 
     @property
     def css(self):
@@ -234,7 +300,8 @@ def _rows(kinds, counts: dict[tuple[str, int], int], year: int, today: date, *,
                 row.missing += 1
             if cells:
                 row.cells.extend(
-                    Cell(month=m, period=period, state=state, count=counts.get((kind, m), 0))
+                    Cell(month=m, period=period, state=state, count=counts.get((kind, m), 0),
+                         joint=counts.get((kind, m, JOINT), 0))
                     for m in period.months
                 )
         rows.append(row)
@@ -260,7 +327,8 @@ def compliance_grid(*, committee=None, branch=None, year: int, today: date | Non
         if has_groups is None:
             has_groups = Branch.objects.filter(parent=branch).exists()
         holder, kinds = ("branch", branch.pk), branch_kinds(has_groups)
-    counts = held_counts(meetings, year).get(holder, {})
+        joint = JointInvitation.objects.filter(branch=branch)
+    counts = held_counts(meetings, year, joint if branch is not None else None).get(holder, {})
     return _rows(kinds, counts, year, today)
 
 
@@ -283,6 +351,9 @@ def committee_grids(committee, *, year: int, today: date | None = None):
             Q(committee=committee) | Q(branch_id__in=orgs) | Q(branch__parent_id__in=orgs)
         ),
         year,
+        JointInvitation.objects.filter(
+            Q(branch__committee=committee, branch__kind__in=OWN_KINDS) | Q(branch_id__in=orgs)
+        ),
     )
     own = _rows(committee_kinds(), counts.get(("committee", committee.pk), {}), year, today)
     grids = [
@@ -339,7 +410,11 @@ def district_compliance(district, year: int, today: date | None = None):
         committee__district=district, parent__isnull=True, kind__in=OWN_KINDS
     )).values_list("pk", "committee_id", "term_end", "has_groups"):
         branches.setdefault(committee_id, []).append((branch_id, term_end, has_groups))
-    counts = held_counts(Meeting.objects.filter(committee__district=district), year)
+    counts = held_counts(
+        Meeting.objects.filter(committee__district=district), year,
+        JointInvitation.objects.filter(branch__committee__district=district,
+                                       branch__kind__in=OWN_KINDS),
+    )
 
     table = []
     for committee in committees:

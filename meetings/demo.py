@@ -18,7 +18,7 @@ from django.utils import timezone
 from activities.demo import MEDIATORS
 from activities.models import ServiceTeam
 from branches.models import Branch, CommitteeMembership
-from committees.models import Committee, Seat
+from committees.models import Committee, Seat, Venue
 from core.dates import local_datetime
 from members.models import Member
 from units.demo import RENOVATION
@@ -26,6 +26,7 @@ from units.models import Project, Unit
 
 from .models import (
     AgendaItem,
+    JointInvitation,
     Matter,
     MatterFollowUp,
     MatterKind,
@@ -83,6 +84,7 @@ class _Seeder:
         self.group_venues = group_venues  # party group id -> the Venue it meets in
         self.meetings = []  # (Meeting, [attendance], [agenda titles with matter index], units)
         self.matters = []
+        self.invitations = []  # (Meeting, [(branch id, adopted)])
 
     def meeting(self, committee, kind, day, hour=15, *, branch=None, attendance=(),
                 agenda=(), minutes="", chair="书记", venue=None, units=()):
@@ -291,6 +293,36 @@ class _Seeder:
                    minutes="驻区单位党组织负责人认领装修资金和物资。")
         return [matter]
 
+    def joint_lecture(self, committee):
+        """社区党员和驻区单位党员共同上党课: the committee's joint party lecture last month with
+        its residents' and retired cadres' branches and a unit's party organisation; each
+        adopted it as its party lecture, and members of each attended."""
+        branches = list(Branch.objects.of_committee(committee).order_by("kind", "pk"))
+        own = [b for b in branches if b.kind != "unit"][:2]
+        invited = own + [b for b in branches if b.kind == "unit"][:3 - len(own)]
+        if len(invited) < 3:
+            return
+        attendance = []
+        for branch in invited:
+            members = Member.objects.filter(branch=branch).order_by("pk").values_list(
+                "pk", "name")[:12]
+            for k, (member_id, name) in enumerate(members):
+                leave = k == 5
+                attendance.append(MeetingAttendance(
+                    member_id=member_id, name=name[:50],
+                    status=MeetingAttendanceStatus.LEAVE if leave
+                    else MeetingAttendanceStatus.PRESENT,
+                    reason="外出学习" if leave else "",
+                ))
+        meeting = self.meeting(
+            committee, MeetingKind.JOINT_LECTURE, self.today - timedelta(days=20),
+            chair=self.chair(committee), attendance=attendance,
+            agenda=[("社区党委书记讲党课：城市基层党建与社区治理", None)],
+            minutes="社区党员和驻区单位党员共同上党课，交流学习体会。",
+        )
+        meeting.title = "共同上党课：城市基层党建与社区治理"
+        self.invitations.append((meeting, [(b.pk, True) for b in invited]))
+
     def write(self, matters_by_committee):
         Matter.objects.bulk_create([m for ms in matters_by_committee.values() for m in ms])
         Meeting.objects.bulk_create([m for m, _, _, _ in self.meetings], batch_size=1000)
@@ -310,6 +342,11 @@ class _Seeder:
             units += [Meeting.units.through(meeting_id=meeting.pk, unit_id=unit.pk)
                       for unit in taking_part]
         Meeting.units.through.objects.bulk_create(units)
+        JointInvitation.objects.bulk_create([
+            JointInvitation(meeting=meeting, branch_id=branch_id,
+                            adopted_at=meeting.starts_at + timedelta(days=1) if adopted else None)
+            for meeting, branches in self.invitations for branch_id, adopted in branches
+        ])
         # Each committee's matters are deliberated at its monthly meetings, one a month.
         monthly = {}
         for meeting, _, _, _ in self.meetings:
@@ -375,4 +412,17 @@ def seed_meetings(district, group_venues=None) -> None:
             matters[committee.pk] += seeder.jiefanglu_disputes(committee)
         if committee.name == "学苑社区":
             matters[committee.pk] += seeder.xueyuan_premises(committee)
+            seeder.joint_lecture(committee)
     seeder.write(matters)
+    room_keepers(group_venues or {})
+
+
+def room_keepers(group_venues) -> None:
+    """潞村's rooms, each provided by a unit, are kept by the leader (组长) of the party group
+    that studies there."""
+    leaders = dict(Branch.objects.filter(pk__in=list(group_venues), secretary__isnull=False)
+                   .values_list("pk", "secretary_id"))
+    for group_id, venue in group_venues.items():
+        if venue.unit_id and group_id in leaders:
+            Venue.objects.filter(pk=venue.pk, keeper__isnull=True).update(
+                keeper_id=leaders[group_id])

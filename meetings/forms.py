@@ -176,3 +176,18 @@ class MeetingFilterForm(forms.Form):
 def holder_branches(committee):
     """The committee's branches and party groups (one query), by name."""
     return Branch.objects.filter(committee=committee).order_by("name", "pk").only("pk", "name")
+
+
+class JointBranchesForm(forms.Form):
+    """The branches invited to a joint party lecture or organisational life."""
+
+    branches = forms.ModelMultipleChoiceField(
+        label=_("Invited branches"), queryset=Branch.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Their members are expected at the meeting; each branch's secretary may "
+                    "then count it as the branch's own party lecture or organisational life."),
+    )
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branches"].queryset = queryset

@@ -18,6 +18,10 @@ class MeetingKind(models.TextChoices):
     MONTHLY = "monthly", _("Monthly meeting")  # 一月一例会
     COMMITTEE_WORK = "committee_work", _("Committee work meeting")  # 委员会工作会议
     JOINT = "joint", _("Joint party-building meeting")  # 联合党建会议 (with units)
+    # held by the committee with the branches it invites (共同上党课、一道过组织生活): each
+    # invited branch that adopts it counts it as its own party lecture / organisational life
+    JOINT_LECTURE = "joint_lecture", _("Joint party lecture")  # 共同上党课
+    JOINT_ORG_LIFE = "joint_org_life", _("Joint organisational life")  # 共同过组织生活
     # held by a branch (三会一课 and the rest)
     BRANCH_ASSEMBLY = "branch_assembly", _("Branch assembly")  # 支部党员大会
     BRANCH_COMMITTEE = "branch_committee", _("Branch committee meeting")  # 支委会
@@ -28,7 +32,15 @@ class MeetingKind(models.TextChoices):
     APPRAISAL = "appraisal", _("Democratic appraisal")  # 民主评议党员
 
 
-COMMITTEE_KINDS = (MeetingKind.MONTHLY, MeetingKind.COMMITTEE_WORK, MeetingKind.JOINT)
+COMMITTEE_KINDS = (
+    MeetingKind.MONTHLY, MeetingKind.COMMITTEE_WORK, MeetingKind.JOINT,
+    MeetingKind.JOINT_LECTURE, MeetingKind.JOINT_ORG_LIFE,
+)
+# A joint meeting of the branches and the branch kind it counts as for each that adopts it.
+JOINT_COUNTS_AS = {
+    MeetingKind.JOINT_LECTURE: MeetingKind.LECTURE,
+    MeetingKind.JOINT_ORG_LIFE: MeetingKind.ORG_LIFE,
+}
 BRANCH_KINDS = tuple(k for k in MeetingKind if k not in COMMITTEE_KINDS)
 
 
@@ -116,6 +128,47 @@ class Meeting(models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:meeting-detail", args=[self.pk])
+
+
+class JointInvitation(models.Model):
+    """A branch (a residents' or retired cadres' branch, or a unit's party organisation)
+    invited to a committee's joint party lecture or joint organisational life. Once its
+    secretary adopts it, the meeting counts toward the branch's own 三会一课 as the kind in
+    ``JOINT_COUNTS_AS``, in the month it was held, if at least one of the branch's members
+    attended (``meetings.compliance``)."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="joint_invitations",
+        verbose_name=_("meeting"),
+    )
+    branch = models.ForeignKey(
+        "branches.Branch", on_delete=models.CASCADE, related_name="joint_invitations",
+        verbose_name=_("branch"),
+    )
+    adopted_at = models.DateTimeField(_("adopted at"), null=True, blank=True, editable=False)
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("joint meeting invitation")
+        verbose_name_plural = _("joint meeting invitations")
+        ordering = ["meeting", "branch", "pk"]
+        indexes = [models.Index(fields=["branch", "adopted_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "branch"], name="jointinvitation_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.branch} @ {self.meeting}"
+
+    @property
+    def adopted(self) -> bool:
+        return self.adopted_at is not None
 
 
 class MeetingAttendanceStatus(models.TextChoices):

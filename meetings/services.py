@@ -40,6 +40,7 @@ from members.models import Member
 from .models import (
     BRANCH_KINDS,
     COMMITTEE_KINDS,
+    JOINT_COUNTS_AS,
     AgendaItem,
     Matter,
     MatterStatus,
@@ -223,6 +224,11 @@ def meeting_save(*, meeting: Meeting, user, committee=None, branch=None,
             stored.status, stored.minutes, stored.decisions)
         if meeting.kind == MeetingKind.JOINT and units is None and stored.kind != meeting.kind:
             units = []
+        if (meeting.kind != stored.kind and stored.kind in JOINT_COUNTS_AS
+                and meeting.joint_invitations.exists()):
+            raise ValidationError({"kind": _(
+                "Branches are invited to this joint meeting: it keeps its kind."
+            )})
         if stored.status == MeetingStatus.HELD:
             # A held meeting counts for its kind and month (compliance): it keeps both, and
             # cannot move into the future.

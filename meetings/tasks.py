@@ -33,7 +33,7 @@ from core.notify import notify
 from core.scope import role_holders
 
 from . import compliance
-from .models import Matter, MatterStatus, Meeting, MeetingKind
+from .models import JointInvitation, Matter, MatterStatus, Meeting, MeetingKind
 
 OPEN_MATTER_STATUSES = (
     MatterStatus.OPEN, MatterStatus.DELIBERATED, MatterStatus.IN_PROGRESS,
@@ -77,7 +77,8 @@ def meeting_reminders(*, today=None, force: bool = False) -> int:
     today = _day(today)
     if today.day < reminder_day() and not force:
         return 0
-    counts = compliance.held_counts(Meeting.objects.all(), today.year)
+    counts = compliance.held_counts(Meeting.objects.all(), today.year,
+                                    JointInvitation.objects.all())
     committees = list(Committee.objects.values_list("pk", "name"))
     branches = list(compliance.with_groups(Branch.objects.filter(parent__isnull=True))
                     .values_list("pk", "name", "has_groups"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import compliance_views, matter_views, views
+from . import compliance_views, joint_views, matter_views, views
 
 app_name = "meetings"
 
@@ -30,6 +30,12 @@ urlpatterns = [
          name="attachment-upload"),
     path("meetings/<int:pk>/attachments/<int:attachment_pk>/", views.attachment_file,
          name="attachment-file"),
+    # joint party lectures and organisational life (joint_views.py)
+    path("meetings/<int:pk>/joint-branches/", joint_views.joint_branches,
+         name="joint-branches"),
+    path("branches/<int:pk>/joint-meetings/", joint_views.branch_joint_meetings,
+         name="branch-joint-meetings"),
+    path("joint-invitations/<int:pk>/adopt/", joint_views.joint_adopt, name="joint-adopt"),
     # matters, 一事一议 (matter_views.py)
     path("committees/<int:pk>/matters/", matter_views.matter_list, name="matter-list"),
     path("committees/<int:pk>/matters/new/", matter_views.matter_create, name="matter-create"),

@@ -20,7 +20,7 @@ from core.scope import can_write, get_for_user, reads_committee_compliance
 from core.uploads import file_response
 from members.selectors import member_of
 
-from . import matters, services
+from . import joint, matters, services
 from .forms import (
     AddendumForm,
     AgendaForm,
@@ -210,6 +210,9 @@ def meeting_detail(request, pk):
             "can_show_qr": can_edit and services.meeting_qr_refusal(meeting) is None,
             "attachment_form": AttachmentForm() if can_edit else None,
             "started": started,
+            "invitations": joint.meeting_invitations(meeting) if joint.is_joint(meeting)
+            else None,
+            "counts_as": joint.counts_as_label(meeting),
         },
     )
 

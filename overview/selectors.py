@@ -202,7 +202,7 @@ def committee_lists(committee) -> dict:
     their total area, and its in-service groups by name, each with its confirmed members
     (``member_count``; the totals come with the committee: ``member_counts_of_committee``).
     The seats carry their ``member`` and ``unit`` with the name only, the venues their
-    ``unit``, the groups their ``leader``."""
+    ``unit`` and ``keeper``, the groups their ``leader``."""
     def null(field):  # typed, for PostgreSQL's union of two untyped NULLs is text
         return Cast(Value(None), output_field=field)
 
@@ -214,7 +214,8 @@ def committee_lists(committee) -> dict:
     ).values_list(*_ROW)
     venues = committee.venues.order_by().annotate(
         kind=Value("venue"), unit_name=F("unit__name"), text=F("address"),
-        commitment=null(text), role=null(text), member_id=null(number), member_name=null(text),
+        commitment=null(text), role=null(text), member_id=F("keeper_id"),
+        member_name=F("keeper__name"),
         term_start=null(day), term_end=null(day), n=null(number),
     ).values_list(*_ROW)
     groups = InServiceGroup.objects.filter(committee=committee).order_by().annotate(
@@ -236,7 +237,7 @@ def committee_lists(committee) -> dict:
                         term_end=r["term_end"], unit=unit, member=member)
         elif r["kind"] == "venue":
             item = Venue(pk=r["pk"], committee=committee, name=r["name"], address=r["text"],
-                         area=r["area"], unit=unit)
+                         area=r["area"], unit=unit, keeper=member)
         else:
             item = InServiceGroup(pk=r["pk"], committee=committee, name=r["name"],
                                   description=r["text"], leader=member)

@@ -14,10 +14,10 @@ from django.utils import timezone
 from PIL import Image
 
 from activities import attendance, photos
-from activities.models import Attendance, Funding, ServiceTeam
+from activities.models import Attendance, Funding, ServiceTeam, VenueImprovement
 from branches.models import Branch, CommitteeMembership
 from meetings import services as meeting_services
-from meetings.models import AgendaItem, MeetingAttendance
+from meetings.models import AgendaItem, JointInvitation, MeetingAttendance
 from members.checkins import poster_token
 from members.models import (
     CheckIn,
@@ -174,6 +174,25 @@ def a_meeting(w):
     meeting = MeetingFactory(committee=w.a)
     MeetingAttendance.objects.create(meeting=meeting, member=w.a_member, name=w.a_member.name)
     return meeting
+
+
+def a_joint_meeting(w):
+    """A joint party lecture of A with A's residents' branch invited and its member expected."""
+    meeting = a_meeting(w)
+    meeting.kind = "joint_lecture"
+    meeting.save(update_fields=["kind"])
+    JointInvitation.objects.create(meeting=meeting, branch=w.a_branch)
+    return meeting
+
+
+def a_joint_invitation(w):
+    return JointInvitation.objects.get(meeting=a_joint_meeting(w))
+
+
+def an_improvement(w):
+    return VenueImprovement.objects.create(
+        committee=w.a, venue=w.a_venue, on=date(2025, 5, 1), kind="renovation",
+        description="装修")
 
 
 def an_attachment(w):
@@ -383,6 +402,9 @@ EXPECTED = {
     # money stays with the committee's side
     "activities:activity-funding-create": (lambda w: {"pk": an_activity(w).pk}, WRITE_A),
     "activities:project-funding-create": (lambda w: {"pk": a_project(w).pk}, WRITE_A),
+    "activities:venue-improvements": (lambda w: {"pk": an_improvement(w).venue_id}, WRITE_A),
+    "activities:improvement-create": (lambda w: {"pk": w.a_venue.pk}, WRITE_A),
+    "activities:district-venue-area": (lambda w: {"pk": w.district.pk}, DISTRICT_ONLY),
     "activities:funding-update": (lambda w: {"pk": a_funding_line(w).pk}, COMMITTEE_SIDE),
     "activities:funding-delete": (lambda w: {"pk": a_funding_line(w).pk}, COMMITTEE_SIDE),
     "activities:committee-funding": (lambda w: {"pk": w.a.pk}, COMMITTEE_SIDE),
@@ -421,6 +443,11 @@ EXPECTED = {
     "meetings:branch-compliance": (lambda w: {"pk": w.a_branch.pk},
                                      expect(LOGIN, 200, 200, 404, 200, 404)),
     "meetings:district-compliance": (lambda w: {"pk": w.district.pk}, DISTRICT_ONLY),
+    # the member was expected (a seat holder): reads the meeting, may not change it
+    "meetings:joint-branches": (lambda w: {"pk": a_joint_meeting(w).pk}, WRITE_A),
+    "meetings:branch-joint-meetings": (lambda w: {"pk": w.a_branch.pk},
+                                       expect(LOGIN, 200, 200, 404, 200, 404)),
+    "meetings:joint-adopt": (lambda w: {"pk": a_joint_invitation(w).pk}, POST_ONLY),
     "core:notification-list": (lambda w: {}, expect(LOGIN, 200, 200, 200, 200, 200)),
     # one's own notifications only: opening it marks it read and goes to its page
     "core:notification-open": (lambda w: {"pk": a_notification(w).pk},

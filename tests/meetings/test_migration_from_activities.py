@@ -30,6 +30,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Later migrations of other apps that depend on meetings: the head before the move had none.
 BEFORE_LATER = {
     "branches": "0004_branch_term",
+    "committees": "0004_committee_term",  # 0005's venue keeper names a member
     "members": "0004_party_status_label",
     "units": "0002_cobuilding",
 }

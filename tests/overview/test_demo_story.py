@@ -312,3 +312,46 @@ def test_the_demo_is_counted_once_for_the_dashboard():
 
     counted = FigureCount.objects.filter(counted_at__isnull=False)
     assert counted.count() == Committee.objects.count() == 18
+
+
+# --- 共同上党课 and 阵地建设 (issue 17) --------------------------------------------------------
+
+def test_xueyuans_joint_party_lecture_counts_for_the_three_branches_that_adopted_it():
+    from meetings import compliance
+    from meetings.models import JointInvitation
+
+    lecture = Meeting.objects.get(committee__name="学苑社区", kind="joint_lecture")
+    invitations = list(JointInvitation.objects.filter(meeting=lecture).select_related("branch"))
+    assert len(invitations) == 3 and all(i.adopted for i in invitations)
+    assert {i.branch.kind for i in invitations} >= {"residents", "unit"}
+    month = lecture.starts_at.astimezone(compliance.timezone.get_default_timezone()).month
+    for invitation in invitations:
+        attended = lecture.attendances.filter(member__branch=invitation.branch,
+                                              status="present").count()
+        assert attended > 0
+        rows = compliance.compliance_grid(branch=invitation.branch,
+                                          year=lecture.starts_at.year)
+        cell = next(r for r in rows if r.kind == "lecture").cells[month - 1]
+        assert cell.state == "held" and cell.joint == 1, invitation.branch
+
+
+def test_xueyuans_renovated_premises_were_paid_by_more_than_80000_yuan_of_lines():
+    from activities.models import VenueImprovement
+
+    renovation = VenueImprovement.objects.get(venue__committee__name="学苑社区",
+                                              kind="renovation")
+    lines = Funding.objects.filter(improvement_payment__improvement=renovation)
+    assert 80_000 < total(lines) < 90_000  # 统筹资金8万余元
+    assert lines.filter(source="unit").values("unit").distinct().count() == 4
+    assert renovation.area_change == 0
+
+
+def test_lucuns_rooms_are_kept_by_their_group_leaders_and_were_built_as_new_rooms():
+    rooms = Venue.objects.filter(committee__name="潞村社区", unit__isnull=False)
+    assert rooms.count() == 3
+    assert not rooms.filter(keeper__isnull=True).exists()
+    for room in rooms:
+        built = room.improvements.get(kind="new_room")
+        assert built.area_change == room.area
+        assert Funding.objects.filter(improvement_payment__improvement=built,
+                                      unit=room.unit).exists()
