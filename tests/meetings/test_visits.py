@@ -25,7 +25,7 @@ from tests.factories import (
     grant,
 )
 
-S, O = MatterStatus, MatterOutcome
+S, OUT = MatterStatus, MatterOutcome
 ID_NUMBER = "14080219800101123X"
 
 
@@ -174,21 +174,21 @@ class TestMattersFromVisits:
     def test_closing_as_mediated_on_the_spot_names_the_mediator(self, world, neighbour):
         matter = MatterFactory(committee=world.a, risk_flag=True)
         matters.matter_set_status(matter=matter, user=world.secretary_a, status=S.RESOLVED,
-                                  outcome=O.ON_THE_SPOT, mediator=neighbour)
+                                  outcome=OUT.ON_THE_SPOT, mediator=neighbour)
         matter.refresh_from_db()
         assert (matter.status, matter.outcome, matter.mediator) == (
-            S.RESOLVED, O.ON_THE_SPOT, neighbour)
+            S.RESOLVED, OUT.ON_THE_SPOT, neighbour)
         assert matter.resolved_on == today()
 
     def test_on_the_spot_needs_a_mediator_of_the_committee(self, world):
         matter = MatterFactory(committee=world.a)
         with pytest.raises(ValidationError) as caught:
             matters.matter_set_status(matter=matter, user=world.secretary_a,
-                                      status=S.RESOLVED, outcome=O.ON_THE_SPOT)
+                                      status=S.RESOLVED, outcome=OUT.ON_THE_SPOT)
         assert "mediator" in caught.value.message_dict
         with pytest.raises(ValidationError) as caught:
             matters.matter_set_status(matter=matter, user=world.secretary_a, status=S.RESOLVED,
-                                      outcome=O.ON_THE_SPOT,
+                                      outcome=OUT.ON_THE_SPOT,
                                       mediator=MemberFactory(committee=world.b))
         assert "mediator" in caught.value.message_dict
         assert Matter.objects.get(pk=matter.pk).status == S.OPEN
@@ -196,14 +196,14 @@ class TestMattersFromVisits:
     def test_resolving_is_by_deliberation_escalating_is_escalated_and_back_is_none(self, world):
         plain = MatterFactory(committee=world.a)
         matters.matter_set_status(matter=plain, user=world.secretary_a, status=S.RESOLVED)
-        assert Matter.objects.get(pk=plain.pk).outcome == O.DELIBERATED
+        assert Matter.objects.get(pk=plain.pk).outcome == OUT.DELIBERATED
         up = MatterFactory(committee=world.a)
         matters.matter_set_status(matter=up, user=world.secretary_a, status=S.ESCALATED,
                                   escalated_to="街道司法所")
-        assert Matter.objects.get(pk=up.pk).outcome == O.ESCALATED
+        assert Matter.objects.get(pk=up.pk).outcome == OUT.ESCALATED
         # resolved by the street: it stays escalated, not settled at the grass roots
         matters.matter_set_status(matter=up, user=world.secretary_a, status=S.RESOLVED)
-        assert Matter.objects.get(pk=up.pk).outcome == O.ESCALATED
+        assert Matter.objects.get(pk=up.pk).outcome == OUT.ESCALATED
         back = MatterFactory(committee=world.a)
         matters.matter_set_status(matter=back, user=world.secretary_a, status=S.ESCALATED,
                                   escalated_to="街道")
@@ -217,7 +217,7 @@ class TestMattersFromVisits:
                                   escalated_to="街道")
         with pytest.raises(ValidationError) as caught:
             matters.matter_set_status(matter=matter, user=world.secretary_a, status=S.RESOLVED,
-                                      outcome=O.ON_THE_SPOT, mediator=neighbour)
+                                      outcome=OUT.ON_THE_SPOT, mediator=neighbour)
         assert "outcome" in caught.value.message_dict
         assert Matter.objects.get(pk=matter.pk).status == S.ESCALATED
 
@@ -233,7 +233,7 @@ class TestMattersFromVisits:
     def test_editing_a_mediated_matter_keeps_its_mediator(self, world, neighbour):
         matter = MatterFactory(committee=world.a)
         matters.matter_set_status(matter=matter, user=world.secretary_a, status=S.RESOLVED,
-                                  outcome=O.ON_THE_SPOT, mediator=neighbour)
+                                  outcome=OUT.ON_THE_SPOT, mediator=neighbour)
         matter.refresh_from_db()
         matter.mediator = None
         with pytest.raises(ValidationError) as caught:
@@ -377,7 +377,8 @@ class TestFlagAndMediatedPages:
         response = client.post(url("matter-flag", quiet), {"flagged": "1"})
         assert response.url == url("matter-detail", quiet)
         page = text(client.get(url("matter-list", world.a)))
-        assert page.index("有上访苗头的事") < page.index("早到期的事") < page.index("已办结且有苗头")
+        first, due, closed = (page.index(t) for t in ("有上访苗头的事", "早到期的事", "已办结且有苗头"))
+        assert first < due < closed
         assert page.count('data-testid="matter-flag"') == 2
         flagged = client.get(url("matter-list", world.a), {"flagged": "on"}).context["page"]
         assert sorted(m.title for m in flagged) == ["已办结且有苗头", "有上访苗头的事"]
