@@ -377,7 +377,8 @@ class TestFlagAndMediatedPages:
         response = client.post(url("matter-flag", quiet), {"flagged": "1"})
         assert response.url == url("matter-detail", quiet)
         page = text(client.get(url("matter-list", world.a)))
-        first, due, closed = (page.index(t) for t in ("有上访苗头的事", "早到期的事", "已办结且有苗头"))
+        titles = ("有上访苗头的事", "早到期的事", "已办结且有苗头")
+        first, due, closed = (page.index(t) for t in titles)
         assert first < due < closed
         assert page.count('data-testid="matter-flag"') == 2
         flagged = client.get(url("matter-list", world.a), {"flagged": "on"}).context["page"]
