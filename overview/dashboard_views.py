@@ -135,7 +135,7 @@ def district_dashboard_export(request, pk):
                 for source, values in money.rows]
     figures += [
         [_("Matters"), _("At risk of escalation, open"), board.matters_flagged],
-        [_("Matters"), _("Closed"), board.matters_closed],
+        [_("Matters"), pgettext("matters", "Closed"), board.matters_closed],
         [_("Matters"), _("Settled at the grass roots"), board.matters_grass_roots],
         [_("Matters"), _("Mediated on the spot"), board.matters_on_the_spot],
     ]
