@@ -468,8 +468,8 @@ def committee_matter_stats(committee, today: date | None = None, counts=None) ->
     """The committee's matters in figures (two queries, whatever their number; one when
     ``counts`` were read with the committee: ``matter_counts_of_committee``): open, overdue,
     share resolved, median days from raised to resolved, and the next five still to be done
-    (overdue ones first). The resolved matters (for their days) and the next five are read in
-    one query, the resolved ones with their dates only."""
+    (those at risk of escalation first, then by due date). The resolved matters (for their
+    days) and the next five are read in one query, the resolved ones with their dates only."""
     today = today or timezone.localdate()
     matters = Matter.objects.filter(committee=committee)
     if counts is None:
@@ -477,19 +477,20 @@ def committee_matter_stats(committee, today: date | None = None, counts=None) ->
                                       for name, rule in _matter_counts(today).items()})
     resolved_q = Q(status=MatterStatus.RESOLVED, resolved_on__isnull=False)
     next_five = (matters.exclude(status__in=CLOSED)
-                 .order_by(F("due_on").asc(nulls_last=True), "raised_on", "pk").values("pk")[:5])
+                 .order_by("-risk_flag", F("due_on").asc(nulls_last=True), "raised_on", "pk")
+                 .values("pk")[:5])
     rows = list(
         with_overdue(matters.filter(resolved_q | Q(pk__in=next_five)), today)
         .select_related("responsible_member", "responsible_team", "responsible_unit")
         .only("pk", "committee_id", "title", "kind", "status", "raised_on", "due_on",
-              "resolved_on", "responsible_member__name", "responsible_team__name",
+              "resolved_on", "risk_flag", "responsible_member__name", "responsible_team__name",
               "responsible_unit__name")
     )
     days = [(m.resolved_on - m.raised_on).days for m in rows
             if m.status == MatterStatus.RESOLVED and m.resolved_on is not None]
     upcoming = sorted(
         (m for m in rows if m.status not in CLOSED),
-        key=lambda m: (m.due_on is None, m.due_on or today, m.raised_on, m.pk),
+        key=lambda m: (not m.risk_flag, m.due_on is None, m.due_on or today, m.raised_on, m.pk),
     )
     return MatterStats(
         open=counts["open"],

@@ -424,6 +424,16 @@ class TestFlagAndMediatedPages:
         assert Matter.objects.get(pk=matter.pk).status == "open"
 
 
+def test_the_committee_page_lists_matters_at_risk_first(login, world):
+    MatterFactory(committee=world.a, title="明天到期的事", due_on=today() + timedelta(days=1))
+    MatterFactory(committee=world.a, title="有苗头的事", due_on=today() + timedelta(days=9),
+                  risk_flag=True)
+    page = text(login(world.secretary_a).get(
+        reverse("overview:committee-detail", args=[world.a.pk])))
+    assert page.index("有苗头的事") < page.index("明天到期的事")
+    assert reverse("meetings:visit-list", args=[world.a.pk]) in page
+
+
 def test_a_committee_of_another_district_is_out_of_reach(login, world):
     elsewhere = CommitteeFactory()
     user = UserFactory(username="elsewhere")
