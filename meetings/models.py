@@ -316,7 +316,8 @@ class Matter(models.Model):
         verbose_name=_("mediator on the spot"),
     )
     outcome = models.CharField(
-        pgettext_lazy("matter", "outcome"), max_length=12, choices=MatterOutcome.choices, blank=True, editable=False,
+        pgettext_lazy("matter", "outcome"), max_length=12, choices=MatterOutcome.choices,
+        blank=True, editable=False,
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
