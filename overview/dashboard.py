@@ -177,14 +177,14 @@ def _committee_rows(district, period, stocks) -> list[CommitteeRow]:
             for c in committees]
 
 
-def committee_row(committee, period, *, open_matters: int, overdue_matters: int
-                  ) -> CommitteeRow:
+def committee_row(committee, period, *, open_matters: int, overdue_matters: int,
+                  flagged_matters: int = 0) -> CommitteeRow:
     """One committee's row as last counted, its matters counted by the caller (2 queries:
     its kept stocks and flows)."""
     district, pk = committee.district_id, committee.pk
     stock = figures.stocks_by_committee(district, only=pk).get(pk, {})
     flow = figures.flows_by_committee(district, period, only=pk).get(pk, {})
-    return _row(committee, stock, flow, open_matters, overdue_matters)
+    return _row(committee, stock, flow, open_matters, overdue_matters, flagged_matters)
 
 
 def _row(committee, stock, flow, open_matters, overdue_matters, flagged_matters=0

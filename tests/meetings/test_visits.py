@@ -434,6 +434,19 @@ def test_the_committee_page_lists_matters_at_risk_first(login, world):
     assert reverse("meetings:visit-list", args=[world.a.pk]) in page
 
 
+def test_the_secretarys_page_counts_the_open_matters_at_risk_first(login, world):
+    MatterFactory(committee=world.a, risk_flag=True)
+    MatterFactory(committee=world.a, risk_flag=True)
+    MatterFactory(committee=world.a, risk_flag=True, status="resolved", resolved_on=today())
+    MatterFactory(committee=world.a, due_on=today() - timedelta(days=1))  # overdue
+    todos = login(world.secretary_a).get(reverse("overview:home")).context["committees"][0].todos
+    matters_todos = [t for t in todos if t.key in ("flagged", "overdue")]
+    assert [(t.key, t.count, t.late) for t in matters_todos] == [
+        ("flagged", 2, True), ("overdue", 1, True)]
+    link = reverse("meetings:matter-list", args=[world.a.pk]) + "?flagged=true"
+    assert matters_todos[0].url == link
+
+
 def test_a_committee_of_another_district_is_out_of_reach(login, world):
     elsewhere = CommitteeFactory()
     user = UserFactory(username="elsewhere")
