@@ -451,6 +451,23 @@ def _matter_rule(s: Scope, write: bool) -> Q:
     return q
 
 
+def _visit_rule(s: Scope, write: bool) -> Q:
+    # Visits (走街串户) name households and shops and what was heard there: kept by the
+    # committee's side, read by its branch secretaries (as matters are) and by the members who
+    # made the visit or recorded it. A member records visits in their own committee
+    # (``meetings.visits.may_record``); only the committee's side changes one afterwards.
+    q = _committee_rule(s, write=True, via="committee__")
+    if write:
+        return q
+    if s.branch_ids:
+        q |= Q(committee_id__in=_branch_committees(s))
+    if s.member_id:
+        Visit = apps.get_model("meetings", "Visit")
+        q |= Q(pk__in=Visit.visitors.through.objects.filter(member_id=s.member_id).values(
+            "visit_id"))
+    return q
+
+
 def _side_or_branch_secretary(s: Scope, committee) -> bool:
     """The committee's side (its district's officers, its secretaries and staff) or the
     secretary of one of its branches or party groups (their committees read with the roles:
@@ -635,6 +652,7 @@ RULES = {
     "meetings.jointinvitation": _joint_invitation_rule,
     "meetings.matter": _matter_rule,
     "meetings.matterfollowup": _via_matter,
+    "meetings.visit": _visit_rule,
     "notices.notice": _notice_rule,
     "notices.noticerecipient": _notice_recipient_rule,
     "notices.noticereply": _via_notice_recipient,

@@ -3,7 +3,7 @@ services (row locks, signed-off minutes read-only, audit), which the admin would
 
 from django.contrib import admin
 
-from .models import Matter, Meeting
+from .models import Matter, Meeting, Visit
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -27,6 +27,15 @@ class MeetingAdmin(ReadOnlyAdmin):
 
 @admin.register(Matter)
 class MatterAdmin(ReadOnlyAdmin):
-    list_display = ["title", "committee", "kind", "status", "raised_on", "due_on"]
-    list_filter = ["kind", "status"]
+    list_display = ["title", "committee", "kind", "status", "outcome", "risk_flag", "raised_on",
+                    "due_on"]
+    list_filter = ["kind", "status", "outcome", "risk_flag"]
     search_fields = ["title"]
+
+
+@admin.register(Visit)
+class VisitAdmin(ReadOnlyAdmin):
+    list_display = ["address", "committee", "place_kind", "visited_on"]
+    list_filter = ["place_kind"]
+    search_fields = ["address"]
+    date_hierarchy = "visited_on"

@@ -24,6 +24,7 @@ class MeetingsConfig(AppConfig):
             Meeting,
             MeetingAttendance,
             MinutesAddendum,
+            Visit,
         )
 
         # Minutes are signed off and then corrected only by addenda; who changed what, before
@@ -36,3 +37,6 @@ class MeetingsConfig(AppConfig):
         # Matters: each move (status, decision, who answers for it) and each follow-up.
         auditlog.register(Matter)
         auditlog.register(MatterFollowUp)
+        # Visits: who recorded or changed one, and who went (never an ID number: the service
+        # refuses an address or notes holding one before anything is saved or logged).
+        auditlog.register(Visit, m2m_fields={"visitors"})

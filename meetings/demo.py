@@ -6,6 +6,11 @@ months missing so the compliance calendar shows gaps, the branches' and party gr
 records this year (潞村's groups study in the rooms they are named after, chaired by their
 leaders), and terms (换届) of which one is overdue and one ends soon.
 
+解放路 walks its streets (走街串户, 抓早抓小): its small-business members' visits to the shops and
+households around them, each dispute they heard of raised from its visit, mediated on the spot
+by the member named as its mediator (several flagged as a risk of a petition, 上访苗头), one
+escalated to the street's judicial office; and visits where all was well.
+
 Written in bulk; run once per district (nothing happens when the district has meetings).
 """
 
@@ -30,6 +35,7 @@ from .models import (
     Matter,
     MatterFollowUp,
     MatterKind,
+    MatterOutcome,
     MatterStatus,
     Meeting,
     MeetingAttendance,
@@ -37,6 +43,8 @@ from .models import (
     MeetingKind,
     MeetingStatus,
     MinutesAddendum,
+    Visit,
+    VisitPlace,
 )
 from .services import default_title, expected_attendees
 
@@ -62,6 +70,28 @@ JIEFANGLU_DISPUTES = [
     ("装修噪音纠纷", "商铺与居民", "商铺夜间装修，居民到店理论"),
     ("顾客退货纠纷", "商户与顾客", "顾客要求退货遭拒，在店门前争吵"),
 ]
+# Where each dispute was heard: (address, household or shop), and whether it risked a petition.
+JIEFANGLU_VISITS = [
+    ("解放路112号 鑫源五金店", VisitPlace.SHOP, True),
+    ("解放路东巷3号楼2单元", VisitPlace.HOUSEHOLD, True),
+    ("解放路东巷5号楼1单元", VisitPlace.HOUSEHOLD, False),
+    ("解放路西巷8号院", VisitPlace.HOUSEHOLD, False),
+    ("解放路96号 佳美家居店", VisitPlace.SHOP, True),
+    ("解放路140号 天天鲜超市", VisitPlace.SHOP, False),
+]
+# The one that went beyond the community: escalated to the street.
+JIEFANGLU_ESCALATED = ("商铺租金拖欠纠纷", "商户与房东", "解放路78号",
+                       "商户拖欠房租半年，房东欲断水断电，双方各执一词，涉及合同效力",
+                       "解放路街道司法所")
+# Visits where all was well, or a small need was noted: (address, kind, what was heard).
+JIEFANGLU_ROUTINE = [
+    ("解放路120号 老字号面馆", VisitPlace.SHOP, "生意平稳，店主反映门前路灯偏暗。"),
+    ("解放路东巷1号楼", VisitPlace.HOUSEHOLD, "独居老人身体尚好，希望有人定期上门量血压。"),
+    ("解放路88号 百姓药房", VisitPlace.SHOP, "店员愿意参加社区义诊志愿服务。"),
+    ("解放路西巷2号院", VisitPlace.HOUSEHOLD, "邻里和睦，无矛盾纠纷。"),
+    ("解放路102号 文具店", VisitPlace.SHOP, "店主反映放学时段门前拥堵。"),
+    ("解放路东巷7号楼", VisitPlace.HOUSEHOLD, "住户对楼道照明改造表示满意。"),
+]
 RENOVATION_MATTER = "统筹资金装修党群服务中心"
 
 
@@ -85,6 +115,7 @@ class _Seeder:
         self.meetings = []  # (Meeting, [attendance], [agenda titles with matter index], units)
         self.matters = []
         self.invitations = []  # (Meeting, [(branch id, adopted)])
+        self.visits = []  # (Visit, [visitor member ids])
 
     def meeting(self, committee, kind, day, hour=15, *, branch=None, attendance=(),
                 agenda=(), minutes="", chair="书记", venue=None, units=()):
@@ -241,6 +272,7 @@ class _Seeder:
                 committee=committee, title=title, kind=kind, raised_by_name=who,
                 description=text, raised_on=raised, due_on=due, status=status,
                 resolved_on=resolved,
+                outcome=MatterOutcome.DELIBERATED if status == MatterStatus.RESOLVED else "",
                 decision="" if status == MatterStatus.OPEN else DECIDED,
                 responsible_member_id=members[n % len(members)] if members else None,
             ))
@@ -256,16 +288,46 @@ class _Seeder:
         for n, (title, parties, text) in enumerate(JIEFANGLU_DISPUTES):
             # early enough for a monthly meeting to have deliberated it since
             raised = self.today - timedelta(days=40 + 17 * n)
+            mediator = mediators[n % len(mediators)] if mediators else None
+            address, place, risky = JIEFANGLU_VISITS[n]
+            visit = self.visit(committee, raised, address, place, f"{text}。",
+                               [mediator] if mediator else [], team)
             matters.append(Matter(
                 committee=committee, title=title, kind=MatterKind.DISPUTE,
-                raised_by_name="网格员", parties=parties, description=text,
+                raised_by_name="" if mediator else "网格员", raised_by_member_id=mediator,
+                parties=parties, description=text, visit=visit if mediator else None,
                 raised_on=raised, due_on=raised + timedelta(days=7),
                 status=MatterStatus.RESOLVED, resolved_on=raised,
+                outcome=MatterOutcome.ON_THE_SPOT if mediator else MatterOutcome.DELIBERATED,
+                mediator_id=mediator, risk_flag=risky,
                 decision="商户党员第一时间到场劝解，双方当场达成一致。",
-                responsible_member_id=mediators[n % len(mediators)] if mediators else None,
-                responsible_team=team,
+                responsible_member_id=mediator, responsible_team=team,
             ))
+        if mediators:
+            title, parties, address, text, where = JIEFANGLU_ESCALATED
+            raised = self.today - timedelta(days=33)
+            visit = self.visit(committee, raised, address, VisitPlace.SHOP, f"{text}。",
+                               mediators[:2], team)
+            matters.append(Matter(
+                committee=committee, title=title, kind=MatterKind.DISPUTE,
+                raised_by_member_id=mediators[0], parties=parties, description=text,
+                visit=visit, raised_on=raised, due_on=raised + timedelta(days=14),
+                status=MatterStatus.ESCALATED, escalated_to=where,
+                outcome=MatterOutcome.ESCALATED, risk_flag=True,
+                decision="涉及租赁合同纠纷，现场劝解后双方仍有分歧，上报街道司法所依法调处。",
+                responsible_member_id=mediators[0], responsible_team=team,
+            ))
+            for n, (address, place, heard) in enumerate(JIEFANGLU_ROUTINE):
+                self.visit(committee, self.today - timedelta(days=3 + 9 * n), address, place,
+                           heard, [mediators[(n + 1) % len(mediators)]],
+                           team if n % 2 else None)
         return matters
+
+    def visit(self, committee, day, address, place, heard, visitors, team):
+        visit = Visit(committee=committee, visited_on=day, address=address,
+                      place_kind=place, heard=heard, team=team)
+        self.visits.append((visit, [m for m in visitors if m]))
+        return visit
 
     def xueyuan_premises(self, committee):
         """学苑 pooled the money for its premises at a committee work meeting and a joint
@@ -280,7 +342,7 @@ class _Seeder:
             description="办公和活动场所陈旧狭小，提议统筹各方资金装修改造",
             raised_on=project.started_on - timedelta(days=50),
             due_on=project.finished_on, status=MatterStatus.RESOLVED,
-            resolved_on=project.finished_on,
+            resolved_on=project.finished_on, outcome=MatterOutcome.DELIBERATED,
             decision="社区自筹一部分，驻区单位支持一部分，街道补助一部分，统筹装修办公场所。",
         )
         chair = self.chair(committee)
@@ -324,6 +386,11 @@ class _Seeder:
         self.invitations.append((meeting, [(b.pk, True) for b in invited]))
 
     def write(self, matters_by_committee):
+        Visit.objects.bulk_create([v for v, _ in self.visits])
+        Visit.visitors.through.objects.bulk_create([
+            Visit.visitors.through(visit_id=v.pk, member_id=m)
+            for v, people in self.visits for m in people
+        ])
         Matter.objects.bulk_create([m for ms in matters_by_committee.values() for m in ms])
         Meeting.objects.bulk_create([m for m, _, _, _ in self.meetings], batch_size=1000)
         attendance, agenda, units = [], [], []

@@ -32,12 +32,13 @@ class MatterForm(forms.ModelForm):
                           "status changes."),
             "due_on": _("When it should be done by. Past this day the matter shows as "
                         "overdue."),
+            "mediator": _("The member who settled it there and then, when one did."),
         }
 
     def __init__(self, *args, committee, **kwargs):
         super().__init__(*args, **kwargs)
         people, units = committee_members(committee), matters.committee_units(committee)
-        for name in ("raised_by_member", "responsible_member"):
+        for name in ("raised_by_member", "responsible_member", "mediator"):
             use_picker(self, name, "members", queryset=people, url_args=[committee.pk])
         for name in ("raised_by_unit", "responsible_unit"):
             use_picker(self, name, "units", queryset=units)
@@ -85,3 +86,28 @@ class FollowUpForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["on"].initial = timezone.localdate()
+
+
+class MediatedForm(forms.Form):
+    """Closing a matter as mediated on the spot (现场调解): who settled it, when, how."""
+
+    mediator = forms.ModelChoiceField(label=_("mediator on the spot"), queryset=None)
+    resolved_on = forms.DateField(
+        label=_("resolved on"), required=False, widget=DateInput(),
+        help_text=_("The day it was settled (today if left empty)."),
+    )
+    decision = forms.CharField(
+        label=_("how it was settled"), required=False, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, matter, **kwargs):
+        super().__init__(*args, **kwargs)
+        committee = matter.committee
+        self.fields["mediator"].queryset = committee_members(committee)
+        use_picker(self, "mediator", "members", queryset=committee_members(committee),
+                   url_args=[committee.pk])
+        self.fields["mediator"].help_text = _(
+            "The member who was there at once and settled it (often a small-business member).")
+        self.initial.setdefault("mediator", matter.mediator_id or matter.responsible_member_id)
+        self.initial.setdefault("decision", matter.decision)

@@ -7,15 +7,15 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from committees.models import Committee
-from core.pages import form_page, paginate
+from core.pages import decision, form_page, paginate
 from core.scope import can_write, get_for_user
 
 from . import matters
-from .matter_forms import FollowUpForm, MatterForm, MatterStatusForm
-from .models import Matter
+from .matter_forms import FollowUpForm, MatterForm, MatterStatusForm, MediatedForm
+from .models import Matter, MatterOutcome, MatterStatus, Visit
 
 
 def _matter(request, pk, *, write=False):
@@ -23,7 +23,7 @@ def _matter(request, pk, *, write=False):
         request.user, Matter, write=write, pk=pk,
         queryset=Matter.objects.select_related(
             "committee__district", "raised_by_member", "raised_by_unit", "responsible_member",
-            "responsible_team", "responsible_unit",
+            "responsible_team", "responsible_unit", "mediator", "visit",
         ),
     )
 
@@ -84,6 +84,9 @@ def matter_detail(request, pk):
             "is_overdue": matters.is_overdue(matter),
             "can_edit": can_edit,
             "can_move": can_edit and bool(matters.next_statuses(matter)),
+            "can_mediate": can_edit and matter.status in matters.MEDIATABLE,
+            "visit_readable": matter.visit_id is not None and Visit.objects.for_user(
+                request.user).filter(pk=matter.visit_id).exists(),
             "deliberations": matters.deliberations(request.user, matter),
             "follow_ups": matter.follow_ups.order_by("on", "pk"),
             # Who moved it when, for the committee's side.
@@ -143,4 +146,34 @@ def matter_follow_up(request, pk):
         cancel_url=matter.get_absolute_url(),
         success_message=_("Follow-up added."),
         next_url=matter.get_absolute_url() + "#follow-ups",
+    )
+
+
+@login_required
+@require_POST
+def matter_flag(request, pk):
+    matter = _matter(request, pk, write=True)
+    flagged = request.POST.get("flagged") == "1"
+    return decision(
+        request,
+        lambda: matters.matter_flag(matter=matter, user=request.user, flagged=flagged),
+        next_url=matter.get_absolute_url(),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def matter_mediated(request, pk):
+    matter = _matter(request, pk, write=True)
+    form = MediatedForm(request.POST or None, matter=matter)
+    return form_page(
+        request, form,
+        save=lambda f: matters.matter_set_status(
+            matter=matter, user=request.user, status=MatterStatus.RESOLVED,
+            outcome=MatterOutcome.ON_THE_SPOT, mediator=f.cleaned_data["mediator"],
+            resolved_on=f.cleaned_data["resolved_on"], decision=f.cleaned_data["decision"],
+        ),
+        title=_("Close “%(title)s” as mediated on the spot") % {"title": matter.title},
+        cancel_url=matter.get_absolute_url(),
+        success_message=_("Closed as mediated on the spot."),
     )

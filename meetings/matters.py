@@ -9,6 +9,13 @@ agenda items), decided, and followed to resolution or escalated to the street or
     escalated -> in progress (back from the street) | resolved
     resolved: final (a matter that comes back is raised again)
 
+Closing says how it ended (``outcome``): resolving is "resolved by deliberation" (议事解决)
+unless the member who settled it there and then is named ("mediated on the spot", 现场调解,
+with its ``mediator``), or the matter came back resolved from the street it was escalated to
+(it stays "escalated"); escalating is "escalated" (上报). A matter still being dealt with has
+no outcome. A matter may carry the risk of a petition (``risk_flag``, 上访苗头): flagged ones
+still to be done come first on the lists.
+
 A matter is overdue when it is neither resolved nor escalated and its due date has passed in
 local time (Asia/Shanghai). Writes (keyword-only) refuse with ValidationError on the field
 concerned and then write nothing; reads come after them.
@@ -50,6 +57,7 @@ from .models import (
     Matter,
     MatterFollowUp,
     MatterKind,
+    MatterOutcome,
     MatterStatus,
     Meeting,
 )
@@ -69,13 +77,15 @@ NEXT_STATUSES = {
     MatterStatus.ESCALATED: (MatterStatus.IN_PROGRESS, MatterStatus.RESOLVED),
     MatterStatus.RESOLVED: (),
 }
+# A matter still being dealt with in the community may be closed as mediated on the spot.
+MEDIATABLE = (MatterStatus.OPEN, MatterStatus.DELIBERATED, MatterStatus.IN_PROGRESS)
 # Moving to these needs the decision (stored already, or given with the move).
 NEED_DECISION = (MatterStatus.DELIBERATED, MatterStatus.IN_PROGRESS)
 # The fields of the matter's form; status, its dates and the author are set elsewhere.
 EDITABLE = [
     "title", "kind", "raised_by_member", "raised_by_unit", "raised_by_name", "parties",
     "description", "raised_on", "decision", "responsible_member", "responsible_team",
-    "responsible_unit", "due_on",
+    "responsible_unit", "due_on", "risk_flag", "mediator",
 ]
 
 
@@ -115,7 +125,8 @@ def _raised_by_errors(matter: Matter) -> dict:
 def _relation_errors(matter: Matter, committee) -> dict:
     """Everyone a matter names must belong to its committee (units: to its district)."""
     errors = {}
-    members = {matter.raised_by_member_id, matter.responsible_member_id} - {None}
+    members = {matter.raised_by_member_id, matter.responsible_member_id,
+               matter.mediator_id} - {None}
     held = set(
         committee_members(committee).filter(pk__in=members).values_list("pk", flat=True)
     ) if members else set()
@@ -124,6 +135,8 @@ def _relation_errors(matter: Matter, committee) -> dict:
     if matter.responsible_member_id is not None and matter.responsible_member_id not in held:
         errors["responsible_member"] = _("Choose a member of %(name)s.") % {
             "name": committee.name}
+    if matter.mediator_id is not None and matter.mediator_id not in held:
+        errors["mediator"] = _("Choose a member of %(name)s.") % {"name": committee.name}
     units = {matter.raised_by_unit_id, matter.responsible_unit_id} - {None}
     local = set(
         committee_units(committee).filter(pk__in=units).values_list("pk", flat=True)
@@ -182,11 +195,14 @@ def matter_save(*, matter: Matter, user, committee=None) -> Matter:
         matter.status = MatterStatus.OPEN
         matter.resolved_on = None
         matter.escalated_to = ""
+        matter.outcome = ""
     committee = matter.committee
     for name in ("title", "raised_by_name", "parties", "description", "decision"):
         setattr(matter, name, (getattr(matter, name) or "").strip())
     errors = {**_raised_by_errors(matter), **_relation_errors(matter, committee)}
     errors.update(_date_errors(matter))
+    if matter.outcome == MatterOutcome.ON_THE_SPOT and matter.mediator_id is None:
+        errors["mediator"] = _("Name the member who mediated on the spot.")
     if errors:
         raise ValidationError(errors)
     matter.full_clean()
@@ -201,13 +217,16 @@ def matter_save(*, matter: Matter, user, committee=None) -> Matter:
 def matter_set_status(
     *, matter: Matter, user, status: str, decision: str | None = None,
     resolved_on: date | None = None, escalated_to: str | None = None,
+    outcome: str | None = None, mediator=None,
 ) -> Matter:
     """Move the matter on (see the module's moves). Deliberated and in progress need the
     decision (given here or stored); resolving dates the resolution (today by default, not
-    in the future, not before the matter was raised); escalating says where to. The row is
+    in the future, not before the matter was raised) and says how it ended (``outcome``:
+    deliberated by default; on the spot needs the ``mediator``, a member of the committee,
+    given or stored, and a matter not escalated); escalating says where to. The row is
     locked, so two people moving it at once cannot both move it from the same status."""
     current = Matter.objects.select_for_update().filter(pk=matter.pk).values(
-        "status", "decision", "raised_on"
+        "status", "decision", "raised_on", "mediator_id"
     ).get()
     old = MatterStatus(current["status"])
     if status not in MatterStatus.values:
@@ -242,6 +261,9 @@ def matter_set_status(
                 "A matter cannot be resolved before the day it was raised (%(day)s).") % {
                     "day": current["raised_on"].isoformat()}
         changes["resolved_on"] = resolved_on
+        changes.update(_resolved_outcome(matter, old, outcome, mediator, current, errors))
+    elif outcome:
+        errors["outcome"] = _("Only a resolved matter says how it was settled.")
     if new == MatterStatus.ESCALATED:
         escalated_to = (escalated_to or "").strip()
         if not escalated_to:
@@ -249,11 +271,44 @@ def matter_set_status(
         elif len(escalated_to) > Matter._meta.get_field("escalated_to").max_length:
             errors["escalated_to"] = _("Keep it to 100 characters.")
         changes["escalated_to"] = escalated_to
+        changes["outcome"] = MatterOutcome.ESCALATED
+    elif new != MatterStatus.RESOLVED:
+        changes["outcome"] = ""  # back from the street: being dealt with again
     if errors:
         raise ValidationError(errors)
     for name, value in changes.items():
         setattr(matter, name, value)
     matter.save(update_fields=list(changes))
+    return matter
+
+
+def _resolved_outcome(matter, old, outcome, mediator, current, errors) -> dict:
+    """How a matter being resolved ended, and its mediator (``matter_set_status``)."""
+    if old == MatterStatus.ESCALATED:
+        if outcome and outcome != MatterOutcome.ESCALATED:
+            errors["outcome"] = _(
+                "The matter was escalated: it was settled above the community, not here.")
+        return {"outcome": MatterOutcome.ESCALATED}
+    outcome = outcome or MatterOutcome.DELIBERATED
+    if outcome not in (MatterOutcome.ON_THE_SPOT, MatterOutcome.DELIBERATED):
+        errors["outcome"] = _("Choose how the matter was settled.")
+        return {}
+    if outcome != MatterOutcome.ON_THE_SPOT:
+        return {"outcome": outcome}
+    if mediator is None:
+        if current["mediator_id"] is None:
+            errors["mediator"] = _("Name the member who mediated on the spot.")
+        return {"outcome": outcome}
+    if not committee_members(matter.committee).filter(pk=mediator.pk).exists():
+        errors["mediator"] = _("Choose a member of %(name)s.") % {"name": matter.committee.name}
+    return {"outcome": outcome, "mediator": mediator}
+
+
+@transaction.atomic
+def matter_flag(*, matter: Matter, user, flagged: bool) -> Matter:
+    """Mark the matter as a risk of escalation (上访苗头), or take the mark off."""
+    matter.risk_flag = bool(flagged)
+    matter.save(update_fields=["risk_flag"])
     return matter
 
 
@@ -316,10 +371,17 @@ class MatterFilter(django_filters.FilterSet):
         label=gettext_lazy("Overdue only"), method="filter_overdue",
         widget=forms.CheckboxInput,
     )
+    flagged = django_filters.BooleanFilter(
+        label=gettext_lazy("Risk of escalation only"), method="filter_flagged",
+        widget=forms.CheckboxInput,
+    )
 
     class Meta:
         model = Matter
-        fields = ["status", "kind", "overdue"]
+        fields = ["status", "kind", "overdue", "flagged"]
+
+    def filter_flagged(self, queryset, name, value):
+        return queryset.filter(risk_flag=True) if value else queryset
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(overdue_q()) if value else queryset
@@ -333,8 +395,9 @@ def matter_filter(user, committee, data) -> MatterFilter:
 
 
 def matter_rows(queryset, today: date | None = None):
-    """Matters still to be done first, the earliest due at the top (undated after them), then
-    resolved and escalated ones, newest first; with who raised it and who answers for it, and
+    """Matters still to be done first, those at risk of escalation (上访苗头) before the rest,
+    the earliest due at the top (undated after them), then resolved and escalated ones,
+    newest first; with who raised it and who answers for it, and
     ``is_overdue``. One query for a page."""
     return with_overdue(
         queryset.select_related(
@@ -342,12 +405,14 @@ def matter_rows(queryset, today: date | None = None):
             "responsible_unit",
         ).only(
             "pk", "title", "kind", "status", "raised_on", "due_on", "resolved_on",
+            "risk_flag", "outcome",
             "raised_by_name", "raised_by_member__name", "raised_by_unit__name",
             "responsible_member__name", "responsible_team__name", "responsible_unit__name",
         ),
         today,
     ).order_by(
-        Case(When(status__in=CLOSED, then=Value(1)), default=Value(0)),
+        Case(When(status__in=CLOSED, then=Value(2)), When(risk_flag=True, then=Value(0)),
+             default=Value(1)),
         F("due_on").asc(nulls_last=True),
         "-raised_on",
         "-pk",
@@ -403,8 +468,8 @@ def committee_matter_stats(committee, today: date | None = None, counts=None) ->
     """The committee's matters in figures (two queries, whatever their number; one when
     ``counts`` were read with the committee: ``matter_counts_of_committee``): open, overdue,
     share resolved, median days from raised to resolved, and the next five still to be done
-    (overdue ones first). The resolved matters (for their days) and the next five are read in
-    one query, the resolved ones with their dates only."""
+    (those at risk of escalation first, then by due date). The resolved matters (for their
+    days) and the next five are read in one query, the resolved ones with their dates only."""
     today = today or timezone.localdate()
     matters = Matter.objects.filter(committee=committee)
     if counts is None:
@@ -412,19 +477,20 @@ def committee_matter_stats(committee, today: date | None = None, counts=None) ->
                                       for name, rule in _matter_counts(today).items()})
     resolved_q = Q(status=MatterStatus.RESOLVED, resolved_on__isnull=False)
     next_five = (matters.exclude(status__in=CLOSED)
-                 .order_by(F("due_on").asc(nulls_last=True), "raised_on", "pk").values("pk")[:5])
+                 .order_by("-risk_flag", F("due_on").asc(nulls_last=True), "raised_on", "pk")
+                 .values("pk")[:5])
     rows = list(
         with_overdue(matters.filter(resolved_q | Q(pk__in=next_five)), today)
         .select_related("responsible_member", "responsible_team", "responsible_unit")
         .only("pk", "committee_id", "title", "kind", "status", "raised_on", "due_on",
-              "resolved_on", "responsible_member__name", "responsible_team__name",
+              "resolved_on", "risk_flag", "responsible_member__name", "responsible_team__name",
               "responsible_unit__name")
     )
     days = [(m.resolved_on - m.raised_on).days for m in rows
             if m.status == MatterStatus.RESOLVED and m.resolved_on is not None]
     upcoming = sorted(
         (m for m in rows if m.status not in CLOSED),
-        key=lambda m: (m.due_on is None, m.due_on or today, m.raised_on, m.pk),
+        key=lambda m: (not m.risk_flag, m.due_on is None, m.due_on or today, m.raised_on, m.pk),
     )
     return MatterStats(
         open=counts["open"],

@@ -241,9 +241,77 @@ class MatterStatus(models.TextChoices):
     ESCALATED = "escalated", _("Escalated")
 
 
+class MatterOutcome(models.TextChoices):
+    """How a closed matter ended: at the grass roots (on the spot or by deliberation) or
+    above them (上报). Empty while the matter is still being dealt with."""
+
+    ON_THE_SPOT = "on_the_spot", _("Mediated on the spot")  # 现场调解
+    DELIBERATED = "deliberated", _("Resolved by deliberation")  # 议事解决
+    ESCALATED = "escalated", _("Escalated")  # 上报
+
+
+GRASS_ROOTS = (MatterOutcome.ON_THE_SPOT, MatterOutcome.DELIBERATED)
+
+
+class VisitPlace(models.TextChoices):
+    HOUSEHOLD = "household", _("Household")  # 住户
+    SHOP = "shop", _("Shop")  # 商户
+
+
+class Visit(models.Model):
+    """A household or shop visited (走街串户): who went, where (an address, never an ID
+    number), when and what they heard. A visit may raise matters (``Matter.visit``)."""
+
+    committee = models.ForeignKey(
+        "committees.Committee", on_delete=models.CASCADE, related_name="visits",
+        verbose_name=_("committee"),
+    )
+    visited_on = models.DateField(_("visited on"))
+    place_kind = models.CharField(_("household or shop"), max_length=10,
+                                  choices=VisitPlace.choices, default=VisitPlace.HOUSEHOLD)
+    address = models.CharField(
+        _("address"), max_length=200,
+        help_text=_("Street, building and door, or the shop's name and number. No ID numbers."),
+    )
+    heard = models.TextField(
+        _("what was heard"), max_length=2000,
+        help_text=_("What the household or shop said: worries, needs, signs of a dispute."),
+    )
+    visitors = models.ManyToManyField(
+        "members.Member", related_name="visits", verbose_name=_("visited by"),
+    )
+    team = models.ForeignKey(
+        "activities.ServiceTeam", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="visits", verbose_name=_("volunteer team"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["-visited_on", "-pk"]
+        indexes = [models.Index(fields=["committee", "-visited_on"], name="visit_committee_day")]
+
+    def __str__(self):
+        return f"{self.address} {self.visited_on}"
+
+    def get_absolute_url(self):
+        return reverse("meetings:visit-detail", args=[self.pk])
+
+
 class Matter(models.Model):
     """One matter, one deliberation (一事一议): raised, deliberated at meetings (as agenda
-    items), decided, followed to resolution or escalated to the street or district."""
+    items), decided, followed to resolution or escalated to the street or district.
+
+    Early warning (抓早抓小): a matter may come from a visit, carry the risk of a petition
+    (上访苗头, ``risk_flag``), name the member who mediated it on the spot, and, once closed,
+    say how it ended (``outcome``)."""
 
     committee = models.ForeignKey(
         "committees.Committee", on_delete=models.CASCADE, related_name="matters",
@@ -288,6 +356,22 @@ class Matter(models.Model):
         _("escalated to"), max_length=100, blank=True,
         help_text=_("The street or district office."),
     )
+    visit = models.ForeignKey(
+        Visit, on_delete=models.SET_NULL, null=True, blank=True, related_name="matters",
+        verbose_name=_("raised at the visit"), editable=False,
+    )
+    risk_flag = models.BooleanField(
+        _("risk of escalation (上访苗头)"), default=False,
+        help_text=_("The dispute could lead to a petition: it comes first on the lists."),
+    )
+    mediator = models.ForeignKey(
+        "members.Member", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("mediator on the spot"),
+    )
+    outcome = models.CharField(
+        pgettext_lazy("matter", "outcome"), max_length=12, choices=MatterOutcome.choices,
+        blank=True, editable=False,
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", editable=False,
@@ -311,6 +395,19 @@ class Matter(models.Model):
                 name="matter_escalated_has_target",
                 condition=~Q(status="escalated") | ~Q(escalated_to=""),
                 violation_error_message=_("Say where the matter was escalated to."),
+            ),
+            # How it ended is said once it is closed, and only then: a resolved matter ended
+            # at the grass roots or above them (escalated, then resolved by the street), an
+            # escalated one above them. (The mediator of one mediated on the spot is asked for
+            # by the service, not here: deleting that member empties the field.)
+            models.CheckConstraint(
+                name="matter_outcome_follows_status",
+                condition=(
+                    Q(status__in=["open", "deliberated", "in_progress"], outcome="")
+                    | Q(status="resolved",
+                        outcome__in=["on_the_spot", "deliberated", "escalated"])
+                    | Q(status="escalated", outcome="escalated")
+                ),
             ),
         ]
 

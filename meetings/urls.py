@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import compliance_views, joint_views, matter_views, views
+from . import compliance_views, joint_views, matter_views, views, visit_views
 
 app_name = "meetings"
 
@@ -44,6 +44,13 @@ urlpatterns = [
     path("matters/<int:pk>/status/", matter_views.matter_status, name="matter-status"),
     path("matters/<int:pk>/follow-up/", matter_views.matter_follow_up,
          name="matter-follow-up"),
+    path("matters/<int:pk>/flag/", matter_views.matter_flag, name="matter-flag"),
+    path("matters/<int:pk>/mediated/", matter_views.matter_mediated, name="matter-mediated"),
+    # visits, 走街串户 (visit_views.py)
+    path("committees/<int:pk>/visits/", visit_views.visit_list, name="visit-list"),
+    path("committees/<int:pk>/visits/new/", visit_views.visit_create, name="visit-create"),
+    path("visits/<int:pk>/", visit_views.visit_detail, name="visit-detail"),
+    path("visits/<int:pk>/matter/", visit_views.visit_matter, name="visit-matter"),
     # compliance (compliance_views.py)
     path("committees/<int:pk>/compliance/", compliance_views.committee_compliance,
          name="committee-compliance"),

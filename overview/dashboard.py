@@ -29,8 +29,8 @@ from committees.models import Committee
 from core.db import count_of
 from core.links import pk_url, plain_url
 from meetings.compliance import district_compliance
-from meetings.matters import CLOSED, median_days, overdue_q
-from meetings.models import Matter, MatterStatus
+from meetings.matters import CLOSED, median_days, overdue_q, percent
+from meetings.models import GRASS_ROOTS, Matter, MatterOutcome, MatterStatus
 from members.models import Category, CheckIn, CheckInStatus
 from units.models import EXPIRY_WARNING_DAYS, Agreement
 
@@ -38,7 +38,7 @@ from . import figures
 
 # ?sort= column -> the row's attribute; "-column" sorts descending.
 SORT_COLUMNS = ("name", "members", "checked_in", "activities", "hours", "money", "compliance",
-                "open_matters", "overdue_matters")
+                "open_matters", "overdue_matters", "flagged_matters")
 
 
 @dataclass
@@ -72,6 +72,7 @@ class CommitteeRow:
     money: Decimal
     open_matters: int = 0
     overdue_matters: int = 0
+    flagged_matters: int = 0  # still open, at risk of escalation (上访苗头)
     compliance: int | None = None  # percent of due periods held, None while nothing is due
 
     @property
@@ -120,6 +121,10 @@ class Dashboard:
     matters_overdue: int
     matters_resolved: int  # resolved in the period
     matters_median_days: float | None
+    matters_flagged: int  # still open and at risk of escalation (上访苗头), now
+    matters_closed: int  # resolved or escalated, now: those that say how they ended
+    matters_grass_roots: int  # of them, settled in the community (on the spot or deliberated)
+    matters_on_the_spot: int  # of those, mediated on the spot (现场调解)
     monthly_held: int
     monthly_due: int
     branch_missing: int
@@ -128,6 +133,12 @@ class Dashboard:
     charts: list = field(default_factory=list)
     rows: list = field(default_factory=list)
     counted_at: datetime | None = None  # when the kept figures were counted (the oldest)
+
+    @property
+    def grass_roots_share(self) -> int | None:
+        """The share of closed matters settled at the grass roots, a whole percentage; None
+        while none is closed."""
+        return percent(self.matters_grass_roots, self.matters_closed)
 
     @property
     def members(self) -> int:
@@ -156,24 +167,28 @@ def _committee_rows(district, period, stocks) -> list[CommitteeRow]:
             n_open=count_of(Matter.objects.filter(committee=OuterRef("pk"))
                             .exclude(status__in=CLOSED)),
             n_overdue=count_of(Matter.objects.filter(overdue_q(), committee=OuterRef("pk"))),
+            n_flagged=count_of(Matter.objects.filter(committee=OuterRef("pk"), risk_flag=True)
+                               .exclude(status__in=CLOSED)),
         )
     )
     flows = figures.flows_by_committee(district, period)
-    return [_row(c, stocks.get(c.pk, {}), flows.get(c.pk, {}), c.n_open, c.n_overdue)
+    return [_row(c, stocks.get(c.pk, {}), flows.get(c.pk, {}), c.n_open, c.n_overdue,
+                 c.n_flagged)
             for c in committees]
 
 
-def committee_row(committee, period, *, open_matters: int, overdue_matters: int
-                  ) -> CommitteeRow:
+def committee_row(committee, period, *, open_matters: int, overdue_matters: int,
+                  flagged_matters: int = 0) -> CommitteeRow:
     """One committee's row as last counted, its matters counted by the caller (2 queries:
     its kept stocks and flows)."""
     district, pk = committee.district_id, committee.pk
     stock = figures.stocks_by_committee(district, only=pk).get(pk, {})
     flow = figures.flows_by_committee(district, period, only=pk).get(pk, {})
-    return _row(committee, stock, flow, open_matters, overdue_matters)
+    return _row(committee, stock, flow, open_matters, overdue_matters, flagged_matters)
 
 
-def _row(committee, stock, flow, open_matters, overdue_matters) -> CommitteeRow:
+def _row(committee, stock, flow, open_matters, overdue_matters, flagged_matters=0
+         ) -> CommitteeRow:
     return CommitteeRow(
         committee=committee,
         members=int(sum(v for (f, _i), v in stock.items() if f == figures.MEMBERS)),
@@ -182,6 +197,7 @@ def _row(committee, stock, flow, open_matters, overdue_matters) -> CommitteeRow:
         hours=flow.get(figures.HOURS, Decimal(0)),
         money=flow.get(figures.MONEY, Decimal(0)),
         open_matters=open_matters, overdue_matters=overdue_matters,
+        flagged_matters=flagged_matters,
     )
 
 
@@ -289,14 +305,20 @@ def district_dashboard(district, period) -> Dashboard:
             ends_on__lte=today + timedelta(days=EXPIRY_WARNING_DAYS))),
     )
 
-    # matters by status and overdue now (1), resolved in the period (1)
-    by_status, overdue = {}, 0
-    for status, n, late in (
+    # matters by status and how they ended, overdue and flagged now (1), resolved in the
+    # period (1)
+    by_status, by_outcome, overdue, flagged = {}, {}, 0, 0
+    for status, outcome, n, late, risky in (
         Matter.objects.filter(committee__district=district).order_by()
-        .values_list("status").annotate(n=Count("pk"), late=Count("pk", filter=overdue_q(today)))
+        .values_list("status", "outcome")
+        .annotate(n=Count("pk"), late=Count("pk", filter=overdue_q(today)),
+                  risky=Count("pk", filter=Q(risk_flag=True) & ~Q(status__in=CLOSED)))
     ):
-        by_status[status] = n
+        by_status[status] = by_status.get(status, 0) + n
+        if outcome:
+            by_outcome[outcome] = by_outcome.get(outcome, 0) + n
         overdue += late
+        flagged += risky
     resolved = list(
         Matter.objects.filter(committee__district=district, status=MatterStatus.RESOLVED,
                               resolved_on__range=(period.first, period.last))
@@ -353,6 +375,10 @@ def district_dashboard(district, period) -> Dashboard:
         matters_overdue=overdue,
         matters_resolved=len(resolved),
         matters_median_days=median_days([(b - a).days for a, b in resolved]),
+        matters_flagged=flagged,
+        matters_closed=sum(by_outcome.values()),
+        matters_grass_roots=sum(by_outcome.get(o, 0) for o in GRASS_ROOTS),
+        matters_on_the_spot=by_outcome.get(MatterOutcome.ON_THE_SPOT, 0),
         monthly_held=held,
         monthly_due=due,
         branch_missing=sum(c.branch_missing for c in compliance),

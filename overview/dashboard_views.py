@@ -32,6 +32,7 @@ def _columns():
         ("compliance", _("Compliance rate (%)")),
         ("open_matters", _("Open matters")),
         ("overdue_matters", _("Overdue matters")),
+        ("flagged_matters", _("At risk of escalation")),
     ]
 
 
@@ -62,6 +63,7 @@ def dashboard_context(request, district) -> dict:
              "—" if row.compliance is None else f"{row.compliance}%"),
             (links["matters"], row.open_matters),
             (f"{links['matters']}?overdue=on", row.overdue_matters),
+            (f"{links['matters']}?flagged=on", row.flagged_matters),
         ]
         tds = "".join(f'<td class="text-end"><a href="{escape(url)}">{escape(str(text))}</a></td>'
                       for url, text in cells)
@@ -118,7 +120,8 @@ def district_dashboard_export(request, pk):
     workbook = new_workbook()
     add_sheet(workbook, _("Committees"), [label for _n, label in _columns()], [
         [r.name, r.members, r.checked_in, r.activities, float(r.hours), float(r.money),
-         r.compliance if r.compliance is not None else "", r.open_matters, r.overdue_matters]
+         r.compliance if r.compliance is not None else "", r.open_matters, r.overdue_matters,
+         r.flagged_matters]
         for r in rows
     ])
     activities, money = board.charts[0], board.charts[1]
@@ -130,6 +133,12 @@ def district_dashboard_export(request, pk):
                 for month, values in activities.rows]
     figures += [[_("Money by source (¥)"), source, float(values[0])]
                 for source, values in money.rows]
+    figures += [
+        [_("Matters"), _("At risk of escalation, open"), board.matters_flagged],
+        [_("Matters"), pgettext("matters", "Closed"), board.matters_closed],
+        [_("Matters"), _("Settled at the grass roots"), board.matters_grass_roots],
+        [_("Matters"), _("Mediated on the spot"), board.matters_on_the_spot],
+    ]
     add_sheet(workbook, _("Figures"), [_("Figure"), _("Item"), _("Value")],
               [[str(a), str(b), c] for a, b, c in figures])
     filename = f"{district.name}-{period.first.isoformat()}-{period.last.isoformat()}.xlsx"

@@ -128,8 +128,10 @@ def committee_landing(user, committee, period) -> CommitteeLanding:
         n_notices=count_of(received(user, waiting_only=True, committee=committee)),
         n_open=count_of(Matter.objects.filter(committee=OuterRef("pk")).exclude(
             status__in=CLOSED)),
+        n_flagged=count_of(Matter.objects.filter(committee=OuterRef("pk"), risk_flag=True)
+                           .exclude(status__in=CLOSED)),
     ).values("n_checkins", "n_signups", "n_waiting", "n_minutes", "n_overdue", "n_expiring",
-             "n_no_outcome", "n_corrections", "n_notices", "n_open",
+             "n_no_outcome", "n_corrections", "n_notices", "n_open", "n_flagged",
              "figure_count__counted_at").get()
     owed, missed = owed_and_missed(
         [r for r in compliance_grid(committee=committee, year=today.year, today=today)
@@ -153,6 +155,8 @@ def committee_landing(user, committee, period) -> CommitteeLanding:
              _url("meetings:committee-compliance", pk, year=today.year), late=True),
         Todo("minutes", _("Meeting minutes to sign off"), counts["n_minutes"],
              _url("meetings:meeting-list", pk, holder="committee", status=MeetingStatus.HELD)),
+        Todo("flagged", _("Matters at risk of escalation (上访苗头)"), counts["n_flagged"],
+             _url("meetings:matter-list", pk, flagged="true"), late=True),
         Todo("overdue", _("Matters overdue"), counts["n_overdue"],
              _url("meetings:matter-list", pk, overdue="true"), late=True),
         Todo("expiring", _("Agreements ending soon"), counts["n_expiring"],
@@ -168,7 +172,8 @@ def committee_landing(user, committee, period) -> CommitteeLanding:
         kept.count_committee(pk)
         counted_at = timezone.now()
     figures = dashboard.committee_row(committee, period, open_matters=counts["n_open"],
-                                      overdue_matters=counts["n_overdue"])
+                                      overdue_matters=counts["n_overdue"],
+                                      flagged_matters=counts["n_flagged"])
     return CommitteeLanding(committee=committee, todos=todos, figures=figures,
                             counted_at=counted_at)
 

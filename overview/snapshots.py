@@ -42,7 +42,7 @@ class DistrictSnapshot:
 
 # Part of the key: raise it when the snapshot's dataclasses change, so that a deployment never
 # reads snapshots pickled by the code before it.
-VERSION = 3
+VERSION = 4  # 4: matters flagged and settled at the grass roots (issue 17)
 
 
 def _key(district_id: int, period: Period, language: str) -> str:

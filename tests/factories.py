@@ -172,6 +172,10 @@ class MatterFactory(factory.django.DjangoModelFactory):
     description = "邻里因楼道堆放杂物发生争执"
     raised_by_name = "居民王女士"
     raised_on = factory.LazyFunction(timezone.localdate)  # today in Asia/Shanghai
+    status = "open"
+    # How it ended follows the status (a check constraint): resolved ones by deliberation.
+    outcome = factory.LazyAttribute(
+        lambda o: {"resolved": "deliberated", "escalated": "escalated"}.get(o.status, ""))
 
 
 def grant(user, role, target):

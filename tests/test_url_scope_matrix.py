@@ -17,7 +17,7 @@ from activities import attendance, photos
 from activities.models import Attendance, Funding, ServiceTeam, VenueImprovement
 from branches.models import Branch, CommitteeMembership
 from meetings import services as meeting_services
-from meetings.models import AgendaItem, JointInvitation, MeetingAttendance
+from meetings.models import AgendaItem, JointInvitation, MeetingAttendance, Visit
 from members.checkins import poster_token
 from members.models import (
     CheckIn,
@@ -168,6 +168,14 @@ def a_team(w):
 
 def a_matter(w):
     return MatterFactory(committee=w.a, title="楼道堆物纠纷")
+
+
+def a_visit(w):
+    """A visit in A that A's member made (so they read it)."""
+    visit = Visit.objects.create(committee=w.a, visited_on=date(2026, 1, 5), address="解放路12号",
+                                 heard="邻里和睦")
+    visit.visitors.add(w.a_member)
+    return visit
 
 
 def a_meeting(w):
@@ -472,6 +480,16 @@ EXPECTED = {
                                  expect(LOGIN, 200, 200, 404, 403, 404)),
     "meetings:matter-follow-up": (lambda w: {"pk": a_matter(w).pk},
                                     expect(LOGIN, 200, 200, 404, 403, 404)),
+    "meetings:matter-flag": (lambda w: {"pk": a_matter(w).pk}, POST_ONLY),
+    "meetings:matter-mediated": (lambda w: {"pk": a_matter(w).pk},
+                                   expect(LOGIN, 200, 200, 404, 403, 404)),
+    # visits (走街串户): kept by the committee's side, read by its branch secretaries and the
+    # members who made them; a member of the committee records their own (a branch secretary
+    # without a member record there reads them but records none)
+    "meetings:visit-list": (lambda w: {"pk": w.a.pk}, READ_A),
+    "meetings:visit-create": (lambda w: {"pk": w.a.pk}, expect(LOGIN, 200, 200, 404, 403, 200)),
+    "meetings:visit-detail": (lambda w: {"pk": a_visit(w).pk}, READ_A),
+    "meetings:visit-matter": (lambda w: {"pk": a_visit(w).pk}, WRITE_A),
     # notices: the district's to A; a committee's to its branch
     "notices:notice-list": (lambda w: {}, expect(LOGIN, 200, 200, 200, 200, 200)),
     "notices:district-notice-create": (lambda w: {"pk": w.district.pk}, DISTRICT_ONLY),

@@ -276,7 +276,7 @@ class TestMatterStatusPage:
         assert matter.status == S.OPEN
 
     def test_a_resolved_matter_cannot_be_reopened(self, login, world, matter):
-        matter.status, matter.resolved_on = S.RESOLVED, today()
+        matter.status, matter.resolved_on, matter.outcome = S.RESOLVED, today(), "deliberated"
         matter.save()
         client = login(world.secretary_a)
         response = client.get(url("matter-status", matter), follow=True)

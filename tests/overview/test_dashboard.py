@@ -294,15 +294,15 @@ def test_each_row_links_to_the_records_behind_it(officer, world, records):
 def test_the_comparison_shows_each_committee_s_figures(officer, world, records):
     rows = dict(comparison(get(officer, world.district, Q1_2026)))
 
-    # name, members, checked in, activities, hours, money, compliance, open, overdue
+    # name, members, checked in, activities, hours, money, compliance, open, overdue, flagged
     assert rows[world.a.pk][:6] == ["学苑社区", "3", "1", "2", "3.5", "1,000.00"]
-    assert rows[world.a.pk][7:] == ["2", "1"]
+    assert rows[world.a.pk][7:] == ["2", "1", "0"]
     assert rows[world.b.pk][:6] == ["御沁园社区", "3", "1", "1", "0", "500.50"]
-    assert rows[world.b.pk][7:] == ["0", "0"]
+    assert rows[world.b.pk][7:] == ["0", "0", "0"]
 
 
 COLUMNS = ["name", "members", "checked_in", "activities", "hours", "money", "compliance",
-           "open_matters", "overdue_matters"]
+           "open_matters", "overdue_matters", "flagged_matters"]
 
 
 def sort_value(cell: str):

@@ -17,7 +17,7 @@ from activities.models import Activity, Attendance, Funding, ServiceTeam
 from branches.models import Branch, CommitteeMembership
 from committees.models import Committee, District, Venue
 from core.models import RoleAssignment
-from meetings.models import AgendaItem, Matter, Meeting
+from meetings.models import AgendaItem, Matter, Meeting, Visit
 from members.models import CheckIn, InServiceGroup, Member
 from overview.selectors import district_totals
 from units.models import ListKind, Project, Resource, ResourceStatus, Unit
@@ -259,7 +259,15 @@ def test_lucuns_three_rooms_are_built_with_their_units_and_each_has_a_study_lead
 def test_jiefanglus_disputes_are_met_on_the_spot_by_its_small_business_members():
     disputes = Matter.objects.filter(committee__name="解放路社区", kind="dispute")
     assert disputes.count() >= 4
-    assert not disputes.exclude(status="resolved", resolved_on=F("raised_on")).exists()
+    # One went beyond the community: escalated to the street; the rest settled that day.
+    escalated = disputes.get(status="escalated")
+    assert escalated.outcome == "escalated" and escalated.risk_flag
+    on_the_spot = disputes.exclude(pk=escalated.pk)
+    assert not on_the_spot.exclude(status="resolved", resolved_on=F("raised_on")).exists()
+    assert not on_the_spot.exclude(outcome="on_the_spot").exists()
+    assert not on_the_spot.exclude(mediator__category="small_business").exists()
+    assert not on_the_spot.exclude(mediator=F("responsible_member")).exists()
+    assert on_the_spot.filter(risk_flag=True).count() >= 2
     assert not disputes.exclude(responsible_member__category="small_business").exists()
     assert not disputes.exclude(responsible_member__committee__name="解放路社区").exists()
     assert disputes.values("responsible_member").distinct().count() >= 3
@@ -355,3 +363,21 @@ def test_lucuns_rooms_are_kept_by_their_group_leaders_and_were_built_as_new_room
         assert built.area_change == room.area
         assert Funding.objects.filter(improvement_payment__improvement=built,
                                       unit=room.unit).exists()
+def test_jiefanglus_small_business_members_walk_the_streets_and_raise_what_they_hear():
+    visits = Visit.objects.filter(committee__name="解放路社区")
+    assert visits.count() >= 10
+    assert {"household", "shop"} <= set(visits.values_list("place_kind", flat=True))
+    people = Member.objects.filter(visits__in=visits).distinct()
+    assert people.count() >= 3
+    assert not people.exclude(category="small_business").exists()
+    assert not people.exclude(committee__name="解放路社区").exists()
+    # each dispute came from a visit its mediator (or the first visitor) made, that day
+    disputes = Matter.objects.filter(committee__name="解放路社区", kind="dispute")
+    assert not disputes.filter(visit__isnull=True).exists()
+    assert not disputes.exclude(visit__visited_on=F("raised_on")).exists()
+    assert not disputes.exclude(visit__visitors=F("raised_by_member")).exists()
+    # and visits where all was well raised nothing
+    assert visits.filter(matters__isnull=True).count() >= 5
+    # other communities' resolved matters were deliberated
+    others = Matter.objects.exclude(committee__name="解放路社区").filter(status="resolved")
+    assert others.exists() and not others.exclude(outcome="deliberated").exists()
