@@ -149,10 +149,17 @@ def transfers(member: Member) -> Sheet:
 
 @register(order=24)
 def commitments(member: Member) -> Sheet:
-    rows = [(c.year, c.text, c.progress, _yes(c.public))
-            for c in member.commitments.order_by("year")]
+    rows = [
+        (c.year, c.committee.name, c.text, c.get_category_display(), c.get_measure_display(),
+         c.target, "\n".join(f"{n.written_on.isoformat()} {n.text}" for n in c.notes.all()),
+         c.get_outcome_display(), c.review_remark, _yes(c.public))
+        for c in member.commitments.select_related("committee").prefetch_related("notes")
+        .order_by("year", "pk")
+    ]
     return Sheet(_("Commitments"),
-                 [_("Year"), _("Commitment"), _("Progress"), _("On the public board")], rows)
+                 [_("Year"), _("Committee"), _("Commitment"), _("Category"),
+                  _("How it will be seen"), _("Target"), _("Notes"), _("Year-end review"),
+                  _("Remark"), _("On the public board")], rows)
 
 
 @register(order=26)
