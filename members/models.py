@@ -374,7 +374,8 @@ class Commitment(models.Model):
         help_text=_("Shown with the name only: no contact details, no ID number."),
     )
     outcome = models.CharField(
-        _("outcome"), max_length=12, choices=CommitmentOutcome.choices, blank=True
+        pgettext_lazy("commitment", "outcome"), max_length=12, choices=CommitmentOutcome.choices,
+        blank=True,
     )
     review_remark = models.TextField(_("remark"), max_length=500, blank=True)
     reviewed_by = models.ForeignKey(
@@ -413,7 +414,7 @@ class CommitmentNote(models.Model):
         Commitment, on_delete=models.CASCADE, related_name="notes", verbose_name=_("commitment")
     )
     written_on = models.DateField(_("date"))
-    text = models.TextField(_("note"), max_length=500)
+    text = models.TextField(pgettext_lazy("commitment", "note"), max_length=500)
     by_secretary = models.BooleanField(_("by the committee"), default=False, editable=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.models import Notification, RoleAssignment
 from core.xlsx import add_sheet, date_cell, datetime_cell, new_workbook, workbook_bytes
@@ -157,7 +158,7 @@ def commitments(member: Member) -> Sheet:
         .order_by("year", "pk")
     ]
     return Sheet(_("Commitments"),
-                 [_("Year"), _("Committee"), _("Commitment"), _("Category"),
+                 [_("Year"), _("Committee"), _("Commitment"), pgettext("commitment", "Category"),
                   _("How it will be seen"), _("Target"), _("Notes"), _("Year-end review"),
                   _("Remark"), _("On the public board")], rows)
 
