@@ -15,7 +15,7 @@ from committees.selectors import committee_seats
 from core.dates import year_context, year_or_current
 from core.pages import form_page
 from core.qr import qr_svg
-from core.scope import can_write, get_for_user, is_member_or_writer
+from core.scope import can_write, get_for_user, is_member_or_writer, writes_committee
 
 from . import records, selectors
 from .models import Commitment, Member, Rating
@@ -100,15 +100,19 @@ def commitment_note_create(request, pk):
     """A dated note on how the commitment is kept: the member, or whoever may change their
     record or answers for the committee it is made to."""
     commitment = get_for_user(
-        request.user, Commitment, pk=pk, queryset=Commitment.objects.select_related("member")
+        request.user, Commitment, pk=pk,
+        queryset=Commitment.objects.select_related("member", "committee"),
     )
     if not (is_member_or_writer(request.user, commitment.member)
             or can_write(request.user, commitment)):
         raise PermissionDenied
-    next_url = (reverse("overview:my-commitments") + f"?year={commitment.year}"
-                if _is_self(request, commitment.member)
-                else reverse("overview:committee-commitments", args=[commitment.committee_id])
-                + f"?year={commitment.year}")
+    if _is_self(request, commitment.member):
+        next_url = reverse("overview:my-commitments") + f"?year={commitment.year}"
+    elif writes_committee(request.user, commitment.committee):
+        next_url = (reverse("overview:committee-commitments", args=[commitment.committee_id])
+                    + f"?year={commitment.year}")
+    else:  # a branch secretary: the member's record
+        next_url = commitment.member.get_absolute_url()
     return form_page(
         request, CommitmentNoteForm(request.POST or None),
         save=lambda f: records.commitment_note_add(

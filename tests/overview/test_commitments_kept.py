@@ -141,6 +141,15 @@ class TestNotes:
         assert notes == [(date(YEAR, 6, 10), "参加义务清扫", False, "member"),
                          (date(YEAR, 6, 12), "社区核实：表现突出", True, "secretary_a")]
 
+    def test_a_branch_secretary_writes_one_and_returns_to_the_member(self, client, world, on):
+        on(MID_YEAR)
+        commitment = commit(world.a_member)
+        client.force_login(world.branch_secretary)
+        response = client.post(note_url(commitment), {"written_on": "2026-06-01", "text": "核实"})
+        assert response.status_code == 302
+        assert response.url == world.a_member.get_absolute_url()
+        assert commitment.notes.get().by_secretary
+
     @pytest.mark.parametrize(("data", "field"), [
         ({"written_on": "2026-07-01", "text": "明天的事"}, "written_on"),  # future
         ({"written_on": "2025-12-31", "text": "去年的事"}, "written_on"),  # another year
