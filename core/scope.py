@@ -286,6 +286,17 @@ def _checkin_rule(s: Scope, write: bool) -> Q:
     return _via_member(_member_rule)(s, write) | _committee_rule(s, write=True, via="committee__")
 
 
+def _commitment_rule(s: Scope, write: bool) -> Q:
+    # Whoever holds the member's record, and the side of the committee the commitment is made
+    # to (it reviews it, even for a seat holder living elsewhere); the member reads their own.
+    return _via_member(_member_rule)(s, write) | _committee_rule(s, write=True, via="committee__")
+
+
+def _via_commitment(s: Scope, write: bool) -> Q:
+    Commitment = apps.get_model("members", "Commitment")
+    return Q(commitment__in=Commitment.objects.filter(_commitment_rule(s, write)).values("pk"))
+
+
 def _signup_rule(s: Scope, write: bool) -> Q:
     # The committee signed up to decides; the applicant reads their own.
     q = _committee_rule(s, write=True, via="committee__")
@@ -626,7 +637,8 @@ RULES = {
     "members.member": _member_rule,
     "members.checkin": _checkin_rule,
     "members.transfer": _via_member(_member_rule),
-    "members.commitment": _via_member(_member_rule),
+    "members.commitment": _commitment_rule,
+    "members.commitmentnote": _via_commitment,
     "members.appraisal": _via_member(_member_rule),
     # A correction request: the member reads their own; whoever may edit the member decides.
     "members.correctionrequest": _via_member(_member_rule),

@@ -37,8 +37,10 @@ class TransferAdmin(admin.ModelAdmin):
 
 @admin.register(Commitment)
 class CommitmentAdmin(admin.ModelAdmin):
-    list_display = ["member", "year", "public"]
-    raw_id_fields = ["member"]
+    list_display = ["member", "committee", "year", "category", "outcome", "public"]
+    list_filter = ["year", "category", "outcome"]
+    list_select_related = ["member", "committee"]
+    raw_id_fields = ["member", "committee"]
 
 
 @admin.register(Appraisal)

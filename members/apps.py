@@ -17,6 +17,7 @@ class MembersConfig(AppConfig):
             Appraisal,
             CheckIn,
             Commitment,
+            CommitmentNote,
             CorrectionRequest,
             Member,
             SignUp,
@@ -28,5 +29,5 @@ class MembersConfig(AppConfig):
         auditlog.register(SignUp, mask_fields=["id_number", "mobile"])
         # A correction's values are masked in its history as on the record.
         auditlog.register(CorrectionRequest, mask_fields=["current_value", "proposed_value"])
-        for model in (CheckIn, Transfer, Commitment, Appraisal):
+        for model in (CheckIn, Transfer, Commitment, CommitmentNote, Appraisal):
             auditlog.register(model)

@@ -161,3 +161,65 @@ class People:
             name=self.name(gender, born), gender=gender, birth_date=born,
             id_number=self.id_number(gender, born), mobile=self.mobile(),
         )
+
+
+# --- Commitments kept (承诺践诺) -------------------------------------------------------------
+
+# (text, category, measure, target): what members of the demo committees commit to.
+PLEDGES = [
+    ("每月参加一次社区志愿服务", "service", "activities", 12),
+    ("结对帮扶一户困难家庭，每季度上门走访", "neighbours", "matter", None),
+    ("带头做好垃圾分类宣传，全年服务不少于20小时", "service", "hours", 20),
+    ("参与小区矛盾纠纷调解，认领一件群众急难事", "governance", "matter", None),
+    ("为居民开展法律咨询两次", "service", "activities", 2),
+    ("每季度参加一次党课学习", "study", "activities", 4),
+]
+NOTES = ["参加了社区组织的义务清扫", "走访帮扶对象，送去米面油", "在小区门口开展垃圾分类宣传",
+         "协助调解邻里漏水纠纷", "参加主题党日学习", "为居民解答劳动合同问题"]
+# (outcome, remark) of last year's review: most kept, some partly, a few not.
+REVIEWS = [("kept", "按期完成，群众反映好")] * 5 + [
+    ("partly", "下半年工作调动，服务次数未达到承诺"),
+    ("not_kept", "全年未参加社区活动，已谈心提醒"),
+]
+
+
+def seed_commitments(committee, member_ids, this_year: int) -> None:
+    """About one member in five of ``member_ids`` (members of ``committee`` with no commitment
+    yet) commits for last year and this one: last year's reviewed by the committee (kept,
+    partly, not kept, with remarks) with dated notes, this year's with notes so far. Most are
+    posted on the board. Running twice changes nothing (the callers pass members without
+    commitments)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from members.models import Commitment, CommitmentNote
+
+    chosen = [pk for pk in member_ids if pk % 5 == 0]
+    if not chosen:
+        return
+    reviewed_at = datetime(this_year - 1, 12, 20, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
+    rows = []
+    for pk in chosen:
+        for year in (this_year - 1, this_year):
+            text, category, measure, target = PLEDGES[(pk + year) % len(PLEDGES)]
+            outcome, remark = REVIEWS[pk % len(REVIEWS)] if year < this_year else ("", "")
+            rows.append(Commitment(
+                member_id=pk, committee=committee, year=year, text=text, category=category,
+                measure=measure, target=target, public=pk % 3 != 0, outcome=outcome,
+                review_remark=remark, reviewed_at=reviewed_at if outcome else None,
+            ))
+    Commitment.objects.bulk_create(rows, batch_size=1000)
+    today = date.today()
+    notes = []
+    for pk, member_id, year in Commitment.objects.filter(
+        committee=committee, member_id__in=chosen
+    ).values_list("pk", "member_id", "year"):
+        months = range(3, 12, 4) if year < this_year else range(3, today.month + 1, 4)
+        for i, month in enumerate(months):
+            if (member_id + i) % 3 == 2:
+                continue  # not everyone writes every time
+            notes.append(CommitmentNote(
+                commitment_id=pk, written_on=date(year, month, 1 + (member_id + i) % 27),
+                text=NOTES[(member_id + i) % len(NOTES)], by_secretary=i % 4 == 3,
+            ))
+    CommitmentNote.objects.bulk_create(notes, batch_size=1000)

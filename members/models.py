@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -314,35 +316,121 @@ class Transfer(models.Model):
         return f"{self.member} → {self.to_branch} ({self.transferred_on})"
 
 
+class CommitmentCategory(models.TextChoices):
+    STUDY = "study", _("Study and improvement")
+    SERVICE = "service", _("Volunteer service")
+    NEIGHBOURS = "neighbours", _("Helping neighbours")
+    GOVERNANCE = "governance", _("Community governance")
+    OTHER = "other", pgettext_lazy("commitment category", "Other")
+
+
+class CommitmentMeasure(models.TextChoices):
+    """How fulfilment will be seen, in the portal's own records (never typed figures)."""
+
+    ACTIVITIES = "activities", _("Activities attended")
+    HOURS = "hours", _("Volunteer hours")
+    MATTER = "matter", _("A matter taken on")
+
+
+class CommitmentOutcome(models.TextChoices):
+    KEPT = "kept", _("Kept")
+    PARTLY = "partly", _("Partly kept")
+    NOT_KEPT = "not_kept", _("Not kept")
+
+
+# The committee reviews a year's commitments from this day of December (month, day) on.
+REVIEW_OPENS = (12, 1)
+
+
 class Commitment(models.Model):
-    """A member's commitment (承诺) for a year, with progress; may be posted on the board."""
+    """A member's commitment (承诺) for a year, made to a committee (where they live, or where
+    they hold a seat) and posted on its board; several a year. Fulfilment is read from the
+    records (attendance, hours, matters, activities organised) plus dated notes; at the
+    year's end the committee reviews it (kept, partly kept, not kept, with a remark)."""
 
     member = models.ForeignKey(
         Member, on_delete=models.CASCADE, related_name="commitments", verbose_name=_("member")
     )
+    committee = models.ForeignKey(
+        "committees.Committee", on_delete=models.CASCADE, related_name="commitments",
+        verbose_name=_("committee"),
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     text = models.TextField(_("commitment"), max_length=500)
-    progress = models.TextField(_("progress"), max_length=500, blank=True)
+    category = models.CharField(
+        _("category"), max_length=12, choices=CommitmentCategory.choices,
+        default=CommitmentCategory.SERVICE,
+    )
+    measure = models.CharField(
+        _("how it will be seen"), max_length=12, choices=CommitmentMeasure.choices,
+        default=CommitmentMeasure.ACTIVITIES,
+    )
+    target = models.PositiveSmallIntegerField(
+        _("target"), null=True, blank=True,
+        help_text=_("How many activities or hours in the year; empty for a matter taken on."),
+    )
     public = models.BooleanField(
         _("post on the public board"), default=False,
         help_text=_("Shown with the name only: no contact details, no ID number."),
     )
+    outcome = models.CharField(
+        pgettext_lazy("commitment", "outcome"), max_length=12, choices=CommitmentOutcome.choices,
+        blank=True,
+    )
+    review_remark = models.TextField(_("remark"), max_length=500, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", editable=False,
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
 
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
-        ordering = ["-year"]
+        ordering = ["-year", "pk"]
+        indexes = [models.Index(fields=["committee", "year"])]
         constraints = [
-            models.UniqueConstraint(
-                fields=["member", "year"], name="commitment_one_per_member_year",
-                violation_error_message=_("This member already has a commitment for that year."),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(reviewed_at__isnull=False),
+                name="commitment_outcome_has_review",
             ),
         ]
 
     def __str__(self):
         return f"{self.member} {self.year}"
+
+    @staticmethod
+    def review_opens(year: int) -> datetime.date:
+        """The first day the committee may review ``year``'s commitments."""
+        return datetime.date(year, *REVIEW_OPENS)
+
+
+class CommitmentNote(models.Model):
+    """A dated note on how a commitment is being kept, by the member or the committee's side."""
+
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="notes", verbose_name=_("commitment")
+    )
+    written_on = models.DateField(_("date"))
+    text = models.TextField(pgettext_lazy("commitment", "note"), max_length=500)
+    by_secretary = models.BooleanField(_("by the committee"), default=False, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("commitment note")
+        verbose_name_plural = _("commitment notes")
+        ordering = ["written_on", "pk"]
+
+    def __str__(self):
+        return f"{self.commitment} {self.written_on}"
 
 
 class Rating(models.TextChoices):

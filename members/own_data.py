@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.models import Notification, RoleAssignment
 from core.xlsx import add_sheet, date_cell, datetime_cell, new_workbook, workbook_bytes
@@ -149,10 +150,17 @@ def transfers(member: Member) -> Sheet:
 
 @register(order=24)
 def commitments(member: Member) -> Sheet:
-    rows = [(c.year, c.text, c.progress, _yes(c.public))
-            for c in member.commitments.order_by("year")]
+    rows = [
+        (c.year, c.committee.name, c.text, c.get_category_display(), c.get_measure_display(),
+         c.target, "\n".join(f"{n.written_on.isoformat()} {n.text}" for n in c.notes.all()),
+         c.get_outcome_display(), c.review_remark, _yes(c.public))
+        for c in member.commitments.select_related("committee").prefetch_related("notes")
+        .order_by("year", "pk")
+    ]
     return Sheet(_("Commitments"),
-                 [_("Year"), _("Commitment"), _("Progress"), _("On the public board")], rows)
+                 [_("Year"), _("Committee"), _("Commitment"), pgettext("commitment", "Category"),
+                  _("How it will be seen"), _("Target"), _("Notes"), _("Year-end review"),
+                  _("Remark"), _("On the public board")], rows)
 
 
 @register(order=26)

@@ -4,11 +4,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch
+from committees.models import Committee
 from core.dates import FIRST_YEAR, LAST_YEAR
 from core.forms import DateInput
 from core.pickers import use_picker
 
-from .models import Commitment, Rating
+from .models import (
+    Commitment,
+    CommitmentMeasure,
+    CommitmentNote,
+    CommitmentOutcome,
+    Rating,
+)
 
 
 class TransferForm(forms.Form):
@@ -31,6 +38,11 @@ class TransferForm(forms.Form):
 
 
 class CommitmentForm(forms.ModelForm):
+    """A commitment: what, of which kind, how it will be seen (and how many), posted or not.
+
+    ``committees``: the committees it may be made to (where the member lives, where they hold
+    a seat); with one, it is not asked."""
+
     year = forms.IntegerField(
         label=_("year"),
         validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
@@ -38,16 +50,56 @@ class CommitmentForm(forms.ModelForm):
 
     class Meta:
         model = Commitment
-        fields = ["year", "text", "progress", "public"]
-        widgets = {
-            "text": forms.Textarea(attrs={"rows": 4}),
-            "progress": forms.Textarea(attrs={"rows": 3}),
-        }
+        fields = ["committee", "year", "text", "category", "measure", "target", "public"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, committees, **kwargs):
+        super().__init__(*args, **kwargs)
+        committees = list(committees)
+        if self.instance.pk is not None or len(committees) <= 1:
+            del self.fields["committee"]
+        else:
+            self.fields["committee"].queryset = Committee.objects.filter(
+                pk__in=[c.pk for c in committees]
+            )
+            self.fields["committee"].empty_label = None
+        if self.instance.pk is None:
+            self.fields["year"].initial = timezone.localdate().year
+            if committees and self.instance.committee_id is None:
+                self.instance.committee = committees[0]
+
+    def clean(self):
+        cleaned = super().clean()
+        measure, target = cleaned.get("measure"), cleaned.get("target")
+        if measure in (CommitmentMeasure.ACTIVITIES, CommitmentMeasure.HOURS) and not target:
+            self.add_error("target", _("Say how many activities or hours you commit to."))
+        if measure == CommitmentMeasure.MATTER:
+            cleaned["target"] = None
+            self.instance.target = None
+        return cleaned
+
+
+class CommitmentNoteForm(forms.ModelForm):
+    class Meta:
+        model = CommitmentNote
+        fields = ["written_on", "text"]
+        widgets = {"written_on": DateInput(), "text": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk is None:
-            self.fields["year"].initial = timezone.localdate().year
+        self.fields["written_on"].initial = timezone.localdate
+
+
+class CommitmentReviewForm(forms.ModelForm):
+    class Meta:
+        model = Commitment
+        fields = ["outcome", "review_remark"]
+        widgets = {"outcome": forms.RadioSelect, "review_remark": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].required = True
+        self.fields["outcome"].choices = CommitmentOutcome.choices
 
 
 class AppraisalForm(forms.Form):

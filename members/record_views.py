@@ -12,14 +12,14 @@ from branches.models import Branch
 from branches.selectors import opens_keeping_committee
 from committees.models import Committee
 from committees.selectors import committee_seats
-from core.dates import year_or_current
+from core.dates import year_context, year_or_current
 from core.pages import form_page
 from core.qr import qr_svg
-from core.scope import can_write, get_for_user, is_member_or_writer
+from core.scope import can_write, get_for_user, is_member_or_writer, writes_committee
 
 from . import records, selectors
 from .models import Commitment, Member, Rating
-from .record_forms import AppraisalForm, CommitmentForm, TransferForm
+from .record_forms import AppraisalForm, CommitmentForm, CommitmentNoteForm, TransferForm
 
 
 @login_required
@@ -48,21 +48,32 @@ def _commitment_page(request, commitment, *, title):
     member = commitment.member
     if not is_member_or_writer(request.user, member):
         raise PermissionDenied
-    form = CommitmentForm(request.POST or None, instance=commitment)
+    form = CommitmentForm(
+        request.POST or None, instance=commitment,
+        committees=records.commitment_committees(member),
+    )
+    next_url = reverse("overview:my-commitments") if _is_self(request, member) else (
+        member.get_absolute_url())
     return form_page(
         request, form,
-        save=lambda f: records.commitment_save(commitment=f.instance),
+        save=lambda f: records.commitment_save(commitment=f.instance, user=request.user),
         title=title,
-        cancel_url=member.get_absolute_url(),
+        cancel_url=next_url,
         success_message=_("Commitment saved."),
-        next_url=member.get_absolute_url(),
+        next_url=next_url,
     )
+
+
+def _is_self(request, member) -> bool:
+    return member.user_id is not None and member.user_id == request.user.pk
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def commitment_create(request, pk):
-    member = get_for_user(request.user, Member, pk=pk)
+    member = get_for_user(
+        request.user, Member, pk=pk, queryset=Member.objects.select_related("committee")
+    )
     return _commitment_page(
         request, Commitment(member=member),
         title=_("Commitment of %(name)s") % {"name": member.name},
@@ -73,12 +84,46 @@ def commitment_create(request, pk):
 @require_http_methods(["GET", "POST"])
 def commitment_update(request, pk):
     commitment = get_for_user(
-        request.user, Commitment, pk=pk, queryset=Commitment.objects.select_related("member")
+        request.user, Commitment, pk=pk,
+        queryset=Commitment.objects.select_related("member", "member__committee"),
     )
     return _commitment_page(
         request, commitment,
         title=_("Commitment of %(name)s, %(year)s")
         % {"name": commitment.member.name, "year": commitment.year},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def commitment_note_create(request, pk):
+    """A dated note on how the commitment is kept: the member, or whoever may change their
+    record or answers for the committee it is made to."""
+    commitment = get_for_user(
+        request.user, Commitment, pk=pk,
+        queryset=Commitment.objects.select_related("member", "committee"),
+    )
+    if not (is_member_or_writer(request.user, commitment.member)
+            or can_write(request.user, commitment)):
+        raise PermissionDenied
+    if _is_self(request, commitment.member):
+        next_url = reverse("overview:my-commitments") + f"?year={commitment.year}"
+    elif writes_committee(request.user, commitment.committee):
+        next_url = (reverse("overview:committee-commitments", args=[commitment.committee_id])
+                    + f"?year={commitment.year}")
+    else:  # a branch secretary: the member's record
+        next_url = commitment.member.get_absolute_url()
+    return form_page(
+        request, CommitmentNoteForm(request.POST or None),
+        save=lambda f: records.commitment_note_add(
+            commitment=commitment, text=f.cleaned_data["text"],
+            on=f.cleaned_data["written_on"], user=request.user,
+        ),
+        title=_("A note on the commitment of %(name)s") % {"name": commitment.member.name},
+        cancel_url=next_url,
+        success_message=_("Note saved."),
+        next_url=next_url,
+        template="members/commitment_note_form.html", context={"commitment": commitment},
     )
 
 
@@ -89,8 +134,9 @@ def board(request, pk):
     """
     committee = get_object_or_404(Committee, pk=pk)
     today = timezone.localdate()
+    year = year_or_current(request.GET.get("year"))
     seats = [s for s in committee_seats(committee) if s.term_end is None or s.term_end >= today]
-    commitments = selectors.public_commitments(committee, today.year)
+    commitments = selectors.public_commitments(committee, year)
     url = request.build_absolute_uri(request.path)
     return render(
         request,
@@ -99,7 +145,7 @@ def board(request, pk):
             "committee": committee,
             "seats": seats,
             "commitments": commitments,
-            "year": today.year,
+            **year_context(year),
             "url": url,
             "qr_svg": qr_svg(url),
         },

@@ -3,7 +3,8 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,7 +14,16 @@ from committees.models import Committee
 from core.dates import FIRST_YEAR, LAST_YEAR
 
 from . import bell, checkins
-from .models import Appraisal, Commitment, Member, Rating, Transfer
+from .models import (
+    Appraisal,
+    Commitment,
+    CommitmentMeasure,
+    CommitmentNote,
+    CommitmentOutcome,
+    Member,
+    Rating,
+    Transfer,
+)
 
 
 def member_transfer(
@@ -74,20 +84,95 @@ def member_transfer(
     return transfer
 
 
-def commitment_save(*, commitment: Commitment) -> Commitment:
-    """Create or update a commitment; one per member per year (a second one is refused)."""
+def commitment_committees(member: Member):
+    """The committees a member makes commitments to: where they live, then where they hold a
+    seat today (a part-time committee member living elsewhere)."""
+    today = timezone.localdate()
+    seats = Committee.objects.filter(
+        Q(seats__term_end__isnull=True) | Q(seats__term_end__gte=today),
+        seats__member=member, seats__term_start__lte=today,
+    ).exclude(pk=member.committee_id)
+    return [member.committee, *seats.distinct().order_by("name")]
+
+
+def _refuse_if_reviewed(commitment: Commitment) -> None:
+    if commitment.pk is not None and Commitment.objects.filter(
+        pk=commitment.pk, reviewed_at__isnull=False
+    ).exists():
+        raise ValidationError(_("This commitment has been reviewed: it can no longer change."))
+
+
+def commitment_save(*, commitment: Commitment, user=None) -> Commitment:
+    """Create or update a commitment (a member may make several a year). Once reviewed it no
+    longer changes. A new one is made to a committee the member makes commitments to (it stays
+    with it if they move)."""
+    _refuse_if_reviewed(commitment)
     commitment.text = commitment.text.strip()
-    commitment.progress = commitment.progress.strip()
-    commitment.full_clean()
-    try:
-        with transaction.atomic():
-            commitment.save()
-    except IntegrityError:
-        # Two saves of the same member's year at the same moment.
+    if commitment.measure == CommitmentMeasure.MATTER:
+        commitment.target = None
+    elif not commitment.target:
         raise ValidationError(
-            _("This member already has a commitment for that year.")
-        ) from None
+            {"target": _("Say how many activities or hours you commit to.")}
+        )
+    if commitment.pk is None and commitment.committee_id not in {
+        c.pk for c in commitment_committees(commitment.member)
+    }:
+        raise ValidationError(
+            {"committee": _("Choose the committee where the member lives or holds a seat.")}
+        )
+    commitment.full_clean()
+    commitment.save()
     return commitment
+
+
+def commitment_note_add(
+    *, commitment: Commitment, text: str, on: datetime.date, user
+) -> CommitmentNote:
+    """A dated note on the commitment, by the member (their own) or the committee's side.
+    Not in the future, not outside the commitment's year, not once it is reviewed."""
+    _refuse_if_reviewed(commitment)
+    text = (text or "").strip()
+    errors = {}
+    if not text:
+        errors["text"] = _("Write what was done.")
+    if on > timezone.localdate():
+        errors["written_on"] = _("A note cannot be dated in the future.")
+    elif on.year != commitment.year:
+        errors["written_on"] = _("Date the note within %(year)s, the commitment's year.") % {
+            "year": commitment.year}
+    if errors:
+        raise ValidationError(errors)
+    note = CommitmentNote(
+        commitment=commitment, text=text, written_on=on, author=user,
+        by_secretary=commitment.member.user_id != getattr(user, "pk", None),
+    )
+    note.full_clean()
+    note.save()
+    return note
+
+
+def commitment_review(*, commitment: Commitment, outcome: str, remark: str, user) -> Commitment:
+    """The committee's year-end review: kept, partly kept or not kept, with a remark. Opens on
+    ``Commitment.review_opens(year)`` (December 1); a review may be changed later (it is
+    audited). A commitment not kept needs a remark saying why."""
+    remark = (remark or "").strip()
+    opens = Commitment.review_opens(commitment.year)
+    if timezone.localdate() < opens:
+        raise ValidationError(
+            _("The review of %(year)s opens on %(date)s.")
+            % {"year": commitment.year, "date": opens.isoformat()}
+        )
+    if outcome not in CommitmentOutcome.values:
+        raise ValidationError({"outcome": _("Choose kept, partly kept or not kept.")})
+    if outcome != CommitmentOutcome.KEPT and not remark:
+        raise ValidationError({"review_remark": _("Say what was not kept.")})
+    with transaction.atomic():
+        locked = Commitment.objects.select_for_update().get(pk=commitment.pk)
+        locked.outcome, locked.review_remark = outcome, remark
+        locked.reviewed_by, locked.reviewed_at = user, timezone.now()
+        locked.full_clean()
+        locked.save(update_fields=["outcome", "review_remark", "reviewed_by", "reviewed_at"])
+    return locked
 
 
 @transaction.atomic

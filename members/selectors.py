@@ -20,6 +20,8 @@ from .models import (
     CheckIn,
     CheckInStatus,
     Commitment,
+    CommitmentCategory,
+    CommitmentOutcome,
     CorrectionRequest,
     CorrectionStatus,
     Member,
@@ -258,13 +260,19 @@ def appraisal_counts(branch, members, year):
 
 
 def public_commitments(committee, year) -> list[dict]:
-    """The public commitments of the committee's members for ``year``, as plain values
-    (member's name, text, progress) for the public board: nothing else personal."""
-    return list(
-        Commitment.objects.filter(member__committee=committee, year=year, public=True)
+    """The public commitments made to the committee for ``year``, as plain values (member's
+    name, text, category, and the year-end outcome with its remark once reviewed) for the
+    public board: nothing else personal."""
+    rows = list(
+        Commitment.objects.filter(committee=committee, year=year, public=True)
         .order_by("member__name", "pk")
-        .values("member__name", "text", "progress")
+        .values("member__name", "text", "category", "outcome", "review_remark")
     )
+    categories, outcomes = dict(CommitmentCategory.choices), dict(CommitmentOutcome.choices)
+    for row in rows:
+        row["category_label"] = categories.get(row["category"], "")
+        row["outcome_label"] = outcomes.get(row["outcome"], "")
+    return rows
 
 
 def committee_corrections(user, committee, *, pending: bool):

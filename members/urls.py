@@ -68,6 +68,8 @@ urlpatterns = [
     path("members/<int:pk>/commitments/new/", record_views.commitment_create,
          name="commitment-create"),
     path("commitments/<int:pk>/edit/", record_views.commitment_update, name="commitment-update"),
+    path("commitments/<int:pk>/notes/new/", record_views.commitment_note_create,
+         name="commitment-note-create"),
     path("committees/<int:pk>/board/", record_views.board, name="board"),
     path("branches/<int:pk>/appraisal/", record_views.appraisal_summary,
          name="appraisal-summary"),

@@ -61,3 +61,24 @@ def requeue_period_reports() -> int:
         status=ReportStatus.QUEUED, updated_at__lt=timezone.now() - STALE
     ).exclude(pk__in=reset).values_list("pk", flat=True)
     return requeue(build_period_report, [*reset, *waiting])
+
+
+# --- Commitments kept (overview/commitments.py): daily, each sends what is due once -----------
+
+
+@shared_task
+def send_commitment_nudges(today: str | None = None) -> int:
+    from datetime import date
+
+    from . import commitments
+
+    return commitments.quarterly_nudges(today=date.fromisoformat(today) if today else None)
+
+
+@shared_task
+def send_commitment_review_reminders(today: str | None = None) -> int:
+    from datetime import date
+
+    from . import commitments
+
+    return commitments.review_reminders(today=date.fromisoformat(today) if today else None)

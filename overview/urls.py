@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import access_views, coverage_views, dashboard_views, report_views, views
+from . import (
+    access_views,
+    commitment_views,
+    coverage_views,
+    dashboard_views,
+    report_views,
+    views,
+)
 
 app_name = "overview"
 
@@ -25,4 +32,9 @@ urlpatterns = [
     path("reports/<int:pk>/report.xlsx", report_views.report_download, name="report-download"),
     path("committees/<int:pk>/summary/", report_views.committee_summary,
          name="committee-summary"),
+    path("me/commitments/", commitment_views.my_commitments, name="my-commitments"),
+    path("committees/<int:pk>/commitments/", commitment_views.committee_commitments,
+         name="committee-commitments"),
+    path("commitments/<int:pk>/review/", commitment_views.commitment_review,
+         name="commitment-review"),
 ]

@@ -58,8 +58,9 @@ MEMBER_ONLY = expect(LOGIN, 404, 404, 404, 404, 200)  # pages of one's own membe
 
 
 def a_commitment(w):
-    return Commitment.objects.get_or_create(member=w.a_member, year=2024,
-                                            defaults={"text": "每月参加一次志愿服务"})[0]
+    return Commitment.objects.get_or_create(
+        member=w.a_member, year=2024,
+        defaults={"text": "每月参加一次志愿服务", "committee": w.a, "target": 12})[0]
 
 
 def a_roster_import(w):
@@ -348,6 +349,10 @@ EXPECTED = {
     # the member writes their own commitments
     "members:commitment-create": (lambda w: {"pk": w.a_member.pk}, READ_A),
     "members:commitment-update": (lambda w: {"pk": a_commitment(w).pk}, READ_A),
+    "members:commitment-note-create": (lambda w: {"pk": a_commitment(w).pk}, READ_A),
+    "overview:my-commitments": (lambda w: {}, MEMBER_ONLY),
+    "overview:committee-commitments": (lambda w: {"pk": w.a.pk}, WRITE_A),
+    "overview:commitment-review": (lambda w: {"pk": a_commitment(w).pk}, WRITE_A),
     "members:board": (lambda w: {"pk": w.a.pk}, PUBLIC),
     "members:appraisal-summary": (lambda w: {"pk": w.a_branch.pk}, READ_A),
     "members:appraisal-record": (lambda w: {"pk": w.a_branch.pk}, WRITE_A_BRANCH),

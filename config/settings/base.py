@@ -150,6 +150,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "meetings.tasks.send_term_reminders",
         "schedule": crontab(hour=8, minute=10),
     },
+    # Commitments kept (overview/commitments.py): the quarterly nudge and the year-end review.
+    "commitment-nudges": {
+        "task": "overview.tasks.send_commitment_nudges",
+        "schedule": crontab(hour=8, minute=20),
+    },
+    "commitment-review-reminders": {
+        "task": "overview.tasks.send_commitment_review_reminders",
+        "schedule": crontab(hour=8, minute=25),
+    },
     "notice-reminders": {
         "task": "notices.tasks.send_notice_reminders",
         "schedule": crontab(hour=8, minute=15),

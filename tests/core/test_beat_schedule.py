@@ -19,6 +19,8 @@ def test_every_beat_entry_names_a_registered_task():
         "members.tasks.requeue_roster_imports",
         "notices.tasks.send_notice_reminders",
         "overview.tasks.count_all_figures",
+        "overview.tasks.send_commitment_nudges",
+        "overview.tasks.send_commitment_review_reminders",
         "overview.tasks.purge_period_reports",
         "overview.tasks.requeue_period_reports",
     }

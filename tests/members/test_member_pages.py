@@ -277,7 +277,8 @@ def test_the_member_page_spends_the_same_queries_with_a_long_history(
 
     def grow_to(n):
         for i in range(zheng.commitments.count(), n):
-            Commitment.objects.create(member=zheng, year=2000 + i, text=f"承诺{i}")
+            Commitment.objects.create(member=zheng, committee=zheng.committee, year=2000 + i,
+                                      text=f"承诺{i}")
             Appraisal.objects.create(member=zheng, branch=world.a_branch, year=2000 + i,
                                      rating="excellent")
             Attendance.objects.create(activity=ActivityFactory(committee=world.a),

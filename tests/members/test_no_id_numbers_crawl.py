@@ -207,6 +207,7 @@ def id_world(world, liaison):
     )
     Commitment.objects.create(
         member=a_member,
+        committee=world.a,
         year=timezone.localdate().year,
         text="每月参加一次社区志愿服务",
         public=True,

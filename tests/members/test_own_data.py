@@ -57,8 +57,10 @@ def filled(world):
     MeetingAttendance.objects.create(meeting=meeting, member=other, name=other.name)
     MatterFactory(committee=world.a, title="楼道照明", raised_by_member=me)
     MatterFactory(committee=world.a, title="车位纠纷", raised_by_member=other)
-    Commitment.objects.create(member=me, year=2026, text="每月参加一次志愿服务")
-    Commitment.objects.create(member=other, year=2026, text="带头清理楼道")
+    Commitment.objects.create(member=me, committee=me.committee, year=2026,
+                              text="每月参加一次志愿服务")
+    Commitment.objects.create(member=other, committee=other.committee, year=2026,
+                              text="带头清理楼道")
     CorrectionRequest.objects.create(member=me, requested_by=world.member_user,
                                      field="address", proposed_value="学苑小区3号楼3单元")
     Notification.objects.create(user=world.member_user, key="k1", text="您的报到已退回")

@@ -143,7 +143,8 @@ class TestTransfer:
 
 
 def commitment_data(**changes):
-    data = {"year": today().year, "text": "每月参加一次志愿服务", "progress": "", "public": "on"}
+    data = {"year": today().year, "text": "每月参加一次志愿服务", "category": "service",
+            "measure": "activities", "target": "12", "public": "on"}
     data.update(changes)
     return data
 
@@ -155,29 +156,39 @@ class TestCommitments:
         assert client.get(url).status_code == 200
         response = client.post(url, commitment_data())
         assert response.status_code == 302
+        assert response.url == reverse("overview:my-commitments")
         commitment = Commitment.objects.get(member=world.a_member)
         assert commitment.year == today().year and commitment.public
+        assert (commitment.committee, commitment.measure, commitment.target) == (
+            world.a, "activities", 12)
         response = client.post(
             reverse("members:commitment-update", args=[commitment.pk]),
-            commitment_data(progress="已参加三次"),
+            commitment_data(text="每月参加两次志愿服务", measure="hours", target="40"),
         )
         assert response.status_code == 302
         commitment.refresh_from_db()
-        assert commitment.progress == "已参加三次"
+        assert (commitment.text, commitment.measure, commitment.target) == (
+            "每月参加两次志愿服务", "hours", 40)
 
-    def test_the_secretary_writes_one_and_a_second_for_the_same_year_is_refused(
-        self, client, world
-    ):
+    def test_the_secretary_writes_several_for_the_same_year(self, client, world):
         client.force_login(world.secretary_a)
         url = reverse("members:commitment-create", args=[world.a_member.pk])
         assert client.post(url, commitment_data()).status_code == 302
-        response = client.post(url, commitment_data(text="另一条"))
+        assert client.post(url, commitment_data(
+            text="牵头解决楼道照明", category="neighbours", measure="matter", target="5",
+        )).status_code == 302
+        texts = dict(Commitment.objects.filter(member=world.a_member).values_list("text", "target"))
+        assert texts == {"每月参加一次志愿服务": 12, "牵头解决楼道照明": None}  # a matter: no count
+
+    def test_a_count_is_needed_for_activities_or_hours(self, client, world):
+        client.force_login(world.member_user)
+        url = reverse("members:commitment-create", args=[world.a_member.pk])
+        response = client.post(url, commitment_data(measure="hours", target=""))
         assert response.status_code == 400
-        with translation.override(response.context["LANGUAGE_CODE"]):
-            message = str(Commitment._meta.constraints[0].violation_error_message)
-        assert message in response.context["form"].non_field_errors()
-        assert message in response.content.decode()
-        assert Commitment.objects.filter(member=world.a_member).count() == 1
+        assert "target" in response.context["form"].errors
+        response = client.post(url, commitment_data(category="nonsense"))
+        assert response.status_code == 400 and "category" in response.context["form"].errors
+        assert not Commitment.objects.exists()
 
     def test_a_year_out_of_range_is_refused(self, client, world):
         client.force_login(world.secretary_a)
@@ -187,7 +198,8 @@ class TestCommitments:
 
     def test_others_cannot_write_it(self, client, world):
         other = MemberFactory(committee=world.a, branch=world.a_group)
-        commitment = Commitment.objects.create(member=world.a_member, year=2024, text="x")
+        commitment = Commitment.objects.create(
+            member=world.a_member, committee=world.a, year=2024, text="x", target=1)
         client.force_login(world.secretary_b)
         assert client.get(
             reverse("members:commitment-create", args=[world.a_member.pk])
@@ -216,8 +228,8 @@ def add_board_members(world, n, start=0):
             birth_date=datetime.date(1980, 1, 1),
         )
         Commitment.objects.create(
-            member=member, year=today().year, text=f"公开承诺{i}", progress=f"进展{i}",
-            public=True,
+            member=member, committee=world.a, year=today().year, text=f"公开承诺{i}",
+            public=True, outcome="kept", reviewed_at=timezone.now(), review_remark=f"评语{i}",
         )
         SeatFactory(committee=world.a, member=member, commitment=f"委员承诺{i}")
 
@@ -231,13 +243,17 @@ class TestBoard:
         m.save()
         world.a_seat.commitment = "带头开展邻里服务"
         world.a_seat.save()
-        Commitment.objects.create(member=m, year=today().year, text="公开的承诺", public=True)
+        Commitment.objects.create(member=m, committee=world.a, year=today().year,
+                                  text="公开的承诺", public=True)
         hidden = MemberFactory(committee=world.a, branch=world.a_group, name="王不公开")
-        Commitment.objects.create(member=hidden, year=today().year, text="内部承诺")
-        Commitment.objects.create(member=m, year=today().year - 1, text="去年的承诺", public=True)
+        Commitment.objects.create(member=hidden, committee=world.a, year=today().year,
+                                  text="内部承诺")
+        Commitment.objects.create(member=m, committee=world.a, year=today().year - 1,
+                                  text="去年的承诺", public=True)
         b_member = MemberFactory(committee=world.b, branch=world.b_branch)
         Commitment.objects.create(
-            member=b_member, year=today().year, text="御沁园的承诺", public=True
+            member=b_member, committee=world.b, year=today().year, text="御沁园的承诺",
+            public=True,
         )
 
         response = client.get(board_url(world.a))  # not signed in
@@ -265,7 +281,7 @@ class TestBoard:
             large = client.get(board_url(world.a))
         assert small.status_code == large.status_code == 200
         page = large.content.decode()
-        assert "公开承诺21" in page and "委员承诺21" in page
+        assert "公开承诺21" in page and "委员承诺21" in page and "评语21" in page
         assert not ID_PATTERN.search(page) and not MOBILE_PATTERN.search(page)
 
 

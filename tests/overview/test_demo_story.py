@@ -381,3 +381,19 @@ def test_jiefanglus_small_business_members_walk_the_streets_and_raise_what_they_
     # other communities' resolved matters were deliberated
     others = Matter.objects.exclude(committee__name="解放路社区").filter(status="resolved")
     assert others.exists() and not others.exclude(outcome="deliberated").exists()
+def test_every_committee_has_a_year_of_commitments_with_outcomes_and_notes():
+    from datetime import date
+
+    from members.models import Commitment, CommitmentNote
+
+    last_year = date.today().year - 1
+    reviewed = Commitment.objects.filter(year=last_year)
+    per_committee = dict(reviewed.values_list("committee").annotate(n=Count("pk")))
+    assert set(per_committee) == set(Committee.objects.values_list("pk", flat=True))
+    assert not reviewed.filter(reviewed_at__isnull=True).exists()
+    assert set(reviewed.values_list("outcome", flat=True)) == {"kept", "partly", "not_kept"}
+    assert not reviewed.exclude(outcome="kept").filter(review_remark="").exists()
+    assert CommitmentNote.objects.filter(commitment__year=last_year).count() > len(per_committee)
+    assert Commitment.objects.filter(year=last_year + 1, public=True).exists()
+    assert all(re.search(r"[\u4e00-\u9fff]", t) for t in
+               reviewed.values_list("text", flat=True).distinct())

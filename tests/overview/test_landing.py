@@ -250,8 +250,10 @@ def test_the_member_lands_on_their_phone_page(world, login):
                            ends_at=now() - timedelta(days=3) + timedelta(hours=2),
                            status=ActivityStatus.HELD)
     Attendance.objects.create(activity=done, member=member, hours=Decimal("2.5"))
-    Commitment.objects.create(member=member, year=today().year, text="每月参加一次志愿服务")
-    Commitment.objects.create(member=member, year=today().year - 1, text="去年的承诺")
+    Commitment.objects.create(member=member, committee=member.committee, year=today().year,
+                              text="每月参加一次志愿服务")
+    Commitment.objects.create(member=member, committee=member.committee, year=today().year - 1,
+                              text="去年的承诺")
     Notification.objects.create(user=world.member_user, key="checkin-confirmed-1",
                                 text="你的报到已确认")
 

@@ -28,13 +28,12 @@ from committees.models import Committee, District, Seat, SeatRole, Venue
 from core.dates import local_datetime
 from core.models import RoleAssignment
 from meetings.demo import seed_meetings
-from members.demo import People
+from members.demo import People, seed_commitments
 from members.models import (
     Appraisal,
     Category,
     CheckIn,
     CheckInStatus,
-    Commitment,
     EndReason,
     InServiceGroup,
     Member,
@@ -625,7 +624,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def seed_records(committee, residents):
-        """Commitments (about one member in five, most posted on the board), last year's
+        """Commitments (``seed_commitments``: about one member in five), last year's
         democratic appraisal for members with a branch in the district, and a few transfers
         into the residents' branch."""
         this_year = date.today().year
@@ -637,15 +636,7 @@ class Command(BaseCommand):
                 roster.exclude(**{f"{relation}__isnull": False}).values_list("pk", "branch_id")
             )
 
-        pledges = ["每月参加一次社区志愿服务", "结对帮扶一户困难家庭", "带头做好垃圾分类宣传",
-                   "参与小区矛盾纠纷调解", "为居民开展一次法律咨询"]
-        Commitment.objects.bulk_create(
-            [Commitment(member_id=pk, year=this_year, text=pledges[pk % len(pledges)],
-                        progress="已完成上半年计划" if pk % 2 else "",
-                        public=pk % 3 != 0)
-             for pk, _branch in without("commitments") if pk % 5 == 0],
-            batch_size=1000,
-        )
+        seed_commitments(committee, [pk for pk, _branch in without("commitments")], this_year)
         ratings = [Rating.EXCELLENT] * 3 + [Rating.QUALIFIED] * 15 + [Rating.BASIC]
         Appraisal.objects.bulk_create(
             [Appraisal(member_id=pk, branch_id=branch_id, year=this_year - 1,
