@@ -88,6 +88,8 @@ def test_it_shows_the_district_totals(client, world):
     # committees, members, branches / groups, checked in, seats, venues, share with ≥ 500 m²
     assert stats == ["2", "2", "4 / 1", "0", "2", "2", "50%"]
     assert "900 m²" in section  # 300 m² at A + 600 m² at B
+    # the share over time (阵地建设) is a click away
+    assert reverse("activities:district-venue-area", args=[world.district.pk]) in section
 
 
 def test_the_large_venue_share_counts_a_committee_whose_venues_add_up_to_500_square_metres(
