@@ -375,3 +375,12 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.member} @ {self.activity}"
+
+
+# Two-way evaluation (双向评价) lives in its own module (this one is long).
+from .evaluation_models import (  # noqa: E402, F401
+    CommunityBallot,
+    CommunityRating,
+    Satisfaction,
+    ServiceRating,
+)
