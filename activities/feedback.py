@@ -143,7 +143,7 @@ def labelled(rows):
     """``rows`` (a list) with each one's ``rating_label`` (empty when not rated)."""
     labels = dict(Rating.choices)
     for row in rows:
-        row.rating_label = labels.get(row.rating, "")
+        row.rating_label = str(labels.get(row.rating, ""))
     return rows
 
 
