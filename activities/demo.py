@@ -404,4 +404,4 @@ def seed_activities(district) -> None:
     seeder.stories(teams)
     upcoming = seeder.ordinary(teams, login)
     seeder.write(upcoming, login)
-    seed_evaluations(district, skip_member=login[0] if login else None)
+    seed_evaluations(district)
