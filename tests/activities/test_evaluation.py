@@ -585,3 +585,20 @@ def test_the_district_page_spends_the_same_queries_for_more_committees(
     with django_assert_num_queries(expected):
         response = client.get(district_url(world))
     assert len(response.context["rows"]) == 5
+
+
+def test_the_check_in_queue_links_the_evaluation(client, world):
+    client.force_login(world.secretary_a)
+    html = client.get(reverse("members:checkin-queue", args=[world.a.pk])).content.decode()
+    assert reverse("activities:committee-evaluation", args=[world.a.pk]) in html
+
+
+def test_the_service_ratings_scope(world, liaison, liaison_world, zhou):
+    """The committee's side keeps them; the liaison of the member's employer reads them; the
+    other committee and another unit's liaison see none."""
+    assert ServiceRating.objects.for_user(world.secretary_a, write=True).count() == 1
+    assert ServiceRating.objects.for_user(liaison).count() == 1
+    assert not ServiceRating.objects.for_user(liaison, write=True).exists()
+    assert not ServiceRating.objects.for_user(world.secretary_b).exists()
+    assert not ServiceRating.objects.for_user(liaison_world["other_liaison"]).exists()
+    assert not ServiceRating.objects.for_user(world.member_user).exists()
