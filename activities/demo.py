@@ -4,7 +4,8 @@ gala at 新象城广场 held by all the area's party organisations, with the uni
 programmes, people and money; 御沁园's day-care centre funded "a little from each" with 10万余
 yuan; 广场's 900余 member volunteers over the civilised-city clean-ups; 潞村's rooms fitted
 out by their units), volunteer teams in every committee (百余 in the district), and a year of
-ordinary activities with attendance, plus a few open ones to sign up for.
+ordinary activities with attendance, plus a few open ones to sign up for; and the two-way
+evaluation of the checked-in members (``evaluation_demo``).
 
 Money is funding lines and nothing else: what a unit brought in kind is a resource of the
 project (``units.demo``), never also a yuan here. Figures live in records (attendance, funding
@@ -28,6 +29,7 @@ from members.models import Category, Member
 from units.demo import GALA, RENOVATION, gala_day
 from units.models import Need, NeedStatus, Project, ProjectStatus, Unit
 
+from .evaluation_demo import seed_evaluations
 from .models import (
     Activity,
     ActivitySignup,
@@ -406,6 +408,7 @@ def seed_activities(district) -> None:
     upcoming = seeder.ordinary(teams, login)
     seeder.write(upcoming, login)
     seed_venue_improvements(district)
+    seed_evaluations(district)
 
 
 def seed_venue_improvements(district) -> None:

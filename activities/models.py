@@ -445,3 +445,10 @@ class VenueImprovementFunding(models.Model):
 
     def __str__(self):
         return f"{self.improvement} ← {self.funding_id}"
+# Two-way evaluation (双向评价) lives in its own module (this one is long).
+from .evaluation_models import (  # noqa: E402, F401
+    CommunityBallot,
+    CommunityRating,
+    Satisfaction,
+    ServiceRating,
+)

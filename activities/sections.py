@@ -2,9 +2,10 @@
 
 from core import sections
 from core.dates import year_context, year_or_current
-from core.scope import counts_attendance_of
+from core.scope import can_write, counts_attendance_of
 
 from .attendance import member_activity_summary
+from .evaluation import community_targets
 from .funding import funding_panel
 from .ledger import committee_partners, unit_ledger
 from .models import Activity
@@ -54,3 +55,20 @@ def project_activities_card(request, project, page):
         .order_by("starts_at", "pk"),
         "funding": funding_panel(request.user, project=project),
     }
+
+
+@sections.register("member-me", template="activities/_community_rating_card.html")
+def my_community_rating_card(request, member, page):
+    """The communities the member may rate (双向评价), when there are any."""
+    targets = community_targets(member)
+    if not targets:
+        return None
+    return {"targets": targets, "to_rate": [t for t in targets if not t.rated]}
+
+
+@sections.register("unit-detail", template="activities/_unit_feedback_card.html",
+                   order=40)
+def unit_feedback_card(request, unit, page):
+    """For the unit's liaisons (and the district): the feedback sheets of its people. The
+    unit's page asked ``can_write`` already (no query)."""
+    return {} if can_write(request.user, unit) else None

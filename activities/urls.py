@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import (
     attendance_views,
+    evaluation_views,
     feedback_views,
     funding_views,
     ledger_views,
@@ -59,6 +60,18 @@ urlpatterns = [
          name="improvement-create"),
     path("districts/<int:pk>/venue-area/", venue_views.district_venue_area,
          name="district-venue-area"),
+    path("units/<int:pk>/feedback/", feedback_views.unit_feedback, name="unit-feedback"),
+    path("units/<int:pk>/feedback/<int:committee_pk>/", feedback_views.unit_feedback_sheet,
+         name="unit-feedback-sheet"),
+    # two-way evaluation (evaluation_views.py)
+    path("committees/<int:pk>/evaluation/", evaluation_views.committee_evaluation,
+         name="committee-evaluation"),
+    path("committees/<int:pk>/evaluation/rate/", evaluation_views.evaluation_rate,
+         name="evaluation-rate"),
+    path("activities/rate-community/", evaluation_views.community_rating,
+         name="community-rating"),
+    path("districts/<int:pk>/evaluation/", evaluation_views.district_evaluations,
+         name="district-evaluations"),
     # volunteer teams (team_views.py)
     path("teams/", team_views.team_list, name="team-list"),
     path("teams/pick/", pickers.team_choices, name="team-pick"),

@@ -620,6 +620,28 @@ def _period_report_rule(s: Scope, write: bool) -> Q:
     )
 
 
+def _service_rating_rule(s: Scope, write: bool) -> Q:
+    # The community's rating of a checked-in member's service: kept by the committee's side of
+    # the check-in's committee; read (on the feedback sheet) by the liaison of the member's
+    # employer unit.
+    q = _committee_rule(s, write=True, via="checkin__committee__")
+    if not write:
+        q |= Q(checkin__member__employer_unit_id__in=s.unit_ids)
+    return q
+
+
+def _community_rating_rule(s: Scope, write: bool) -> Q:
+    # Members' anonymous ratings of a community: read (only ever as counts) by the committee's
+    # side and the district; written by no one through a scope (the member's service writes
+    # it with their ballot).
+    return NOTHING if write else _committee_rule(s, write=True, via="committee__")
+
+
+def _community_ballot_rule(s: Scope, write: bool) -> Q:
+    # Who rated a community: the member alone reads their own ballots (nobody lists them).
+    return Q(member_id=s.member_id) if (s.member_id and not write) else NOTHING
+
+
 def _role_assignment_rule(s: Scope, write: bool) -> Q:
     # Assignments are managed in the admin; a user reads only their own.
     return NOTHING if write else Q(user_id=s.user_id)
@@ -656,6 +678,9 @@ RULES = {
     "activities.attendance": _activity_person_rule,
     # a venue's improvements name the money that paid for them: the committee's side's
     "activities.venueimprovement": _committee_money_rule,
+    "activities.servicerating": _service_rating_rule,
+    "activities.communityrating": _community_rating_rule,
+    "activities.communityballot": _community_ballot_rule,
     "meetings.meeting": _meeting_rule,
     "meetings.meetingattendance": _via_meeting,
     "meetings.agendaitem": _via_meeting,

@@ -142,6 +142,15 @@ def an_in_service_checkin(w):
                                   started_on=date(2025, 3, 1))
 
 
+def a_units_person_checked_in(w):
+    """A member employed by the world's unit, checked in to A: the unit has a sheet from A."""
+    member = MemberFactory(committee=w.a, branch=None, outside_organisation="运城市第一医院党委",
+                           category="in_service", name="王在职", employer_unit=w.unit)
+    CheckIn.objects.create(member=member, committee=w.a, status="confirmed",
+                           started_on=date(2025, 3, 1))
+    return {"pk": w.unit.pk, "committee_pk": w.a.pk}
+
+
 def an_in_service_group(w):
     return InServiceGroup.objects.get_or_create(committee=w.a, name="1号楼小组")[0]
 
@@ -308,6 +317,16 @@ EXPECTED = {
     "members:member-create": (lambda w: {"committee_pk": w.a.pk}, WRITE_A),
     "members:roster-export": (lambda w: {"pk": w.a.pk}, READ_A),
     "activities:feedback-sheet": (lambda w: {"pk": w.a.pk}, WRITE_A),
+    # a unit's people's sheets: its liaisons (not a persona here) and the district; 404 for
+    # everyone else (tests/activities/test_evaluation.py walks the liaisons)
+    "activities:unit-feedback": (lambda w: {"pk": w.unit.pk}, DISTRICT_ONLY),
+    "activities:unit-feedback-sheet": (a_units_person_checked_in, DISTRICT_ONLY),
+    # two-way evaluation: the committee's side rates; a member rates their community
+    # (anonymously); the district reads both directions per committee
+    "activities:committee-evaluation": (lambda w: {"pk": w.a.pk}, WRITE_A),
+    "activities:evaluation-rate": (lambda w: {"pk": w.a.pk}, WRITE_A),
+    "activities:community-rating": (lambda w: {}, MEMBER_ONLY),
+    "activities:district-evaluations": (lambda w: {"pk": w.district.pk}, DISTRICT_ONLY),
     "members:roster-import": (lambda w: {"pk": w.a.pk}, WRITE_A),
     "members:roster-import-template": (lambda w: {"pk": w.a.pk}, WRITE_A),
     # an import holds ID numbers until written: only the committee's writers see it at all

@@ -48,9 +48,13 @@ def test_the_apps_register_their_cards_on_the_lower_pages():
         # notices waiting for the branch's secretary come first (order=10)
         "branch-detail": ["notices/_waiting_card.html", "meetings/_meeting_branch_card.html"],
         "member-detail": ["activities/_member_activities.html"],
-        "member-me": ["activities/_member_activities.html"],
+        # and the communities the member may rate (two-way evaluation)
+        "member-me": ["activities/_member_activities.html",
+                      "activities/_community_rating_card.html"],
         # and on a unit's page, those waiting for its liaisons
-        "unit-detail": ["notices/_waiting_card.html", "activities/_unit_ledger.html"],
+        # and its people's feedback sheets (order=40), for them and the district
+        "unit-detail": ["notices/_waiting_card.html", "activities/_unit_feedback_card.html",
+                        "activities/_unit_ledger.html"],
         "agreement-list": ["activities/_partners_card.html"],
         "project-detail": ["activities/_project_activities.html"],
     }
