@@ -92,6 +92,15 @@ def test_it_shows_the_district_totals(client, world):
     assert reverse("activities:district-venue-area", args=[world.district.pk]) in section
 
 
+
+def test_it_links_the_ratings_of_both_directions_per_committee(client, world):
+    client.force_login(world.officer)
+
+    page = text(client.get(url(world.district)))
+
+    assert reverse("activities:district-evaluations", args=[world.district.pk]) in page
+
+
 def test_the_large_venue_share_counts_a_committee_whose_venues_add_up_to_500_square_metres(
     client, world
 ):
