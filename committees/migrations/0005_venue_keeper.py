@@ -8,7 +8,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('committees', '0004_committee_term'),
-        ('members', '0011_roster_import_checked_rows'),
+        # Member's first state (a test migrates from an older head of members)
+        ('members', '0001_initial'),
     ]
 
     operations = [

@@ -8,10 +8,11 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('branches', '0006_branch_rules'),
+        # The first states with the models referred to, so that the tests that migrate a
+        # database from an older head of branches or units can still reach it.
+        ('branches', '0001_initial'),
         ('committees', '0004_committee_term'),
         ('meetings', '0002_content_types_from_activities'),
-        ('units', '0003_party_member_count_reported'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
