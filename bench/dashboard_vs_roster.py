@@ -180,13 +180,16 @@ def build_meetings_and_matters(committees, branches):
                                   if month % 3 == 0 else ("branch_committee",))]
     Meeting.objects.bulk_create(meetings, batch_size=5000)
     statuses = ["open", "deliberated", "in_progress", "resolved", "resolved", "escalated"]
+    # how each closed one ended (meetings' matter_outcome_follows_status): one resolved on the
+    # spot, one by deliberation, the escalated one escalated
+    outcomes = ["", "", "", "on_the_spot", "deliberated", "escalated"]
     today = timezone.localdate()
     Matter.objects.bulk_create([
         Matter(committee=c, title=f"议题{i}", kind="service", description="bench",
                raised_on=today - timedelta(days=7 * i), status=statuses[i % 6],
                due_on=today - timedelta(days=7 * i - 30),
                resolved_on=today - timedelta(days=7 * i - 20) if i % 6 in (3, 4) else None,
-               escalated_to="街道" if i % 6 == 5 else "")
+               escalated_to="街道" if i % 6 == 5 else "", outcome=outcomes[i % 6])
         for c in committees for i in range(60)], batch_size=5000)
 
 

@@ -261,12 +261,13 @@ def appraisal_counts(branch, members, year):
 
 def public_commitments(committee, year) -> list[dict]:
     """The public commitments made to the committee for ``year``, as plain values (member's
-    name, text, category, and the year-end outcome with its remark once reviewed) for the
-    public board: nothing else personal."""
+    name, text, category, and the year-end outcome once reviewed) for the public board:
+    nothing else personal. The committee's remark stays inside the portal: it is free text
+    about a named person, written for the member and the committee, not for the street."""
     rows = list(
         Commitment.objects.filter(committee=committee, year=year, public=True)
         .order_by("member__name", "pk")
-        .values("member__name", "text", "category", "outcome", "review_remark")
+        .values("member__name", "text", "category", "outcome")
     )
     categories, outcomes = dict(CommitmentCategory.choices), dict(CommitmentOutcome.choices)
     for row in rows:

@@ -91,7 +91,7 @@ class Fulfilment:
     commitment: Commitment
     evidence: Evidence
     figure: Decimal | int
-    target: int
+    target: int | None
     reached: bool
 
 
@@ -103,8 +103,11 @@ def fulfilment(commitment: Commitment, found: Evidence | None) -> Fulfilment:
         figure = found.matters
     else:
         figure = found.activities
-    target = commitment.target or 1
-    return Fulfilment(commitment, found, figure, target, figure >= target)
+    # A matter taken on is one matter; a commitment carried over from before targets were
+    # asked for (migration members 0013) has none, so it is never shown as reached.
+    target = 1 if commitment.measure == CommitmentMeasure.MATTER else commitment.target
+    return Fulfilment(commitment, found, figure, target,
+                      target is not None and figure >= target)
 
 
 def fulfilments(commitments, year: int) -> list[Fulfilment]:
