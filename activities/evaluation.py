@@ -210,11 +210,12 @@ def district_evaluations(committees, year: int) -> list[dict]:
     """Per committee of ``committees`` (a list): ``checked_in`` (members checked in during
     the year), ``rated`` (of them, how many the community rated), ``ratings`` (``(label,
     count)`` per rating) and ``community`` (``CommunityFigures`` of its members' ratings of
-    it). Three aggregate queries, whatever the number of committees."""
+    it). Three aggregate queries, whatever the number of committees. A member whose check-in
+    ended and who checked in again in the year counts once among those checked in."""
     ids = [c.pk for c in committees]
     checked_in = dict(
         CheckIn.objects.filter(served_q(whole_year(year)), committee_id__in=ids)
-        .order_by().values("committee_id").annotate(n=Count("pk"))
+        .order_by().values("committee_id").annotate(n=Count("member_id", distinct=True))
         .values_list("committee_id", "n")
     )
     rated = {

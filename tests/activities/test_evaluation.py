@@ -546,6 +546,10 @@ def district_url(world, year=LAST):
 def test_the_district_sees_both_directions_per_committee(client, world, zhou):
     evaluation.service_rating_set(checkin=zhou, committee=world.a, year=LAST, rating="basic",
                                   remark="", user=None)
+    # an earlier check-in of 周晓明's that ended in the year: still one member checked in
+    CheckIn.objects.create(member=zhou.member, committee=world.a, status=CheckInStatus.ENDED,
+                           started_on=date(LAST - 2, 1, 1), ended_on=date(LAST, 1, 15),
+                           end_reason="moved_away")
     in_service(world, "吴丽娟", committee=world.b)
     for i, score in enumerate([5, 4, 4]):
         member = in_service(world, f"党员{i}", committee=world.b).member
