@@ -75,6 +75,10 @@ def improvement_save(*, improvement: VenueImprovement, venue: Venue,
             "Delete the venue instead when it is given up."
         ) % {"venue": venue.name, "area": lowest}
     lines = list(funding_lines)
+    # The lines locked (in one order) until the improvement is written: two improvements, of
+    # two venues, naming one line at once get the message below, not a database error.
+    list(Funding.objects.select_for_update().filter(pk__in=sorted(line.pk for line in lines))
+         .order_by("pk").values_list("pk"))
     if any(line.committee_id != venue.committee_id for line in lines):
         errors["funding_lines"] = _("Choose funding lines of %(name)s.") % {
             "name": venue.committee.name}
