@@ -75,6 +75,13 @@ class VenueForm(forms.ModelForm):
         self.fields["area"].help_text = _(
             "Today's area. A renovation or a new room that changes it is recorded as an "
             "improvement, with its date, on the venue's improvements page.")
+        if self.instance.pk and self.instance.improvements.exists():
+            # Its history is read back from today's area through the dated changes: once there
+            # are any, the area changes only by another (a stale form would rewrite the past).
+            self.fields["area"].disabled = True
+            self.fields["area"].help_text = _(
+                "Changed only by an improvement, with its date, on the venue's improvements "
+                "page: the area over time is read from them.")
         self.fields["keeper"].help_text = _(
             "A member on this committee's roster who looks after the room and organises study "
             "there (optional).")

@@ -185,6 +185,16 @@ def test_the_secretary_sets_a_keeper_shown_on_the_committee_page(login, world):
     assert f"kept by {world.a_member.name}" in page
 
 
+def test_once_improved_a_venues_area_changes_only_by_another_improvement(login, world):
+    improve(world.a_venue, change="80", kind="new_room")  # 300 → 380 m²
+    response = login(world.secretary_a).post(
+        reverse("committees:venue-update", args=[world.a_venue.pk]), {
+            "name": "党群服务中心", "address": "", "area": "300", "unit": "", "keeper": ""})
+    assert response.status_code == 302
+    venue = Venue.objects.get(pk=world.a_venue.pk)
+    assert (venue.name, venue.area) == ("党群服务中心", Decimal("380.0"))
+
+
 def test_a_keeper_from_another_committee_is_refused(login, world):
     outsider = MemberFactory(committee=world.b, branch=world.b_branch)
     response = login(world.secretary_a).post(
