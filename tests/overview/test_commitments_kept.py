@@ -141,6 +141,8 @@ class TestNotes:
         on(MID_YEAR)
         commitment = commit(world.a_member)
         client.force_login(world.member_user)
+        form = client.get(note_url(commitment)).content.decode()
+        assert "每月参加一次社区志愿服务" in form  # the note says what it is about
         response = client.post(note_url(commitment),
                                {"written_on": "2026-06-10", "text": " 参加义务清扫 "})
         assert response.status_code == 302 and response.url == my_url()
