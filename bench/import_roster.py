@@ -10,11 +10,14 @@ it only grows). A second import of the same people, every address changed, shows
 path.
 
     .venv/bin/python bench/import_roster.py                      # throwaway SQLite file
-    DATABASE_URL=postgres://root@127.0.0.1:5432/ddw_bench .venv/bin/python bench/import_roster.py
+    DATABASE_URL=postgres://root@127.0.0.1:5432/ddw_bench_import \
+        .venv/bin/python bench/import_roster.py
     .venv/bin/python bench/import_roster.py --rows 3000 --kinds xlsx   # smaller, quicker
 
 The database named by DATABASE_URL is migrated and its import-bench rows are replaced: never
-point it at real data. Timings on a shared machine are noisy; compare the columns of one run.
+point it at real data. Give it a database of its own: the city ``make bench`` builds already
+holds the ID numbers the import's people are given. Timings on a shared machine are noisy;
+compare the columns of one run.
 """
 
 import argparse
