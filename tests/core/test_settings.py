@@ -106,3 +106,25 @@ def test_the_web_and_the_worker_default_to_the_same_settings(entry_point):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == DEFAULT_SETTINGS_MODULE
     assert DEFAULT_SETTINGS_MODULE == "config.settings.production"
+
+
+def test_production_compiles_each_template_once_per_process():
+    # Django's cached loader (issue 16): a page's templates are read and compiled at their
+    # first render in a process, then kept; without it each render would parse them again.
+    code = (
+        "from django.template import engines;"
+        "loaders = engines['django'].engine.template_loaders;"
+        "engines['django'].get_template('base.html');"
+        "print(*(type(x).__module__ + '.' + type(x).__name__ for x in loaders));"
+        "print(engines['django'].get_template('base.html').template"
+        " is engines['django'].get_template('base.html').template)"
+    )
+    result = manage(
+        "shell", "-c", code,
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS="dj.example.cn",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    loaders, same = result.stdout.strip().splitlines()[-2:]
+    assert loaders == "django.template.loaders.cached.Loader"
+    assert same == "True"
