@@ -87,8 +87,8 @@ def roster_rows(branches: list[str], count: int) -> list[list[str]]:
 def as_xlsx(rows) -> bytes:
     # Written as Excel or WPS saves a sheet: with its <dimension>. A write-only workbook has
     # none, and openpyxl then reads the whole sheet once more to size it when it opens it, the
-    # floor's read as much as the import's: 0.5 s of 3 on this file, which flattered the ratio
-    # (0.62-0.65 x on that file, 0.55-0.58 x on this one, 2026-11-30).
+    # floor's read as much as the import's (0.5 s of a 3 s check), which flattered the ratio:
+    # 0.62-0.65 x on a write-only file, 0.55-0.58 x on this one (2026-11-30).
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "党员名册"
